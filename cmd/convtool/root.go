@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// streams is the command's I/O: tests pass buffers, main passes the process's.
+type streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// ErrIsTerminal is true when stderr is a terminal: only then may a
+	// progress bar be drawn.
+	ErrIsTerminal bool
+}
+
+func defaultStreams() *streams {
+	return &streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, ErrIsTerminal: isTerminal(os.Stderr)}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// usageError marks an error in the command line itself: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, a ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, a...)}
+}
+
+// errBrokenPipe is returned when stdout's reader went away (`| head`): the
+// run ends quietly with status 1 rather than printing an error storm.
+var errBrokenPipe = errors.New("broken pipe")
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	Quiet     bool
+	JSON      bool
+	MaxPixels int64
+}
+
+// defaultMaxPixels admits a 16k×16k scan (268 Mpx) and refuses headers
+// claiming more, before any pixel is decoded.
+const defaultMaxPixels = 1 << 28
+
+const exitCodesHelp = `Exit status: 0 success; 1 bad input, impossible geometry or an I/O failure
+(one line on stderr names the file and the problem, and no output file is
+written); 2 a usage error (unknown flag, bad flag value, wrong arguments).`
+
+func newRootCmd(io *streams) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "convtool",
+		Short: "Convolve, pool and reason about convolutions",
+		Long: `convtool convolves images and matrices (conv), pools them (pool), computes
+the shapes, parameters, MACs and receptive fields of layers and networks
+(shape), shows spectra and filters in the frequency domain (fft), convolves
+1-D signals (signal) and prints and draws kernels (kernel).
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
+	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
+	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{msg: err.Error()}
+	})
+	root.AddCommand(
+		newCmdConv(io, g),
+		newCmdKernel(io, g),
+		newCmdPool(io, g),
+		newCmdShape(io, g),
+		newCmdFFT(io, g),
+		newCmdSignal(io, g),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage error, so that main exits 2.
+func exactArgs(n int, names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s takes %d arguments (%s), got %d", cmd.CommandPath(), n, strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
