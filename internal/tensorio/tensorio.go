@@ -1,0 +1,82 @@
+// Package tensorio reads and writes tensors in every form convtool speaks:
+// images (PNG, JPEG, GIF, TIFF, BMP), NumPy .npy, CSV/whitespace text and
+// libvips .mat, from files or from "-" (stdin/stdout). Output goes to a
+// temporary file in the destination's directory and is renamed into place,
+// so a failed run never leaves a half-written or clobbered file.
+package tensorio
+
+import (
+	"errors"
+	"io"
+
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+// Kind is the family of a file format.
+type Kind int
+
+const (
+	KindImage Kind = iota // PNG, JPEG, GIF, TIFF, BMP
+	KindNPY               // NumPy .npy
+	KindText              // CSV or whitespace-separated text
+	KindMat               // libvips .mat
+)
+
+// Data is a loaded tensor with what is needed to write it back in kind.
+type Data struct {
+	T      *tensor.Tensor
+	Kind   Kind
+	Format string // "png", "jpeg", "gif", "tiff", "bmp", "npy", "csv", "txt", "mat"
+	// Rank is the number of dimensions the input had (npy: 1–3; text and mat:
+	// 2; images: 3). Writers to .npy keep it: a (H,W) input gives (H,W).
+	Rank int
+	// Depth is bits per sample for images (8 or 16); 0 otherwise.
+	Depth int
+	// Alpha is true when the image's last channel is alpha.
+	Alpha bool
+	// Scale and Offset come from a .mat header; HasScale says one was given.
+	Scale, Offset float64
+	HasScale      bool
+}
+
+// ReadOptions bound what Read will accept.
+type ReadOptions struct {
+	// MaxPixels refuses images whose header claims more than W*H pixels,
+	// before decoding. 0 means no limit.
+	MaxPixels int64
+	// Stdin is read when path is "-".
+	Stdin io.Reader
+}
+
+// WriteOptions control Write.
+type WriteOptions struct {
+	// Format overrides the format chosen from the extension ("png", "npy",
+	// "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"); required for "-"
+	// unless the data's own Format is used.
+	Format string
+	// Stdout receives the bytes when path is "-".
+	Stdout io.Writer
+	// Depth is the image sample depth to write (8 or 16; 0: the data's own,
+	// else 8). Values are rounded and clamped to the sample range.
+	Depth int
+	// Quality is the JPEG quality (0: 95).
+	Quality int
+}
+
+// ErrNotImplemented is returned until the package is built.
+var ErrNotImplemented = errors.New("tensorio: not implemented")
+
+// Read loads path ("-" for stdin, sniffed from magic bytes: PNG, JPEG, GIF,
+// TIFF, BMP, NPY, else text). Errors name the path.
+func Read(path string, o ReadOptions) (*Data, error) { return nil, ErrNotImplemented }
+
+// Write stores d at path ("-" for stdout) in the format given by
+// o.Format, else by path's extension, else d.Format.
+func Write(path string, d *Data, o WriteOptions) error { return ErrNotImplemented }
+
+// FormatOf returns the format name for a path's extension, or an error
+// naming an unknown extension.
+func FormatOf(path string) (string, error) { return "", ErrNotImplemented }
+
+// KindOf returns the kind of a format name.
+func KindOf(format string) Kind { return KindText }
