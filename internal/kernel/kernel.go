@@ -1,8 +1,3 @@
-// Package kernel builds convolution kernels: the built-in filters (box,
-// Gaussian, Sobel, …), inline matrices, ImageMagick's "WxH: …" form and
-// kernel files (.npy, .csv/.txt, libvips .mat). A 2-D Kernel is an image
-// filter applied to every channel on its own; a 4-D Bank is a convolution
-// layer's weights in PyTorch's layout.
 package kernel
 
 // Kernel is a 2-D filter of H rows and W columns, stored row-major.
