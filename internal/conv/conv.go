@@ -1,0 +1,245 @@
+package conv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+// Filter applies one 2-D kernel to every channel on its own, as an image
+// filter does. It computes cross-correlation (out[y][x] = Σ k[i][j] ·
+// in[y·s+i·d][x·s+j·d] over the padded input); callers pass k.Rotate180()
+// for true convolution. With p.Transpose each channel goes through
+// conv_transpose2d with k. It returns the method actually used: Auto
+// resolved by Choose, and Separable falls back to Direct when k is not
+// rank 1.
+func Filter(in *tensor.Tensor, k *kernel.Kernel, p Params, m Method) (*tensor.Tensor, Method, error) {
+	if in == nil || k == nil {
+		return nil, "", errors.New("conv: nil input or kernel")
+	}
+	if len(k.Data) != k.H*k.W {
+		return nil, "", fmt.Errorf("kernel %dx%d holds %d values", k.H, k.W, len(k.Data))
+	}
+	pr, err := prepare(in, p, k.H, k.W)
+	if err != nil {
+		return nil, "", err
+	}
+	kk := k
+	if p.Transpose {
+		kk = k.Rotate180()
+	}
+	pr.outC, pr.inPerG, pr.groups = in.C, 1, in.C
+	pr.w = make([]float32, in.C*len(kk.Data))
+	for c := range in.C {
+		copy(pr.w[c*len(kk.Data):], kk.Data)
+	}
+	col, row, rank1 := rankOne(kk.H, kk.W, kk.Data)
+	if m == "" || m == Auto {
+		m = Choose(pr.workload(true, rank1))
+	}
+	switch m {
+	case Direct:
+		return direct(pr), Direct, nil
+	case Separable:
+		if !rank1 {
+			return direct(pr), Direct, nil
+		}
+		return separable(pr, col, row), Separable, nil
+	case GEMM:
+		return gemm(pr), GEMM, nil
+	case FFT:
+		out, err := filterFFT(pr.in, kk, pr.fftParams())
+		if err != nil {
+			return nil, "", err
+		}
+		return out, FFT, nil
+	}
+	return nil, "", fmt.Errorf("unknown method %q", m)
+}
+
+// Layer applies a convolution layer with PyTorch's semantics. For an
+// ordinary convolution w is (C_out, C_in/groups, kH, kW) as in F.conv2d;
+// with p.Transpose it is (C_in, C_out/groups, kH, kW) as in
+// F.conv_transpose2d, Pad.Top/Left are its padding p, and only Edge Zero is
+// allowed. bias is nil or one value per output channel. Separable is not a
+// layer method and falls back to Direct; FFT runs one 2-D correlation per
+// (output, input) channel pair.
+func Layer(in *tensor.Tensor, w *kernel.Bank, bias []float32, p Params, m Method) (*tensor.Tensor, Method, error) {
+	if in == nil || w == nil {
+		return nil, "", errors.New("conv: nil input or weights")
+	}
+	if len(w.Data) != w.N0*w.N1*w.KH*w.KW || w.N0 < 1 || w.N1 < 1 {
+		return nil, "", fmt.Errorf("weights %dx%dx%dx%d hold %d values", w.N0, w.N1, w.KH, w.KW, len(w.Data))
+	}
+	g := p.Groups
+	if g < 1 {
+		return nil, "", fmt.Errorf("groups %d: must be at least 1", g)
+	}
+	if in.C%g != 0 {
+		return nil, "", fmt.Errorf("groups %d do not divide the %d input channels", g, in.C)
+	}
+	var outC int
+	if p.Transpose {
+		if w.N0 != in.C {
+			return nil, "", fmt.Errorf("transposed weights %dx%dx%dx%d expect %d input channels, the input has %d", w.N0, w.N1, w.KH, w.KW, w.N0, in.C)
+		}
+		outC = w.N1 * g
+	} else {
+		if w.N1*g != in.C {
+			return nil, "", fmt.Errorf("weights %dx%dx%dx%d with %d groups expect %d input channels, the input has %d", w.N0, w.N1, w.KH, w.KW, g, w.N1*g, in.C)
+		}
+		if w.N0%g != 0 {
+			return nil, "", fmt.Errorf("groups %d do not divide the %d output channels", g, w.N0)
+		}
+		outC = w.N0
+	}
+	if bias != nil && len(bias) != outC {
+		return nil, "", fmt.Errorf("bias has %d values for %d output channels", len(bias), outC)
+	}
+	pr, err := prepare(in, p, w.KH, w.KW)
+	if err != nil {
+		return nil, "", err
+	}
+	pr.outC, pr.inPerG, pr.groups = outC, in.C/g, g
+	if p.Transpose {
+		pr.w = transposedWeights(w, g)
+	} else {
+		pr.w = w.Data
+	}
+	if m == "" || m == Auto {
+		m = Choose(pr.workload(false, false))
+	}
+	var out *tensor.Tensor
+	switch m {
+	case Direct, Separable:
+		out, m = direct(pr), Direct
+	case GEMM:
+		out = gemm(pr)
+	case FFT:
+		if out, err = layerFFT(pr); err != nil {
+			return nil, "", err
+		}
+	default:
+		return nil, "", fmt.Errorf("unknown method %q", m)
+	}
+	if bias != nil {
+		for o, b := range bias {
+			for i, pl := 0, out.Plane(o); i < len(pl); i++ {
+				pl[i] += b
+			}
+		}
+	}
+	return out, m, nil
+}
+
+// prepare validates p and builds the padded input that every method
+// correlates. A transposed convolution becomes the ordinary one the notes
+// describe: s-1 zeros between input samples, d(k-1)-p zeros around (a crop
+// when p is larger), output padding at the bottom and right, stride 1, and
+// the kernel turned by 180° (done by the callers).
+func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
+	ho, wo, err := p.check(in.H, in.W, kh, kw)
+	if err != nil {
+		return nil, err
+	}
+	pr := &problem{kh: kh, kw: kw, dy: p.DilY, dx: p.DilX, ho: ho, wo: wo}
+	if p.Transpose {
+		ey, ex := p.DilY*(kh-1)-p.Pad.Top, p.DilX*(kw-1)-p.Pad.Left
+		pr.in = zeroInserted(in, p.StrideY, p.StrideX, ey, ey+p.OutPadY, ex, ex+p.OutPadX)
+		pr.sy, pr.sx = 1, 1
+	} else {
+		pd := p.Pad
+		pr.in = padded(in, pd.Top, pd.Bottom, pd.Left, pd.Right, p.Edge)
+		pr.sy, pr.sx = p.StrideY, p.StrideX
+	}
+	return pr, nil
+}
+
+// transposedWeights turns conv_transpose2d weights (C_in, C_out/g, kh, kw)
+// into the ordinary convolution's (C_out, C_in/g, kh, kw), each kernel
+// turned by 180°.
+func transposedWeights(w *kernel.Bank, g int) []float32 {
+	inPerG, outPerG := w.N0/g, w.N1
+	ksz := w.KH * w.KW
+	out := make([]float32, w.N0*w.N1*ksz)
+	for gi := range g {
+		for ii := range inPerG {
+			for oo := range outPerG {
+				src := w.Data[((gi*inPerG+ii)*outPerG+oo)*ksz:][:ksz]
+				dst := out[((gi*outPerG+oo)*inPerG+ii)*ksz:][:ksz]
+				for j, v := range src {
+					dst[ksz-1-j] = v
+				}
+			}
+		}
+	}
+	return out
+}
+
+// fftParams is the stride and dilation filterFFT applies to pr.in.
+func (pr *problem) fftParams() Params {
+	return Params{StrideY: pr.sy, StrideX: pr.sx, DilY: pr.dy, DilX: pr.dx, Groups: 1}
+}
+
+// layerFFT runs filterFFT once per (output, input) channel pair and sums.
+func layerFFT(pr *problem) (*tensor.Tensor, error) {
+	out := tensor.New(pr.outC, pr.ho, pr.wo)
+	outPerG := pr.outC / pr.groups
+	ksz := pr.kh * pr.kw
+	for o := range pr.outC {
+		g := o / outPerG
+		dst := out.Plane(o)
+		for i := range pr.inPerG {
+			c := g*pr.inPerG + i
+			plane, _ := tensor.FromData(1, pr.in.H, pr.in.W, pr.in.Plane(c))
+			k := &kernel.Kernel{H: pr.kh, W: pr.kw, Data: pr.w[(o*pr.inPerG+i)*ksz:][:ksz]}
+			r, err := filterFFT(plane, k, pr.fftParams())
+			if err != nil {
+				return nil, err
+			}
+			for j, v := range r.Data {
+				dst[j] += v
+			}
+		}
+	}
+	return out, nil
+}
+
+// rankOne reports whether the h×w kernel data is the outer product col ×
+// row, and returns the factors. It divides by the largest element's row
+// and column (exact for a true outer product, up to float32 rounding) and
+// accepts when every element is reproduced to 1e-6 of the largest: ample
+// for outer products rounded to float32 (relative error ~6e-8), tight
+// enough that a kernel that is only nearly rank 1 goes to direct instead of
+// being silently approximated.
+func rankOne(h, w int, data []float32) (col, row []float32, ok bool) {
+	col, row = make([]float32, h), make([]float32, w)
+	pi, big := 0, 0.0
+	for i, v := range data {
+		if a := math.Abs(float64(v)); a > big {
+			pi, big = i, a
+		}
+	}
+	if big == 0 {
+		return col, row, true
+	}
+	r, c := pi/w, pi%w
+	pivot := float64(data[pi])
+	for i := range h {
+		col[i] = data[i*w+c]
+	}
+	for j := range w {
+		row[j] = float32(float64(data[r*w+j]) / pivot)
+	}
+	for i := range h {
+		for j := range w {
+			if math.Abs(float64(data[i*w+j])-float64(col[i])*float64(row[j])) > 1e-6*big {
+				return nil, nil, false
+			}
+		}
+	}
+	return col, row, true
+}
