@@ -1,0 +1,307 @@
+package shape
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Calc is one computed quantity with the arithmetic that produced it.
+type Calc struct {
+	// Name is what was computed: "H'", "W'", "C'", "params", "MACs".
+	Name string
+	// Formula is the symbolic rule, e.g. "floor((H + 2p − k)/s) + 1".
+	Formula string
+	// Work is the rule with the numbers substituted, through to the value,
+	// e.g. "floor((224 + 2·2 − 11)/4) + 1 = floor(217/4) + 1 = 55".
+	Work  string
+	Value int64
+	// Note is an optional remark (PyTorch's ceil-mode rule, SAME padding).
+	Note string
+}
+
+// String renders the calc as one line: "H' = formula = work".
+func (c Calc) String() string {
+	s := c.Name + " = " + c.Formula + " = " + c.Work
+	if c.Note != "" {
+		s += "  (" + c.Note + ")"
+	}
+	return s
+}
+
+// floorDiv rounds toward negative infinity, as PyTorch's div_rtn.
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// floorMod is a − b·floorDiv(a, b), never negative for b > 0.
+func floorMod(a, b int) int { return a - b*floorDiv(a, b) }
+
+// EffectiveKernel is the extent of a dilated kernel, d(k−1)+1.
+func EffectiveKernel(k, d int) int { return d*(k-1) + 1 }
+
+// SamePad returns TensorFlow's SAME padding for one axis: a total of
+// max((ceil(in/s)−1)·s + d(k−1)+1 − in, 0), the smaller half first.
+func SamePad(in, k, s, d int) (lo, hi int) {
+	out := (in + s - 1) / s
+	total := max((out-1)*s+EffectiveKernel(k, d)-in, 0)
+	return total / 2, total - total/2
+}
+
+func checkGeom(k, s, d int) error {
+	switch {
+	case k < 1:
+		return fmt.Errorf("kernel size %d: must be at least 1", k)
+	case s < 1:
+		return fmt.Errorf("stride %d: must be at least 1", s)
+	case d < 1:
+		return fmt.Errorf("dilation %d: must be at least 1", d)
+	}
+	return nil
+}
+
+// padTerm writes the padding part of a formula: "2p" for symmetric padding,
+// "p_lo + p_hi" for asymmetric, and the matching numbers.
+func padTerm(lo, hi int) (sym, num string) {
+	if lo == hi {
+		return "2p", "2·" + strconv.Itoa(lo)
+	}
+	return "p_lo + p_hi", strconv.Itoa(lo) + " + " + strconv.Itoa(hi)
+}
+
+// kernelTerm writes "k" or "d(k−1) − 1" with the numbers.
+func kernelTerm(k, d int) (sym, num string) {
+	if d == 1 {
+		return "k", strconv.Itoa(k)
+	}
+	return "d(k−1) − 1", fmt.Sprintf("%d·(%d−1) − 1", d, k)
+}
+
+// ConvOut is a convolution's output size along one axis (axis names the
+// result: "H'" or "W'"): floor((in + pLo + pHi − d(k−1) − 1)/s) + 1, the
+// notes' floor((H + 2p − k)/s) + 1 extended with dilation. It fails when the
+// dilated kernel is larger than the padded input.
+func ConvOut(axis string, in, k, s, pLo, pHi, d int) (Calc, error) {
+	if err := checkGeom(k, s, d); err != nil {
+		return Calc{}, err
+	}
+	if pLo < 0 || pHi < 0 {
+		return Calc{}, fmt.Errorf("padding %d,%d: must not be negative", pLo, pHi)
+	}
+	ke := EffectiveKernel(k, d)
+	if in+pLo+pHi < ke {
+		return Calc{}, fmt.Errorf("%s: kernel %d (dilated extent %d) is larger than the padded input %d + %d + %d = %d",
+			axis, k, ke, in, pLo, pHi, in+pLo+pHi)
+	}
+	ps, pn := padTerm(pLo, pHi)
+	ks, kn := kernelTerm(k, d)
+	num := in + pLo + pHi - ke
+	out := num/s + 1
+	sym := strings.TrimSuffix(axis, "'")
+	c := Calc{
+		Name:    axis,
+		Formula: fmt.Sprintf("floor((%s + %s − %s)/s) + 1", sym, ps, ks),
+		Work:    fmt.Sprintf("floor((%d + %s − %s)/%d) + 1 = floor(%d/%d) + 1 = %d", in, pn, kn, s, num, s, out),
+		Value:   int64(out),
+	}
+	return c, nil
+}
+
+// PoolOut is a pooling layer's output size along one axis with PyTorch's
+// rule: floor or, with ceil, ceil((in + 2p − d(k−1) − 1)/s) + 1, where in
+// ceil mode the last window must start inside the input or the left
+// padding (else it is dropped). Padding above half the kernel is refused,
+// as PyTorch does.
+func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
+	if err := checkGeom(k, s, d); err != nil {
+		return Calc{}, err
+	}
+	if p < 0 {
+		return Calc{}, fmt.Errorf("padding %d: must not be negative", p)
+	}
+	if p > k/2 {
+		return Calc{}, fmt.Errorf("%s: padding %d is more than half the window %d (at most %d, as in PyTorch)", axis, p, k, k/2)
+	}
+	if !ceil {
+		c, err := ConvOut(axis, in, k, s, p, p, d)
+		if err != nil {
+			return Calc{}, err
+		}
+		return c, nil
+	}
+	ke := EffectiveKernel(k, d)
+	num := in + 2*p - ke
+	out := floorDiv(num+s-1, s) + 1
+	if out < 1 || num < 0 {
+		return Calc{}, fmt.Errorf("%s: window %d (dilated extent %d) is larger than the padded input %d + 2·%d = %d",
+			axis, k, ke, in, p, in+2*p)
+	}
+	ks, kn := kernelTerm(k, d)
+	sym := strings.TrimSuffix(axis, "'")
+	c := Calc{
+		Name:    axis,
+		Formula: fmt.Sprintf("ceil((%s + 2p − %s)/s) + 1", sym, ks),
+		Work:    fmt.Sprintf("ceil((%d + 2·%d − %s)/%d) + 1 = ceil(%d/%d) + 1 = %d", in, p, kn, s, num, s, out),
+		Value:   int64(out),
+	}
+	if (out-1)*s >= in+p {
+		c.Note = fmt.Sprintf("the last window would start at %d·%d = %d ≥ %s + p = %d, outside the input and left padding: dropped",
+			out-1, s, (out-1)*s, sym, in+p)
+		out--
+		c.Work += fmt.Sprintf(" − 1 = %d", out)
+		c.Value = int64(out)
+	}
+	return c, nil
+}
+
+// TransposeOut is a transposed convolution's output size along one axis,
+// PyTorch's (in − 1)·s − 2p + d(k−1) + op + 1. The output padding op must be
+// smaller than the stride or the dilation.
+func TransposeOut(axis string, in, k, s, p, d, op int) (Calc, error) {
+	if err := checkGeom(k, s, d); err != nil {
+		return Calc{}, err
+	}
+	if p < 0 || op < 0 {
+		return Calc{}, fmt.Errorf("padding %d, output padding %d: must not be negative", p, op)
+	}
+	if op >= max(s, d) {
+		return Calc{}, fmt.Errorf("%s: output padding %d must be smaller than the stride %d or the dilation %d", axis, op, s, d)
+	}
+	out := (in-1)*s - 2*p + d*(k-1) + op + 1
+	if out < 1 {
+		return Calc{}, fmt.Errorf("%s: output size %d is not positive", axis, out)
+	}
+	sym := strings.TrimSuffix(axis, "'")
+	c := Calc{
+		Name:    axis,
+		Formula: fmt.Sprintf("(%s − 1)·s − 2p + d(k−1) + op + 1", sym),
+		Work:    fmt.Sprintf("(%d − 1)·%d − 2·%d + %d·(%d−1) + %d + 1 = %d", in, s, p, d, k, op, out),
+		Value:   int64(out),
+	}
+	return c, nil
+}
+
+// AdaptiveBin returns PyTorch's adaptive-pooling bin i of n over in
+// samples: [floor(i·in/n), ceil((i+1)·in/n)).
+func AdaptiveBin(i, in, n int) (start, end int) {
+	return i * in / n, ((i+1)*in + n - 1) / n
+}
+
+// ConvParams counts a convolution's (or transposed convolution's)
+// parameters: k_h·k_w·(C_in/g)·C_out weights plus C_out biases.
+func ConvParams(cin, cout, kh, kw, groups int, bias bool) Calc {
+	w := int64(kh) * int64(kw) * int64(cin/groups) * int64(cout)
+	c := Calc{Name: "params", Formula: "k_h·k_w·(C/g)·C'", Value: w}
+	c.Work = fmt.Sprintf("%d·%d·(%d/%d)·%d", kh, kw, cin, groups, cout)
+	if groups == 1 {
+		c.Formula = "k_h·k_w·C·C'"
+		c.Work = fmt.Sprintf("%d·%d·%d·%d", kh, kw, cin, cout)
+	}
+	if bias {
+		c.Formula += " + C'"
+		c.Work += fmt.Sprintf(" + %d", cout)
+		c.Value += int64(cout)
+	}
+	c.Work += " = " + Thousands(c.Value)
+	return c
+}
+
+// ConvMACs counts a convolution's multiply-adds: every output value costs
+// k_h·k_w·(C_in/g) of them.
+func ConvMACs(outH, outW, cout, kh, kw, cin, groups int) Calc {
+	v := int64(outH) * int64(outW) * int64(cout) * int64(kh) * int64(kw) * int64(cin/groups)
+	return Calc{
+		Name:    "MACs",
+		Formula: "H'·W'·C'·k_h·k_w·(C/g)",
+		Work:    fmt.Sprintf("%d·%d·%d·%d·%d·(%d/%d) = %s", outH, outW, cout, kh, kw, cin, groups, Thousands(v)),
+		Value:   v,
+	}
+}
+
+// TransposeMACs counts a transposed convolution's multiply-adds: every
+// input value is scattered through k_h·k_w·(C_out/g) weights.
+func TransposeMACs(inH, inW, cin, kh, kw, cout, groups int) Calc {
+	v := int64(inH) * int64(inW) * int64(cin) * int64(kh) * int64(kw) * int64(cout/groups)
+	return Calc{
+		Name:    "MACs",
+		Formula: "H·W·C·k_h·k_w·(C'/g)",
+		Work:    fmt.Sprintf("%d·%d·%d·%d·%d·(%d/%d) = %s", inH, inW, cin, kh, kw, cout, groups, Thousands(v)),
+		Value:   v,
+	}
+}
+
+// FCParams counts a fully connected layer's parameters: in·out + out.
+func FCParams(in, out int, bias bool) Calc {
+	c := Calc{Name: "params", Formula: "N·N'", Work: fmt.Sprintf("%d·%d", in, out), Value: int64(in) * int64(out)}
+	if bias {
+		c.Formula += " + N'"
+		c.Work += fmt.Sprintf(" + %d", out)
+		c.Value += int64(out)
+	}
+	c.Work += " = " + Thousands(c.Value)
+	return c
+}
+
+// FCMACs counts a fully connected layer's multiply-adds: in·out.
+func FCMACs(in, out int) Calc {
+	v := int64(in) * int64(out)
+	return Calc{Name: "MACs", Formula: "N·N'", Work: fmt.Sprintf("%d·%d = %s", in, out, Thousands(v)), Value: v}
+}
+
+// BNParams counts batch norm's parameters: a scale and a shift per channel.
+func BNParams(c int) Calc {
+	return Calc{Name: "params", Formula: "2·C", Work: fmt.Sprintf("2·%d = %d", c, 2*c), Value: int64(2 * c)}
+}
+
+// Uncovered reports how a strided window leaves input unseen along one
+// axis, for an input of in samples padded by pLo and pHi: rem is
+// (in + pLo + pHi − d(k−1) − 1) mod s, the trailing rows of the padded
+// input no window reaches; lost is how many of those are input rather than
+// padding; gaps counts, of every s consecutive rows, those no kernel tap
+// ever lands on (stride larger than the kernel, or dilation in step with
+// the stride).
+func Uncovered(in, k, s, pLo, pHi, d int) (rem, lost, gaps int) {
+	if s < 1 || k < 1 || d < 1 {
+		return 0, 0, 0
+	}
+	num := in + pLo + pHi - EffectiveKernel(k, d)
+	if num < 0 {
+		return 0, 0, 0
+	}
+	rem = num % s
+	lost = max(rem-pHi, 0)
+	seen := make([]bool, s)
+	for j := 0; j < k; j++ {
+		seen[(j*d)%s] = true
+	}
+	for _, b := range seen {
+		if !b {
+			gaps++
+		}
+	}
+	return rem, lost, gaps
+}
+
+// Thousands formats n with comma separators: 61100840 → "61,100,840".
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

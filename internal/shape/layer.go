@@ -1,0 +1,450 @@
+package shape
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Dims is a feature map's size: H rows, W columns, C channels.
+type Dims struct {
+	H, W, C int
+}
+
+// String renders d as "HxWxC", the notes' order.
+func (d Dims) String() string { return fmt.Sprintf("%dx%dx%d", d.H, d.W, d.C) }
+
+// ParseDims reads "HxWxC" (or "HxW", one channel).
+func ParseDims(s string) (Dims, error) {
+	parts := strings.Split(strings.ToLower(strings.TrimSpace(s)), "x")
+	if len(parts) != 2 && len(parts) != 3 {
+		return Dims{}, fmt.Errorf("%q: want HxWxC, e.g. 224x224x3", s)
+	}
+	v := make([]int, 3)
+	v[2] = 1
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return Dims{}, fmt.Errorf("%q: want HxWxC with positive integers, e.g. 224x224x3", s)
+		}
+		v[i] = n
+	}
+	return Dims{H: v[0], W: v[1], C: v[2]}, nil
+}
+
+// Pair is a per-axis integer setting (kernel, stride, dilation).
+type Pair struct {
+	H, W int
+}
+
+// Square returns the pair (n, n).
+func Square(n int) Pair { return Pair{n, n} }
+
+// String renders "3" for a square pair, else "3x5".
+func (p Pair) String() string {
+	if p.H == p.W {
+		return strconv.Itoa(p.H)
+	}
+	return fmt.Sprintf("%dx%d", p.H, p.W)
+}
+
+// ParsePair reads "N", "NH,NW" or "NHxNW" of non-negative integers.
+func ParsePair(s string) (Pair, error) {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ',' || r == 'x' })
+	if len(f) == 0 || len(f) > 2 || strings.HasSuffix(s, ",") || strings.HasPrefix(s, ",") {
+		return Pair{}, fmt.Errorf("%q: want N or NH,NW", s)
+	}
+	var v [2]int
+	for i, x := range f {
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err != nil || n < 0 {
+			return Pair{}, fmt.Errorf("%q: want N or NH,NW of non-negative integers", s)
+		}
+		v[i] = n
+	}
+	if len(f) == 1 {
+		v[1] = v[0]
+	}
+	return Pair{v[0], v[1]}, nil
+}
+
+// PadMode says how padding is chosen.
+type PadMode int
+
+// Padding modes.
+const (
+	PadExplicit PadMode = iota // the given rows and columns on each side
+	PadSame                    // TensorFlow's SAME: output ceil(in/s)
+	PadValid                   // no padding
+)
+
+// Padding is a layer's padding setting.
+type Padding struct {
+	Mode PadMode
+	Pair // PadExplicit only
+}
+
+// String renders "same", "valid", "2" or "1x2".
+func (p Padding) String() string {
+	switch p.Mode {
+	case PadSame:
+		return "same"
+	case PadValid:
+		return "valid"
+	}
+	return p.Pair.String()
+}
+
+// ParsePadding reads "P", "PH,PW", "same" or "valid".
+func ParsePadding(s string) (Padding, error) {
+	switch strings.ToLower(s) {
+	case "same":
+		return Padding{Mode: PadSame}, nil
+	case "valid":
+		return Padding{Mode: PadValid}, nil
+	}
+	p, err := ParsePair(s)
+	if err != nil {
+		return Padding{}, fmt.Errorf("padding %q: want P, PH,PW, same or valid", s)
+	}
+	return Padding{Mode: PadExplicit, Pair: p}, nil
+}
+
+// Kind is a layer type, spelled as in network files.
+type Kind string
+
+// Layer kinds.
+const (
+	Input     Kind = "input"
+	Conv      Kind = "conv"
+	DWConv    Kind = "dwconv" // depthwise: groups = C_in
+	ConvT     Kind = "convT"  // transposed convolution
+	MaxPool   Kind = "maxpool"
+	AvgPool   Kind = "avgpool"
+	AdaptAvg  Kind = "adaptiveavgpool"
+	AdaptMax  Kind = "adaptivemaxpool"
+	GAP       Kind = "gap" // global average pooling to 1x1
+	BatchNorm Kind = "bn"
+	LRN       Kind = "lrn" // local response normalisation (AlexNet 2012)
+	ReLU      Kind = "relu"
+	ReLU6     Kind = "relu6"
+	Tanh      Kind = "tanh"
+	Sigmoid   Kind = "sigmoid"
+	Dropout   Kind = "dropout"
+	Flatten   Kind = "flatten"
+	FC        Kind = "fc"
+	Add       Kind = "add" // residual: elementwise sum with a named layer
+	Identity  Kind = "identity"
+)
+
+// Layer is one layer as written in a network file or on the command line.
+type Layer struct {
+	Name string
+	Kind Kind
+	// Line is the line of the network file the layer came from (0: none).
+	Line int
+	// From names the layer whose output feeds this one ("" = the previous).
+	From string
+	// Ref is the other operand of an add.
+	Ref string
+	// Filters is the number of output channels (conv, convT, fc; dwconv:
+	// a multiple of the input channels). 0 means "as many as the input".
+	Filters  int
+	Kernel   Pair
+	Stride   Pair
+	Padding  Padding
+	Dilation Pair
+	OutPad   Pair // transposed convolution's output padding
+	Groups   int
+	Bias     bool
+	Ceil     bool
+	// Out is an adaptive pool's output size.
+	Out Pair
+	// In is the input layer's size.
+	In Dims
+	// Rate is a dropout probability (shape-neutral, kept for printing).
+	Rate float64
+}
+
+// NewLayer returns a layer of kind k with PyTorch's defaults: stride 1
+// (pooling: the window), no padding, dilation 1, one group, with bias.
+func NewLayer(k Kind) Layer {
+	return Layer{Kind: k, Kernel: Square(1), Stride: Pair{}, Dilation: Square(1), Groups: 1, Bias: true}
+}
+
+// stride returns the stride, defaulting to 1 (convolution) or the window
+// (pooling) when unset.
+func (l *Layer) stride() Pair {
+	s := l.Stride
+	if s.H == 0 {
+		s.H = 1
+		if l.Kind == MaxPool || l.Kind == AvgPool {
+			s.H = l.Kernel.H
+		}
+	}
+	if s.W == 0 {
+		s.W = 1
+		if l.Kind == MaxPool || l.Kind == AvgPool {
+			s.W = l.Kernel.W
+		}
+	}
+	return s
+}
+
+// Geometry is a layer's sliding window as the receptive-field recurrence
+// sees it.
+type Geometry struct {
+	Kernel, Stride, Dilation Pair
+	PadLo, PadHi             Pair
+}
+
+// Result is what one layer does to its input.
+type Result struct {
+	Layer  Layer
+	In     Dims
+	Out    Dims
+	Params int64
+	MACs   int64
+	// Calcs is the arithmetic behind Out, Params and MACs.
+	Calcs []Calc
+	// Warnings name input rows/columns that no window covers.
+	Warnings []string
+	// Geom is the window (nil for layers that keep the geometry).
+	Geom *Geometry
+}
+
+// ErrShape marks a layer that cannot be applied to its input.
+var ErrShape = errors.New("impossible shape")
+
+// Apply computes the output of l on an input of size in, with the
+// arithmetic that produced it. It is the one place the layer formulas are
+// dispatched, shared by `shape conv|pool|transpose` and the network walker.
+func Apply(l Layer, in Dims) (*Result, error) {
+	r := &Result{Layer: l, In: in, Out: in}
+	var err error
+	switch l.Kind {
+	case Input:
+		r.Out = l.In
+	case Conv, DWConv:
+		err = r.conv()
+	case ConvT:
+		err = r.transpose()
+	case MaxPool, AvgPool:
+		err = r.pool()
+	case AdaptAvg, AdaptMax:
+		if l.Out.H < 1 || l.Out.W < 1 {
+			return nil, fmt.Errorf("%s: output size %s must be positive", l.Kind, l.Out)
+		}
+		r.Out = Dims{H: l.Out.H, W: l.Out.W, C: in.C}
+	case GAP:
+		r.Out = Dims{H: 1, W: 1, C: in.C}
+	case BatchNorm:
+		c := BNParams(in.C)
+		r.Params = c.Value
+		r.Calcs = append(r.Calcs, c)
+	case Flatten:
+		r.Out = Dims{H: 1, W: 1, C: in.H * in.W * in.C}
+	case FC:
+		n := in.H * in.W * in.C
+		if l.Filters < 1 {
+			return nil, fmt.Errorf("fc: needs a number of outputs, e.g. fc 1000")
+		}
+		r.Out = Dims{H: 1, W: 1, C: l.Filters}
+		p, m := FCParams(n, l.Filters, l.Bias), FCMACs(n, l.Filters)
+		r.Params, r.MACs = p.Value, m.Value
+		r.Calcs = append(r.Calcs, p, m)
+	case Add, ReLU, ReLU6, Tanh, Sigmoid, Dropout, LRN, Identity:
+	default:
+		return nil, fmt.Errorf("unknown layer type %q", l.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// pads resolves the layer's padding for input in.
+func (r *Result) pads(k, s, d Pair) (lo, hi Pair) {
+	switch r.Layer.Padding.Mode {
+	case PadSame:
+		lo.H, hi.H = SamePad(r.In.H, k.H, s.H, d.H)
+		lo.W, hi.W = SamePad(r.In.W, k.W, s.W, d.W)
+	case PadExplicit:
+		lo, hi = r.Layer.Padding.Pair, r.Layer.Padding.Pair
+	}
+	return lo, hi
+}
+
+func (r *Result) conv() error {
+	l, in := r.Layer, r.In
+	k, s, d := l.Kernel, l.stride(), l.Dilation
+	g, cout := l.Groups, l.Filters
+	if l.Kind == DWConv {
+		g = in.C
+		if cout == 0 {
+			cout = in.C
+		}
+		if cout%in.C != 0 {
+			return fmt.Errorf("dwconv: %d filters is not a multiple of the %d input channels", cout, in.C)
+		}
+	}
+	if cout == 0 {
+		cout = in.C
+	}
+	if g < 1 || in.C%g != 0 || cout%g != 0 {
+		return fmt.Errorf("%s: %d groups must divide the %d input and %d output channels", l.Kind, g, in.C, cout)
+	}
+	lo, hi := r.pads(k, s, d)
+	ch, err := ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H)
+	if err != nil {
+		return err
+	}
+	cw, err := ConvOut("W'", in.W, k.W, s.W, lo.W, hi.W, d.W)
+	if err != nil {
+		return err
+	}
+	if l.Padding.Mode == PadSame {
+		ch.Note = fmt.Sprintf("SAME padding %d+%d", lo.H, hi.H)
+		cw.Note = fmt.Sprintf("SAME padding %d+%d", lo.W, hi.W)
+	}
+	r.Out = Dims{H: int(ch.Value), W: int(cw.Value), C: cout}
+	cc := Calc{Name: "C'", Formula: "filters", Work: strconv.Itoa(cout), Value: int64(cout)}
+	if l.Kind == DWConv {
+		cc.Formula = "C·multiplier"
+		cc.Work = fmt.Sprintf("%d·%d = %d", in.C, cout/in.C, cout)
+	}
+	p := ConvParams(in.C, cout, k.H, k.W, g, l.Bias)
+	m := ConvMACs(r.Out.H, r.Out.W, cout, k.H, k.W, in.C, g)
+	r.Params, r.MACs = p.Value, m.Value
+	r.Calcs = append(r.Calcs, ch, cw, cc, p, m)
+	r.Geom = &Geometry{Kernel: k, Stride: s, Dilation: d, PadLo: lo, PadHi: hi}
+	r.warnUncovered()
+	return nil
+}
+
+func (r *Result) transpose() error {
+	l, in := r.Layer, r.In
+	k, s, d, op := l.Kernel, l.stride(), l.Dilation, l.OutPad
+	g, cout := l.Groups, l.Filters
+	if cout == 0 {
+		cout = in.C
+	}
+	if g < 1 || in.C%g != 0 || cout%g != 0 {
+		return fmt.Errorf("convT: %d groups must divide the %d input and %d output channels", g, in.C, cout)
+	}
+	if l.Padding.Mode == PadSame {
+		return fmt.Errorf("convT: padding same is not defined for a transposed convolution; give P or PH,PW")
+	}
+	p := l.Padding.Pair
+	if l.Padding.Mode == PadValid {
+		p = Pair{}
+	}
+	ch, err := TransposeOut("H'", in.H, k.H, s.H, p.H, d.H, op.H)
+	if err != nil {
+		return err
+	}
+	cw, err := TransposeOut("W'", in.W, k.W, s.W, p.W, d.W, op.W)
+	if err != nil {
+		return err
+	}
+	r.Out = Dims{H: int(ch.Value), W: int(cw.Value), C: cout}
+	cc := Calc{Name: "C'", Formula: "filters", Work: strconv.Itoa(cout), Value: int64(cout)}
+	pc := ConvParams(cout, in.C, k.H, k.W, g, false) // weights (C_in, C_out/g, kh, kw)
+	pc.Formula = "k_h·k_w·C·(C'/g)"
+	pc.Work = fmt.Sprintf("%d·%d·%d·(%d/%d)", k.H, k.W, in.C, cout, g)
+	if l.Bias {
+		pc.Formula += " + C'"
+		pc.Work += fmt.Sprintf(" + %d", cout)
+		pc.Value += int64(cout)
+	}
+	pc.Work += " = " + Thousands(pc.Value)
+	m := TransposeMACs(in.H, in.W, in.C, k.H, k.W, cout, g)
+	r.Params, r.MACs = pc.Value, m.Value
+	r.Calcs = append(r.Calcs, ch, cw, cc, pc, m)
+	r.Geom = &Geometry{Kernel: k, Stride: s, Dilation: d, PadLo: p, PadHi: p}
+	return nil
+}
+
+func (r *Result) pool() error {
+	l, in := r.Layer, r.In
+	k, s, d := l.Kernel, l.stride(), l.Dilation
+	if l.Kind == AvgPool && (d.H != 1 || d.W != 1) {
+		return fmt.Errorf("avgpool: dilation is only defined for max pooling (as in PyTorch)")
+	}
+	var ch, cw Calc
+	var err error
+	lo, hi := r.pads(k, s, d)
+	if l.Padding.Mode == PadSame {
+		if ch, err = ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H); err != nil {
+			return err
+		}
+		if cw, err = ConvOut("W'", in.W, k.W, s.W, lo.W, hi.W, d.W); err != nil {
+			return err
+		}
+		ch.Note = fmt.Sprintf("SAME padding %d+%d", lo.H, hi.H)
+		cw.Note = fmt.Sprintf("SAME padding %d+%d", lo.W, hi.W)
+	} else {
+		if ch, err = PoolOut("H'", in.H, k.H, s.H, lo.H, d.H, l.Ceil); err != nil {
+			return err
+		}
+		if cw, err = PoolOut("W'", in.W, k.W, s.W, lo.W, d.W, l.Ceil); err != nil {
+			return err
+		}
+	}
+	r.Out = Dims{H: int(ch.Value), W: int(cw.Value), C: in.C}
+	cc := Calc{Name: "C'", Formula: "C", Work: strconv.Itoa(in.C), Value: int64(in.C)}
+	r.Calcs = append(r.Calcs, ch, cw, cc,
+		Calc{Name: "params", Formula: "0", Work: "0"},
+		Calc{Name: "MACs", Formula: "0", Work: "0", Note: "pooling compares or adds, it does not multiply-add weights"})
+	r.Geom = &Geometry{Kernel: k, Stride: s, Dilation: d, PadLo: lo, PadHi: hi}
+	if !l.Ceil {
+		r.warnUncovered()
+	}
+	return nil
+}
+
+// warnUncovered adds a warning for each axis where the stride leaves rows
+// or columns of the input unseen.
+func (r *Result) warnUncovered() {
+	g := r.Geom
+	type axis struct {
+		name, rows string
+		in         int
+		k, s, d    int
+		lo, hi     int
+	}
+	axes := []axis{
+		{"H", "row(s)", r.In.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadLo.H, g.PadHi.H},
+		{"W", "column(s)", r.In.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadLo.W, g.PadHi.W},
+	}
+	same := axes[0].in == axes[1].in && axes[0].k == axes[1].k && axes[0].s == axes[1].s &&
+		axes[0].d == axes[1].d && axes[0].lo == axes[1].lo && axes[0].hi == axes[1].hi
+	if same {
+		axes = axes[:1]
+		axes[0].rows = "row(s)/column(s)"
+	}
+	for _, a := range axes {
+		rem, lost, gaps := Uncovered(a.in, a.k, a.s, a.lo, a.hi, a.d)
+		if rem != 0 {
+			_, pn := padTerm(a.lo, a.hi)
+			_, kn := kernelTerm(a.k, a.d)
+			w := fmt.Sprintf("(%d + %s − %s) mod %d = %d: the last %d %s of the padded input are never covered",
+				a.in, pn, kn, a.s, rem, rem, a.rows)
+			if lost > 0 {
+				if lost == 1 {
+					w += fmt.Sprintf("; input %s %d is never seen", a.rows, a.in-1)
+				} else {
+					w += fmt.Sprintf("; input %s %d–%d are never seen", a.rows, a.in-lost, a.in-1)
+				}
+			} else {
+				w += " (padding only)"
+			}
+			r.Warnings = append(r.Warnings, w)
+		}
+		if gaps > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("stride %d with kernel %d, dilation %d: %d of every %d %s fall between the windows' taps and are never seen",
+				a.s, a.k, a.d, gaps, a.s, a.rows))
+		}
+	}
+}
