@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func readNpy(t *testing.T, path string) (shape []int, data []float32) {
 		hlen = int(n)
 	}
 	hdr := make([]byte, hlen)
-	if _, err := io_ReadFull(r, hdr); err != nil {
+	if _, err := io.ReadFull(r, hdr); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	h := string(hdr)
@@ -73,18 +74,6 @@ func readNpy(t *testing.T, path string) (shape []int, data []float32) {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return shape, data
-}
-
-func io_ReadFull(r *bufio.Reader, b []byte) (int, error) {
-	n := 0
-	for n < len(b) {
-		m, err := r.Read(b[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 func readTensor(t *testing.T, path string) *tensor.Tensor {
