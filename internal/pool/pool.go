@@ -1,0 +1,210 @@
+package pool
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/convtool/convtool/internal/shape"
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+// Op is what a window is reduced to.
+type Op int
+
+// Pooling operations.
+const (
+	Max Op = iota // largest value; padding is −∞ (never chosen)
+	Avg           // mean; see Params.CountIncludePad
+	Min           // smallest value, −maxpool(−x); padding is +∞
+	L2            // sqrt(Σ x²) over the window; padding adds 0
+)
+
+var opNames = [...]string{"max", "avg", "min", "l2"}
+
+// String returns the op's flag word.
+func (o Op) String() string {
+	if o < 0 || int(o) >= len(opNames) {
+		return fmt.Sprintf("Op(%d)", int(o))
+	}
+	return opNames[o]
+}
+
+// ParseOp reads "max", "avg", "min" or "l2".
+func ParseOp(s string) (Op, error) {
+	for i, n := range opNames {
+		if n == s {
+			return Op(i), nil
+		}
+	}
+	return 0, fmt.Errorf("pool op %q: want max, avg, min or l2", s)
+}
+
+// Params describe a sliding-window pooling with PyTorch's semantics.
+type Params struct {
+	Op Op
+	// KH, KW is the window.
+	KH, KW int
+	// SH, SW is the stride (0: the window).
+	SH, SW int
+	// PH, PW is the padding on each side, at most half the window.
+	PH, PW int
+	// DH, DW is the dilation (0: 1); only max and min allow more than 1,
+	// as PyTorch's max_pool2d does and avg_pool2d does not.
+	DH, DW int
+	// Ceil is PyTorch's ceil_mode: a partial window at the end counts if it
+	// starts inside the input or the left padding.
+	Ceil bool
+	// CountIncludePad makes avg divide by the window clipped to the padded
+	// input, padding included (PyTorch's default), rather than by the input
+	// samples it covers.
+	CountIncludePad bool
+}
+
+// normalize fills in defaults.
+func (p Params) normalize() Params {
+	if p.SH == 0 {
+		p.SH = p.KH
+	}
+	if p.SW == 0 {
+		p.SW = p.KW
+	}
+	if p.DH == 0 {
+		p.DH = 1
+	}
+	if p.DW == 0 {
+		p.DW = 1
+	}
+	return p
+}
+
+// OutSize returns the output size for an input of h×w, or an error saying
+// why the geometry cannot work (bad window, padding over half the window,
+// window larger than the padded input, dilation with avg or l2).
+func (p Params) OutSize(h, w int) (oh, ow int, err error) {
+	p = p.normalize()
+	if p.Op < Max || p.Op > L2 {
+		return 0, 0, fmt.Errorf("unknown pool op %d", int(p.Op))
+	}
+	if (p.DH != 1 || p.DW != 1) && (p.Op == Avg || p.Op == L2) {
+		return 0, 0, fmt.Errorf("dilation is only defined for max and min pooling (as in PyTorch)")
+	}
+	ch, err := shape.PoolOut("H'", h, p.KH, p.SH, p.PH, p.DH, p.Ceil)
+	if err != nil {
+		return 0, 0, err
+	}
+	cw, err := shape.PoolOut("W'", w, p.KW, p.SW, p.PW, p.DW, p.Ceil)
+	if err != nil {
+		return 0, 0, err
+	}
+	return int(ch.Value), int(cw.Value), nil
+}
+
+// Pool applies p to every channel of x.
+func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
+	oh, ow, err := p.OutSize(x.H, x.W)
+	if err != nil {
+		return nil, err
+	}
+	p = p.normalize()
+	out := tensor.New(x.C, oh, ow)
+	for c := 0; c < x.C; c++ {
+		src, dst := x.Plane(c), out.Plane(c)
+		for oy := 0; oy < oh; oy++ {
+			y0 := oy*p.SH - p.PH
+			for ox := 0; ox < ow; ox++ {
+				x0 := ox*p.SW - p.PW
+				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// window reduces the window whose top-left tap is at (y0, x0).
+func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
+	switch p.Op {
+	case Max, Min:
+		best := float32(math.Inf(-1))
+		if p.Op == Min {
+			best = float32(math.Inf(1))
+		}
+		nan := false
+		for i := 0; i < p.KH; i++ {
+			y := y0 + i*p.DH
+			if y < 0 || y >= h {
+				continue
+			}
+			row := src[y*w : (y+1)*w]
+			for j := 0; j < p.KW; j++ {
+				xx := x0 + j*p.DW
+				if xx < 0 || xx >= w {
+					continue
+				}
+				v := row[xx]
+				switch {
+				case v != v:
+					nan = true
+				case p.Op == Max && v > best, p.Op == Min && v < best:
+					best = v
+				}
+			}
+		}
+		if nan { // PyTorch propagates NaN through max pooling
+			return float32(math.NaN())
+		}
+		return best
+	}
+	// Avg and L2: accumulate in float64 over the window clipped to the input.
+	yEnd, xEnd := min(y0+p.KH, h+p.PH), min(x0+p.KW, w+p.PW)
+	poolSize := (yEnd - y0) * (xEnd - x0) // clipped to the padded input
+	ys, xs := max(y0, 0), max(x0, 0)
+	ye, xe := min(yEnd, h), min(xEnd, w)
+	var sum float64
+	for y := ys; y < ye; y++ {
+		for _, v := range src[y*w+xs : y*w+xe] {
+			if p.Op == L2 {
+				sum += float64(v) * float64(v)
+			} else {
+				sum += float64(v)
+			}
+		}
+	}
+	if p.Op == L2 {
+		return float32(math.Sqrt(sum))
+	}
+	div := poolSize
+	if !p.CountIncludePad {
+		div = (ye - ys) * (xe - xs)
+	}
+	return float32(sum / float64(div))
+}
+
+// Adaptive pools x to oh×ow with PyTorch's adaptive bins: output i covers
+// input [floor(i·H/oh), ceil((i+1)·H/oh)). Avg averages the bin, L2 takes
+// sqrt(Σ x²) over it.
+func Adaptive(x *tensor.Tensor, op Op, oh, ow int) (*tensor.Tensor, error) {
+	if oh < 1 || ow < 1 {
+		return nil, fmt.Errorf("adaptive output size %dx%d must be positive", oh, ow)
+	}
+	if x.H < 1 || x.W < 1 {
+		return nil, fmt.Errorf("adaptive pooling of an empty %dx%d input", x.H, x.W)
+	}
+	out := tensor.New(x.C, oh, ow)
+	for c := 0; c < x.C; c++ {
+		src, dst := x.Plane(c), out.Plane(c)
+		for oy := 0; oy < oh; oy++ {
+			ys, ye := shape.AdaptiveBin(oy, x.H, oh)
+			for ox := 0; ox < ow; ox++ {
+				xs, xe := shape.AdaptiveBin(ox, x.W, ow)
+				p := Params{Op: op, KH: ye - ys, KW: xe - xs, DH: 1, DW: 1, CountIncludePad: true}
+				dst[oy*ow+ox] = window(src, x.H, x.W, ys, xs, &p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Global reduces each channel to one value: Adaptive to 1×1.
+func Global(x *tensor.Tensor, op Op) (*tensor.Tensor, error) {
+	return Adaptive(x, op, 1, 1)
+}

@@ -1,0 +1,171 @@
+package pool
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+// poolCase is one PyTorch result from testdata/pool/gen_pool.py.
+type poolCase struct {
+	Name     string    `json:"name"`
+	Op       string    `json:"op"`
+	Shape    []int     `json:"shape"`
+	Input    []float32 `json:"input"`
+	K        []int     `json:"k"`
+	S        []int     `json:"s"`
+	P        []int     `json:"p"`
+	D        []int     `json:"d"`
+	Ceil     bool      `json:"ceil"`
+	CIP      bool      `json:"count_include_pad"`
+	Out      []int     `json:"out"`
+	Error    bool      `json:"error"`
+	OutShape []int     `json:"out_shape"`
+	Output   []float32 `json:"output"`
+}
+
+func loadCases(t *testing.T) []poolCase {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/pool/pool_cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases []poolCase `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Cases) < 300 {
+		t.Fatalf("only %d cases in the fixture", len(doc.Cases))
+	}
+	return doc.Cases
+}
+
+// tolerance: avg and l2 accumulate in float64 here and in float32 in
+// PyTorch; the fixture prints 8 significant digits.
+const tol = 2e-6
+
+// TestAgainstPyTorch runs every fixture case: max/min/avg/l2 sliding
+// windows over all flag combinations, ceil-mode edge cases, refused
+// geometries, adaptive and global pooling.
+func TestAgainstPyTorch(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			x, err := tensor.FromData(c.Shape[0], c.Shape[1], c.Shape[2], c.Input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *tensor.Tensor
+			if kind, opName, ok := strings.Cut(c.Op, "-"); ok {
+				op, err := ParseOp(opName)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kind == "global" {
+					got, err = Global(x, op)
+				} else {
+					got, err = Adaptive(x, op, c.Out[0], c.Out[1])
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				op, err := ParseOp(c.Op)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := Params{Op: op, KH: c.K[0], KW: c.K[1], SH: c.S[0], SW: c.S[1], PH: c.P[0], PW: c.P[1],
+					DH: c.D[0], DW: c.D[1], Ceil: c.Ceil, CountIncludePad: c.CIP}
+				got, err = Pool(x, p)
+				if c.Error {
+					if err == nil {
+						t.Fatalf("PyTorch refuses this geometry, Pool gave %s", got.Shape())
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := tensor.FromData(c.OutShape[0], c.OutShape[1], c.OutShape[2], c.Output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.SameShape(want) {
+				t.Fatalf("shape %s, PyTorch %s", got.Shape(), want.Shape())
+			}
+			for i, w := range want.Data {
+				if d := math.Abs(float64(got.Data[i]) - float64(w)); d > tol*max(1, math.Abs(float64(w))) {
+					t.Fatalf("value %d: got %g, PyTorch %g (|diff| %g > %g relative)", i, got.Data[i], w, d, tol)
+				}
+			}
+		})
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	x := tensor.New(1, 6, 6)
+	tests := []struct {
+		name string
+		p    Params
+		want string
+	}{
+		{"pad over half", Params{Op: Max, KH: 3, KW: 3, PH: 2, PW: 2}, "more than half the window"},
+		{"dilated avg", Params{Op: Avg, KH: 2, KW: 2, DH: 2, DW: 2}, "dilation is only defined"},
+		{"dilated l2", Params{Op: L2, KH: 2, KW: 2, DH: 2, DW: 1}, "dilation is only defined"},
+		{"window too large", Params{Op: Avg, KH: 7, KW: 7}, "larger than the padded input"},
+		{"zero window", Params{Op: Max, KH: 0, KW: 2}, "at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Pool(x, tt.p)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestNaN: max pooling propagates NaN, as PyTorch does.
+func TestNaN(t *testing.T) {
+	x, _ := tensor.FromData(1, 2, 2, []float32{1, float32(math.NaN()), 3, 4})
+	y, err := Pool(x, Params{Op: Max, KH: 2, KW: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := y.Data[0]; v == v {
+		t.Fatalf("max over a NaN = %g, want NaN", v)
+	}
+}
+
+func ExamplePool() {
+	x, _ := tensor.FromData(1, 4, 4, []float32{
+		1, 2, 5, 6,
+		3, 4, 7, 8,
+		9, 10, 13, 14,
+		11, 12, 15, 16,
+	})
+	y, _ := Pool(x, Params{Op: Max, KH: 2, KW: 2})
+	fmt.Println(y.Shape(), y.Data)
+	// Output:
+	// 1x2x2 [4 8 12 16]
+}
+
+func BenchmarkMax3x3s2_1024(b *testing.B) {
+	x := tensor.New(3, 1024, 1024)
+	for i := range x.Data {
+		x.Data[i] = float32(i % 251)
+	}
+	b.SetBytes(int64(len(x.Data) * 4))
+	for b.Loop() {
+		if _, err := Pool(x, Params{Op: Max, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
