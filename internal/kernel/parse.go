@@ -19,7 +19,7 @@ import (
 //     see Builtins;
 //  2. ImageMagick's "WxH: v,v,…", "WxH+X+Y: v,…" (origin at column X, row
 //     Y) or "N: …" (N×N), values row by row;
-//  3. an existing file, by extension: .npy (2-D → Kernel, 4-D → Bank),
+//  3. a file, by extension: .npy (2-D → Kernel, 4-D → Bank),
 //     .csv/.txt, .mat (its scale and offset set HasScale);
 //  4. an inline matrix, "1 2 1; 2 4 2; 1 2 1": rows split by ';' or
 //     newline, values by spaces or commas.
@@ -74,21 +74,28 @@ func parse(spec string) (*Kernel, *Bank, error) {
 		k, err := parseIM(m)
 		return k, nil, err
 	}
-	if fi, err := os.Stat(s); err == nil && fi.Mode().IsRegular() {
+	if kernelExts[strings.ToLower(filepath.Ext(s))] {
+		if !isFile(s) {
+			return nil, nil, errors.New("no such file (and not a built-in or inline kernel)")
+		}
 		return loadFile(s)
 	}
-	ext := strings.ToLower(filepath.Ext(s))
-	if kernelExts[ext] {
-		return nil, nil, fmt.Errorf("no such file (and not a built-in or inline kernel)")
+	looksNamed := (identLike.MatchString(s) && !isNumberWord(s)) ||
+		(hasParams && identLike.MatchString(strings.TrimSpace(head)) && !isNumberWord(head))
+	if !looksNamed {
+		if k, err := parseInline(s); err == nil || !isFile(s) {
+			return k, nil, err
+		}
 	}
-	if identLike.MatchString(s) && !isNumberWord(s) {
-		return nil, nil, unknownName(name)
+	if isFile(s) {
+		return loadFile(s) // refuses the extension, naming it
 	}
-	if hasParams && identLike.MatchString(strings.TrimSpace(head)) && !isNumberWord(head) {
-		return nil, nil, unknownName(name)
-	}
-	k, err := parseInline(s)
-	return k, nil, err
+	return nil, nil, unknownName(name)
+}
+
+func isFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func isNumberWord(s string) bool {
