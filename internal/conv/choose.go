@@ -36,53 +36,65 @@ func (pr *problem) workload(filter, rank1 bool) Workload {
 		Filter: filter, Rank1: rank1}
 }
 
-// Cost model constants, nanoseconds per unit of work on the 2-core
-// development machine (Go 1.26, GOMAXPROCS 2), taken from bench_test.go
-// (go test -bench . -count 5 ./internal/conv/, medians):
+// Cost model constants: nanoseconds of wall time per unit of work on the
+// 2-core development machine (Intel Xeon, Go 1.26, GOMAXPROCS 2), fitted to
+// bench_test.go (go test -run '^$' -bench . ./internal/conv/). The figures
+// behind them, ms per call:
 //
-// TODO(calibrate) figures
+//	Gaussian 'same', replicate     direct  separable   gemm
+//	1×1024×1024    3×3                5.2       5.3    25.6
+//	1×1024×1024    5×5               11.2       6.1    48.0
+//	1×1024×1024   13×13              43.1      10.2   191
+//	3×2048×2048    3×3               93        78     273
+//	3×2048×2048   13×13             435       131    2098
+//	layer 64→64 3×3 on 56×56         33.6        —     28.8
+//	layer 64→128 1×1 on 56×56        10.5        —      7.4
+//	layer 3→96 11×11/4 on 224×224    36.5        —     37.2
+//	depthwise 64 3×3 on 112×112       5.0        —     20.9
+//
+// Direct costs ≈0.22 ns per multiply-add (the slope from 3×3 to 13×13,
+// strided about the same) plus ≈5 ns to set up each tap of each output
+// row, which is what makes 1×1 layers with short rows slow. Every method
+// pays ≈4 ns per output sample for padding, allocation and the final
+// write. Separable adds ≈1 ns per sample of its intermediate plane. gemm
+// runs ≈0.27 ns per multiply-add once a group has many output channels,
+// but with one (a 2-D filter, depthwise) the blocked kernel idles and a
+// K·N element costs ≈1 ns whatever M is; im2col adds ≈0.5 ns per element.
 const (
-	nsDirectMAC  = 0.25 // one multiply-add in accumulate, unit stride
-	nsStridedMAC = 0.6  // one multiply-add at stride > 1 (gathered loads)
-	nsRowSetup   = 5.0  // building one tap per output row
-	nsIm2col     = 0.3  // copying one im2col element
-	nsGemmMAC    = 0.15 // one multiply-add in blas32.Gemm, M ≥ 16
-	nsPass       = 0.5  // writing/reading one value of an intermediate plane
+	nsMAC      = 0.22 // one multiply-add in accumulate
+	nsTapSetup = 5.0  // one tap of one output row (direct)
+	nsOut      = 4.0  // padding, allocation and writing, per output sample
+	nsPass     = 1.0  // one sample of separable's intermediate plane
+	nsIm2col   = 0.5  // one im2col element
+	nsGemmMAC  = 0.27 // one multiply-add in blas32.Gemm, per output row of the group
+	gemmMinM   = 2    // below this many output channels per group, gemm costs as if it had this many
 )
 
-// Cost estimates the time of method m on wl in nanoseconds (+Inf when m
-// cannot run). Only the ratios matter.
+// Cost estimates the wall time of method m on wl in nanoseconds (+Inf when
+// m cannot run), using the constants above; fftCost is in the same unit.
 func Cost(wl Workload, m Method) float64 {
 	out := float64(wl.OutC) * float64(wl.HO) * float64(wl.WO)
-	mac := nsDirectMAC
-	if wl.StrideX > 1 {
-		mac = nsStridedMAC
-	}
 	rows := float64(wl.OutC) * float64(wl.HO)
 	switch m {
 	case Direct:
 		taps := float64(wl.InPerGroup * wl.Taps)
-		return out*taps*mac + rows*taps*nsRowSetup
+		return out*(taps*nsMAC+nsOut) + rows*taps*nsTapSetup
 	case Separable:
 		if !wl.Filter || !wl.Rank1 {
 			return math.Inf(1)
 		}
-		c := float64(wl.C)
-		rowPass := c * float64(wl.H) * float64(wl.WO) * (float64(wl.KW)*mac + nsPass)
-		colPass := out * (float64(wl.KH)*nsDirectMAC + nsPass)
-		return rowPass + colPass + (c*float64(wl.H)+rows)*nsRowSetup
+		tmp := float64(wl.C) * float64(wl.H) * float64(wl.WO)
+		return tmp*(float64(wl.KW)*nsMAC+nsPass) + out*(float64(wl.KH)*nsMAC+nsOut) +
+			(float64(wl.C*wl.H)+rows)*float64(wl.KH+wl.KW)*nsTapSetup/2
 	case GEMM:
+		groups := float64(wl.C / wl.InPerGroup)
 		k := float64(wl.InPerGroup * wl.KH * wl.KW)
-		outPerG := float64(wl.OutC) * float64(wl.InPerGroup) / float64(wl.C)
-		groups := float64(wl.C) / float64(wl.InPerGroup)
 		n := float64(wl.HO) * float64(wl.WO)
-		// Small M leaves the blocked kernel mostly idle: below 16 rows
-		// a multiply-add costs about as much as 16 would.
-		eff := max(outPerG, 16)
-		return groups*k*n*nsIm2col + groups*eff*k*n*nsGemmMAC
+		m := max(float64(wl.OutC)/groups, gemmMinM)
+		return groups*k*n*(nsIm2col+m*nsGemmMAC) + out*nsOut
 	case FFT:
 		if !wl.Filter {
-			return float64(wl.OutC*wl.InPerGroup) * fftCost(1, wl.H, wl.W, wl.KH, wl.KW)
+			return float64(wl.OutC*wl.InPerGroup)*fftCost(1, wl.H, wl.W, wl.KH, wl.KW) + out*nsOut
 		}
 		return fftCost(wl.C, wl.H, wl.W, wl.KH, wl.KW)
 	}

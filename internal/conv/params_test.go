@@ -226,3 +226,43 @@ func TestChooseNeverFails(t *testing.T) {
 		t.Errorf("Choose picked %s for a rank-2 kernel with fft unavailable", m)
 	}
 }
+
+// TestChooseMatchesBenchmarks checks the cost model against the winners
+// measured in bench_test.go (see the table in choose.go). Near-ties (within
+// 10%) accept either method.
+func TestChooseMatchesBenchmarks(t *testing.T) {
+	filter := func(c, n, k int, rank1 bool) Workload {
+		return Workload{C: c, H: n + k - 1, W: n + k - 1, OutC: c, InPerGroup: 1, KH: k, KW: k, Taps: k * k,
+			HO: n, WO: n, StrideY: 1, StrideX: 1, Filter: true, Rank1: rank1}
+	}
+	layer := func(cin, cout, n, k, s, p, g int) Workload {
+		ho := OutSize(n, k, s, 1, p, p)
+		return Workload{C: cin, H: n + 2*p, W: n + 2*p, OutC: cout, InPerGroup: cin / g, KH: k, KW: k, Taps: k * k,
+			HO: ho, WO: ho, StrideY: s, StrideX: s}
+	}
+	tests := []struct {
+		name string
+		wl   Workload
+		want []Method
+	}{
+		{"3x3 gaussian 1x1024", filter(1, 1024, 3, true), []Method{Direct, Separable}},
+		{"5x5 gaussian 1x1024", filter(1, 1024, 5, true), []Method{Separable}},
+		{"13x13 gaussian 3x2048", filter(3, 2048, 13, true), []Method{Separable}},
+		{"13x13 rank 2 3x2048", filter(3, 2048, 13, false), []Method{Direct}},
+		{"resnet 3x3 layer", layer(64, 64, 56, 3, 1, 1, 1), []Method{GEMM}},
+		{"pointwise layer", layer(64, 128, 56, 1, 1, 0, 1), []Method{GEMM}},
+		{"alexnet conv1", layer(3, 96, 224, 11, 4, 2, 1), []Method{Direct, GEMM}},
+		{"depthwise layer", layer(64, 64, 112, 3, 1, 1, 64), []Method{Direct}},
+	}
+	for _, tc := range tests {
+		got := Choose(tc.wl)
+		ok := false
+		for _, m := range tc.want {
+			ok = ok || got == m
+		}
+		if !ok {
+			t.Errorf("%s: Choose = %s, want one of %v (direct %.3g, separable %.3g, gemm %.3g ns)", tc.name, got, tc.want,
+				Cost(tc.wl, Direct), Cost(tc.wl, Separable), Cost(tc.wl, GEMM))
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package conv
+
+import (
+	"math"
+	"testing"
+
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+func gaussianKernel(n int) *kernel.Kernel {
+	sigma := float64(n) / 6
+	g := make([]float64, n)
+	var s float64
+	for i := range g {
+		d := (float64(i) - float64(n-1)/2) / sigma
+		g[i] = math.Exp(-d * d / 2)
+		s += g[i]
+	}
+	k := &kernel.Kernel{Name: "gaussian", H: n, W: n, Data: make([]float32, n*n)}
+	for i := range n {
+		for j := range n {
+			k.Data[i*n+j] = float32(g[i] * g[j] / (s * s))
+		}
+	}
+	return k
+}
+
+func benchInput(c, h, w int) *tensor.Tensor {
+	in := tensor.New(c, h, w)
+	for i := range in.Data {
+		in.Data[i] = float32(i*7919%256) / 255
+	}
+	return in
+}
+
+// benchFilter times a 'same' Gaussian filter (replicate edge) and reports
+// GFLOP/s counted as 2·kh·kw per output sample: the direct method's work,
+// so the figures of different methods compare as speed.
+func benchFilter(b *testing.B, c, h, w, n int, m Method) {
+	in, k := benchInput(c, h, w), gaussianKernel(n)
+	p := NewParams()
+	p.Pad.Top, p.Pad.Bottom = SamePad(h, n, 1, 1, false)
+	p.Pad.Left, p.Pad.Right = SamePad(w, n, 1, 1, false)
+	p.Edge = Replicate
+	b.SetBytes(int64(4 * in.Len()))
+	for b.Loop() {
+		if _, used, err := Filter(in, k, p, m); err != nil || (m != Auto && used != m) {
+			b.Fatalf("ran %s: %v", used, err)
+		}
+	}
+	flops := 2 * float64(n*n) * float64(in.Len()) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func BenchmarkFilter3x3_1x1024_Direct(b *testing.B)    { benchFilter(b, 1, 1024, 1024, 3, Direct) }
+func BenchmarkFilter3x3_1x1024_Separable(b *testing.B) { benchFilter(b, 1, 1024, 1024, 3, Separable) }
+func BenchmarkFilter3x3_1x1024_GEMM(b *testing.B)      { benchFilter(b, 1, 1024, 1024, 3, GEMM) }
+func BenchmarkFilter5x5_1x1024_Direct(b *testing.B)    { benchFilter(b, 1, 1024, 1024, 5, Direct) }
+func BenchmarkFilter5x5_1x1024_Separable(b *testing.B) { benchFilter(b, 1, 1024, 1024, 5, Separable) }
+func BenchmarkFilter5x5_1x1024_GEMM(b *testing.B)      { benchFilter(b, 1, 1024, 1024, 5, GEMM) }
+func BenchmarkFilter13x13_1x1024_Direct(b *testing.B)  { benchFilter(b, 1, 1024, 1024, 13, Direct) }
+func BenchmarkFilter13x13_1x1024_Separable(b *testing.B) {
+	benchFilter(b, 1, 1024, 1024, 13, Separable)
+}
+func BenchmarkFilter13x13_1x1024_GEMM(b *testing.B)    { benchFilter(b, 1, 1024, 1024, 13, GEMM) }
+func BenchmarkFilter3x3_3x2048_Direct(b *testing.B)    { benchFilter(b, 3, 2048, 2048, 3, Direct) }
+func BenchmarkFilter3x3_3x2048_Separable(b *testing.B) { benchFilter(b, 3, 2048, 2048, 3, Separable) }
+func BenchmarkFilter3x3_3x2048_GEMM(b *testing.B)      { benchFilter(b, 3, 2048, 2048, 3, GEMM) }
+func BenchmarkFilter5x5_3x2048_Direct(b *testing.B)    { benchFilter(b, 3, 2048, 2048, 5, Direct) }
+func BenchmarkFilter5x5_3x2048_Separable(b *testing.B) { benchFilter(b, 3, 2048, 2048, 5, Separable) }
+func BenchmarkFilter5x5_3x2048_GEMM(b *testing.B)      { benchFilter(b, 3, 2048, 2048, 5, GEMM) }
+func BenchmarkFilter13x13_3x2048_Direct(b *testing.B)  { benchFilter(b, 3, 2048, 2048, 13, Direct) }
+func BenchmarkFilter13x13_3x2048_Separable(b *testing.B) {
+	benchFilter(b, 3, 2048, 2048, 13, Separable)
+}
+func BenchmarkFilter13x13_3x2048_GEMM(b *testing.B) { benchFilter(b, 3, 2048, 2048, 13, GEMM) }
+func BenchmarkFilter5x5_3x2048_Auto(b *testing.B)   { benchFilter(b, 3, 2048, 2048, 5, Auto) }
+
+// benchLayer times a PyTorch-style layer and reports GFLOP/s as 2·MACs.
+func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
+	in := benchInput(cin, hw, hw)
+	w := &kernel.Bank{N0: cout, N1: cin / g, KH: k, KW: k, Data: make([]float32, cout*cin/g*k*k)}
+	for i := range w.Data {
+		w.Data[i] = float32(i%17-8) / 64
+	}
+	pr := NewParams()
+	pr.StrideY, pr.StrideX, pr.Groups, pr.Pad = s, s, g, Pad{p, p, p, p}
+	ho := OutSize(hw, k, s, 1, p, p)
+	b.SetBytes(int64(4 * in.Len()))
+	for b.Loop() {
+		if _, used, err := Layer(in, w, nil, pr, m); err != nil || (m != Auto && used != m) {
+			b.Fatalf("ran %s: %v", used, err)
+		}
+	}
+	flops := 2 * float64(cout*ho*ho) * float64(cin/g*k*k) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// AlexNet conv1 (the notes' 224×224 version), a ResNet 3×3 block layer, a
+// MobileNet depthwise layer and a 1×1 pointwise layer.
+func BenchmarkLayerAlexNet1_Direct(b *testing.B)     { benchLayer(b, 3, 96, 224, 11, 4, 2, 1, Direct) }
+func BenchmarkLayerAlexNet1_GEMM(b *testing.B)       { benchLayer(b, 3, 96, 224, 11, 4, 2, 1, GEMM) }
+func BenchmarkLayerResNet3x3_Direct(b *testing.B)    { benchLayer(b, 64, 64, 56, 3, 1, 1, 1, Direct) }
+func BenchmarkLayerResNet3x3_GEMM(b *testing.B)      { benchLayer(b, 64, 64, 56, 3, 1, 1, 1, GEMM) }
+func BenchmarkLayerDepthwise3x3_Direct(b *testing.B) { benchLayer(b, 64, 64, 112, 3, 1, 1, 64, Direct) }
+func BenchmarkLayerDepthwise3x3_GEMM(b *testing.B)   { benchLayer(b, 64, 64, 112, 3, 1, 1, 64, GEMM) }
+func BenchmarkLayerPointwise_Direct(b *testing.B)    { benchLayer(b, 64, 128, 56, 1, 1, 0, 1, Direct) }
+func BenchmarkLayerPointwise_GEMM(b *testing.B)      { benchLayer(b, 64, 128, 56, 1, 1, 0, 1, GEMM) }
