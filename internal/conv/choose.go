@@ -68,6 +68,8 @@ const (
 	nsIm2col   = 0.5  // one im2col element
 	nsGemmMAC  = 0.27 // one multiply-add in blas32.Gemm, per output row of the group
 	gemmMinM   = 2    // below this many output channels per group, gemm costs as if it had this many
+	nsGemmCall = 3000 // per group: the im2col buffer and the blas32.Gemm call
+	nsSepCall  = 2000 // separable's second parallel pass and intermediate plane
 )
 
 // Cost estimates the wall time of method m on wl in nanoseconds (+Inf when
@@ -85,13 +87,13 @@ func Cost(wl Workload, m Method) float64 {
 		}
 		tmp := float64(wl.C) * float64(wl.H) * float64(wl.WO)
 		return tmp*(float64(wl.KW)*nsMAC+nsPass) + out*(float64(wl.KH)*nsMAC+nsOut) +
-			(float64(wl.C*wl.H)+rows)*float64(wl.KH+wl.KW)*nsTapSetup/2
+			(float64(wl.C*wl.H)+rows)*float64(wl.KH+wl.KW)*nsTapSetup/2 + nsSepCall
 	case GEMM:
 		groups := float64(wl.C / wl.InPerGroup)
 		k := float64(wl.InPerGroup * wl.KH * wl.KW)
 		n := float64(wl.HO) * float64(wl.WO)
 		m := max(float64(wl.OutC)/groups, gemmMinM)
-		return groups*k*n*(nsIm2col+m*nsGemmMAC) + out*nsOut
+		return groups*(k*n*(nsIm2col+m*nsGemmMAC)+nsGemmCall) + out*nsOut
 	case FFT:
 		if !wl.Filter {
 			return float64(wl.OutC*wl.InPerGroup)*fftCost(1, wl.H, wl.W, wl.KH, wl.KW) + out*nsOut

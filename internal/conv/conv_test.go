@@ -1,28 +1,23 @@
 package conv
 
 import (
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/npy"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
 const fixtures = "../../testdata/conv"
 
-// readNpy reads a little-endian float32 C-order .npy file, the only kind
-// gen_fixtures.py writes. (A local reader keeps this package's tests free
-// of the npy package's own correctness.)
+// readNpy reads a fixture with the project's npy reader.
 func readNpy(t *testing.T, path string) (shape []int, data []float32) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -30,50 +25,15 @@ func readNpy(t *testing.T, path string) (shape []int, data []float32) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	var pre [8]byte
-	if _, err := r.Read(pre[:]); err != nil || string(pre[:6]) != "\x93NUMPY" {
-		t.Fatalf("%s: not an npy file", path)
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
 	}
-	var hlen int
-	if pre[6] == 1 {
-		var n uint16
-		binary.Read(r, binary.LittleEndian, &n)
-		hlen = int(n)
-	} else {
-		var n uint32
-		binary.Read(r, binary.LittleEndian, &n)
-		hlen = int(n)
-	}
-	hdr := make([]byte, hlen)
-	if _, err := io.ReadFull(r, hdr); err != nil {
+	a, err := npy.Read(f, st.Size())
+	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	h := string(hdr)
-	if !strings.Contains(h, "'descr': '<f4'") || !strings.Contains(h, "'fortran_order': False") {
-		t.Fatalf("%s: want little-endian float32 C order, header %s", path, h)
-	}
-	m := regexp.MustCompile(`'shape': \(([^)]*)\)`).FindStringSubmatch(h)
-	if m == nil {
-		t.Fatalf("%s: no shape in %s", path, h)
-	}
-	n := 1
-	for _, s := range strings.Split(m[1], ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("%s: shape %s", path, m[1])
-		}
-		shape = append(shape, v)
-		n *= v
-	}
-	data = make([]float32, n)
-	if err := binary.Read(r, binary.LittleEndian, data); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return shape, data
+	return a.Shape, a.Data
 }
 
 func readTensor(t *testing.T, path string) *tensor.Tensor {
@@ -171,7 +131,7 @@ func TestFixtures(t *testing.T) {
 			x := readTensor(t, base+".x.npy")
 			want := readTensor(t, base+".y.npy")
 			kshape, kdata := readNpy(t, base+".k.npy")
-			methods := []Method{Auto, Direct, Separable, GEMM}
+			methods := []Method{Auto, Direct, Separable, GEMM, FFT}
 			switch fc.Kind {
 			case "filter":
 				k := &kernel.Kernel{H: kshape[0], W: kshape[1], Data: kdata}
@@ -182,6 +142,9 @@ func TestFixtures(t *testing.T) {
 				_, _, rank1 := rankOne(k.H, k.W, k.Data)
 				for _, m := range methods {
 					got, used, err := Filter(x, k, p, m)
+					if m == FFT && errors.Is(err, errFFTUnavailable) {
+						continue
+					}
 					if err != nil {
 						t.Fatalf("%s: %v", m, err)
 					}
@@ -201,6 +164,9 @@ func TestFixtures(t *testing.T) {
 				p := fc.params(t, x, w.KH, w.KW)
 				for _, m := range methods {
 					got, used, err := Layer(x, w, bias, p, m)
+					if m == FFT && errors.Is(err, errFFTUnavailable) {
+						continue
+					}
 					if err != nil {
 						t.Fatalf("%s: %v", m, err)
 					}
@@ -212,5 +178,61 @@ func TestFixtures(t *testing.T) {
 				t.Fatalf("unknown kind %q", fc.Kind)
 			}
 		})
+	}
+}
+
+// TestMethodsAgree runs random geometries (every edge rule, strides,
+// dilations, uneven pads, transposed with output padding) through every
+// method and compares them with direct. The fixtures pin direct to the
+// oracles; this covers the combinations between them.
+func TestMethodsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		c, h, w := 1+rng.IntN(3), 1+rng.IntN(12), 1+rng.IntN(12)
+		kh, kw := 1+rng.IntN(5), 1+rng.IntN(5)
+		p := NewParams()
+		p.StrideY, p.StrideX, p.DilY, p.DilX = 1+rng.IntN(3), 1+rng.IntN(3), 1+rng.IntN(3), 1+rng.IntN(2)
+		if p.Transpose = rng.IntN(4) == 0; p.Transpose {
+			p.Pad = Pad{Top: rng.IntN(3), Left: rng.IntN(3)}
+			p.OutPadY, p.OutPadX = rng.IntN(max(p.StrideY, p.DilY)), rng.IntN(max(p.StrideX, p.DilX))
+		} else {
+			p.Pad = Pad{rng.IntN(6), rng.IntN(6), rng.IntN(6), rng.IntN(6)}
+			p.Edge = Edge(rng.IntN(5))
+		}
+		in := tensor.New(c, h, w)
+		for j := range in.Data {
+			in.Data[j] = float32(rng.NormFloat64())
+		}
+		k := &kernel.Kernel{H: kh, W: kw, Data: make([]float32, kh*kw)}
+		colv, rowv := make([]float32, kh), make([]float32, kw)
+		for j := range colv {
+			colv[j] = float32(rng.NormFloat64())
+		}
+		for j := range rowv {
+			rowv[j] = float32(rng.NormFloat64())
+		}
+		for j := range k.Data {
+			if i%2 == 0 { // rank 1, so separable runs
+				k.Data[j] = colv[j/kw] * rowv[j%kw]
+			} else {
+				k.Data[j] = float32(rng.NormFloat64())
+			}
+		}
+		want, _, err := Filter(in, k, p, Direct)
+		if err != nil {
+			continue // geometry that cannot work; TestErrors covers the messages
+		}
+		for _, m := range []Method{Separable, GEMM, FFT, Auto} {
+			got, used, err := Filter(in, k, p, m)
+			if m == FFT && errors.Is(err, errFFTUnavailable) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("case %d %s: %v", i, m, err)
+			}
+			if err := closeEnough(got, want); err != nil {
+				t.Errorf("case %d (%dx%dx%d, k %dx%d, %+v) %s ran %s: %v", i, c, h, w, kh, kw, p, m, used, err)
+			}
+		}
 	}
 }
