@@ -150,6 +150,14 @@ func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
 		ey, ex := p.DilY*(kh-1)-p.Pad.Top, p.DilX*(kw-1)-p.Pad.Left
 		pr.in = zeroInserted(in, p.StrideY, p.StrideX, ey, ey+p.OutPadY, ex, ex+p.OutPadX)
 		pr.sy, pr.sx = 1, 1
+		if p.StrideY > 1 {
+			pr.live = make([]bool, pr.in.H)
+			for y := range in.H {
+				if py := y*p.StrideY + ey; py >= 0 && py < pr.in.H {
+					pr.live[py] = true
+				}
+			}
+		}
 	} else {
 		pd := p.Pad
 		pr.in = padded(in, pd.Top, pd.Bottom, pd.Left, pd.Right, p.Edge)

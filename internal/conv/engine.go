@@ -20,6 +20,10 @@ type problem struct {
 	kh, kw         int
 	sy, sx, dy, dx int
 	ho, wo         int
+	// live marks the rows of in that may hold nonzero samples; nil means
+	// all. Zero-inserted rows of a transposed convolution are not live, so
+	// direct skips them instead of multiplying s-1 zero rows in every s.
+	live []bool
 }
 
 // padded returns in extended by top, bottom, left and right samples filled
@@ -213,6 +217,9 @@ func direct(pr *problem) *tensor.Tensor {
 				src := in.Plane(g*pr.inPerG + i)
 				for ky := range pr.kh {
 					iy := oy*pr.sy + ky*pr.dy
+					if pr.live != nil && !pr.live[iy] {
+						continue
+					}
 					row := src[iy*in.W : (iy+1)*in.W]
 					for kx, kv := range w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw] {
 						if kv != 0 {
