@@ -6,7 +6,6 @@
 package tensorio
 
 import (
-	"errors"
 	"io"
 
 	"github.com/convtool/convtool/internal/tensor"
@@ -62,21 +61,3 @@ type WriteOptions struct {
 	// Quality is the JPEG quality (0: 95).
 	Quality int
 }
-
-// ErrNotImplemented is returned until the package is built.
-var ErrNotImplemented = errors.New("tensorio: not implemented")
-
-// Read loads path ("-" for stdin, sniffed from magic bytes: PNG, JPEG, GIF,
-// TIFF, BMP, NPY, else text). Errors name the path.
-func Read(path string, o ReadOptions) (*Data, error) { return nil, ErrNotImplemented }
-
-// Write stores d at path ("-" for stdout) in the format given by
-// o.Format, else by path's extension, else d.Format.
-func Write(path string, d *Data, o WriteOptions) error { return ErrNotImplemented }
-
-// FormatOf returns the format name for a path's extension, or an error
-// naming an unknown extension.
-func FormatOf(path string) (string, error) { return "", ErrNotImplemented }
-
-// KindOf returns the kind of a format name.
-func KindOf(format string) Kind { return KindText }

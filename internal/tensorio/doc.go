@@ -1,0 +1,12 @@
+// Package tensorio is where every file convtool reads or writes passes:
+// it picks the format from the extension (or, for "-" and unknown
+// extensions, from the content's magic bytes), hands the bytes to the
+// format's package (img, npy, textmat) and turns the result into a
+// tensor.Tensor with what is needed to write it back the same way.
+//
+// Reading names the file in every error, refuses oversized images and
+// lying .npy headers before allocating, and turns a decoder panic into an
+// error. Writing goes to a temporary file beside the destination which is
+// synced and renamed into place, so a failed write leaves any existing
+// file untouched.
+package tensorio

@@ -1,0 +1,273 @@
+package tensorio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/disintegration/imaging"
+
+	"github.com/convtool/convtool/internal/img"
+	"github.com/convtool/convtool/internal/npy"
+	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/textmat"
+)
+
+// Formats lists every format name Read and Write know.
+var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "npy", "csv", "txt", "mat"}
+
+// displayName is how errors name path.
+func displayName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
+}
+
+// FormatOf returns the format name for a path's extension, or an error
+// naming an unknown extension.
+func FormatOf(path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".npy":
+		return "npy", nil
+	case ".csv":
+		return "csv", nil
+	case ".txt":
+		return "txt", nil
+	case ".mat":
+		return "mat", nil
+	}
+	if f, err := imaging.FormatFromExtension(ext); err == nil {
+		return strings.ToLower(f.String()), nil
+	}
+	if ext == "" {
+		return "", fmt.Errorf("%s has no extension to tell its format (want .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat)", path)
+	}
+	return "", fmt.Errorf("unknown extension %q (want .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat)", ext)
+}
+
+// KindOf returns the kind of a format name ("jpg" and "tif" are accepted
+// for "jpeg" and "tiff"). Unknown names are KindText.
+func KindOf(format string) Kind {
+	switch normalize(format) {
+	case "png", "jpeg", "gif", "tiff", "bmp":
+		return KindImage
+	case "npy":
+		return KindNPY
+	case "mat":
+		return KindMat
+	}
+	return KindText
+}
+
+// normalize maps format aliases to their canonical names.
+func normalize(format string) string {
+	f := strings.ToLower(format)
+	switch f {
+	case "jpg":
+		return "jpeg"
+	case "tif":
+		return "tiff"
+	}
+	return f
+}
+
+// Sniff names the format of data from its first bytes: "png", "jpeg",
+// "gif", "tiff", "bmp", "npy", else "txt" (or "csv" when the first line
+// with numbers has a comma).
+func Sniff(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		return "jpeg"
+	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
+		return "gif"
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		return "tiff"
+	case bytes.HasPrefix(data, []byte("BM")):
+		return "bmp"
+	case bytes.HasPrefix(data, []byte(npy.Magic)):
+		return "npy"
+	}
+	for _, line := range bytes.SplitN(data[:min(len(data), 1<<16)], []byte("\n"), 64) {
+		if i := bytes.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if bytes.IndexByte(line, ',') >= 0 {
+				return "csv"
+			}
+			break
+		}
+	}
+	return "txt"
+}
+
+// Read loads path ("-" for stdin, sniffed from magic bytes: PNG, JPEG, GIF,
+// TIFF, BMP, NPY, else text). Errors name the path ("stdin" for "-").
+func Read(path string, o ReadOptions) (d *Data, err error) {
+	name := displayName(path)
+	defer func() {
+		if r := recover(); r != nil {
+			d, err = nil, fmt.Errorf("%s: cannot decode: the decoder failed (%v)", name, r)
+		}
+	}()
+	d, err = read(path, o)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
+}
+
+func read(path string, o ReadOptions) (*Data, error) {
+	if path == "-" {
+		if o.Stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		b, err := io.ReadAll(o.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 {
+			return nil, errors.New("empty input")
+		}
+		format := Sniff(b)
+		if format == "txt" || format == "csv" {
+			return fromTextBytes(b, format)
+		}
+		return decode(b, format, o)
+	}
+	format, ferr := FormatOf(path)
+	if ferr != nil || KindOf(format) == KindImage {
+		// Images are read whole (they are compressed, and the decoders
+		// want all of it); unknown extensions are sniffed.
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, plainPathError(err)
+		}
+		if ferr != nil {
+			format = Sniff(b)
+			if format == "txt" || format == "csv" {
+				return fromTextBytes(b, format)
+			}
+		}
+		if len(b) == 0 {
+			return nil, errors.New("empty file")
+		}
+		return decode(b, format, o)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, plainPathError(err)
+	}
+	defer f.Close()
+	switch KindOf(format) {
+	case KindNPY:
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		size := st.Size()
+		if !st.Mode().IsRegular() {
+			size = -1
+		}
+		a, err := npy.Read(f, size)
+		if err != nil {
+			return nil, err
+		}
+		return fromNPY(a)
+	case KindMat:
+		m, err := textmat.ReadMat(f)
+		if err != nil {
+			return nil, err
+		}
+		return fromMatrix(m, "mat"), nil
+	}
+	m, err := textmat.ReadText(f)
+	if err != nil {
+		return nil, err
+	}
+	return fromMatrix(m, format), nil
+}
+
+// plainPathError drops the "open PATH:" prefix os adds, since Read names
+// the file itself.
+func plainPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// decode handles image and .npy bytes held in memory.
+func decode(b []byte, format string, o ReadOptions) (*Data, error) {
+	if format == "npy" {
+		a, err := npy.Read(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return nil, err
+		}
+		return fromNPY(a)
+	}
+	im, err := img.Decode(b, o.MaxPixels)
+	if err != nil {
+		return nil, err
+	}
+	if im.Format != format {
+		// The content wins over a misleading extension.
+		format = im.Format
+	}
+	return &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha}, nil
+}
+
+// fromTextBytes reads sniffed text: a text matrix, or failing that a
+// libvips matrix (whose header line would make it ragged as text).
+func fromTextBytes(b []byte, format string) (*Data, error) {
+	m, err := textmat.ReadText(bytes.NewReader(b))
+	if err == nil {
+		return fromMatrix(m, format), nil
+	}
+	if mm, merr := textmat.ReadMat(bytes.NewReader(b)); merr == nil {
+		return fromMatrix(mm, "mat"), nil
+	}
+	return nil, err
+}
+
+func fromMatrix(m *textmat.Matrix, format string) *Data {
+	t := &tensor.Tensor{C: m.C, H: m.Rows, W: m.Cols, Data: m.Data}
+	rank := 2
+	if m.C > 1 {
+		rank = 3
+	}
+	kind := KindText
+	if format == "mat" {
+		kind = KindMat
+	}
+	return &Data{T: t, Kind: kind, Format: format, Rank: rank, Scale: m.Scale, Offset: m.Offset, HasScale: m.HasScale}
+}
+
+func fromNPY(a *npy.Array) (*Data, error) {
+	s := a.Shape
+	var t *tensor.Tensor
+	switch len(s) {
+	case 0:
+		return nil, errors.New("0-D array (a scalar): want a 1-D, 2-D (H,W) or 3-D (C,H,W) array")
+	case 1:
+		t = &tensor.Tensor{C: 1, H: 1, W: s[0], Data: a.Data}
+	case 2:
+		t = &tensor.Tensor{C: 1, H: s[0], W: s[1], Data: a.Data}
+	case 3:
+		t = &tensor.Tensor{C: s[0], H: s[1], W: s[2], Data: a.Data}
+	case 4:
+		return nil, fmt.Errorf("4-D array %v: use it as a kernel (-k) not an input", s)
+	default:
+		return nil, fmt.Errorf("%d-D array: want a 1-D, 2-D (H,W) or 3-D (C,H,W) array", len(s))
+	}
+	return &Data{T: t, Kind: KindNPY, Format: "npy", Rank: len(s)}, nil
+}

@@ -1,0 +1,154 @@
+package tensorio
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/convtool/convtool/internal/img"
+	"github.com/convtool/convtool/internal/npy"
+	"github.com/convtool/convtool/internal/textmat"
+)
+
+// Write stores d at path ("-" for stdout) in the format given by
+// o.Format, else by path's extension, else d.Format. A file is written to
+// a temporary file in the same directory, synced, given mode 0644 (or the
+// mode of the file it replaces) and renamed over path; on any error the
+// temporary file is removed and an existing path is left as it was.
+// Errors name the path ("stdout" for "-") and wrap the underlying error,
+// so errors.Is(err, syscall.EPIPE) reports a reader that went away.
+func Write(path string, d *Data, o WriteOptions) error {
+	name := path
+	if path == "-" {
+		name = "stdout"
+	}
+	format := normalize(o.Format)
+	if format == "" && path != "-" {
+		format, _ = FormatOf(path)
+	}
+	if format == "" {
+		format = normalize(d.Format)
+	}
+	if format == "" {
+		return fmt.Errorf("%s: no output format: give --format", name)
+	}
+	if !known(format) {
+		return fmt.Errorf("%s: unknown format %q (want one of png, jpeg, gif, tiff, bmp, npy, csv, txt, mat)", name, format)
+	}
+	if d == nil || d.T == nil {
+		return fmt.Errorf("%s: nothing to write", name)
+	}
+	if path == "-" {
+		if o.Stdout == nil {
+			return errors.New("stdout: no standard output")
+		}
+		// Encode fully first: a failure leaves nothing half-written.
+		var buf bytes.Buffer
+		if err := encode(&buf, format, d, o); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := o.Stdout.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+	if err := writeFile(path, format, d, o); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func known(format string) bool {
+	for _, f := range Formats {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return errors.New("is a directory")
+		}
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".convtool-*")
+	if err != nil {
+		return plainPathError(err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err = encode(bw, format, d, o); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp.Name(), mode); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return plainPathError(err)
+	}
+	return nil
+}
+
+// encode writes d as format to w.
+func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
+	t := d.T
+	switch KindOf(format) {
+	case KindImage:
+		depth := o.Depth
+		if depth == 0 {
+			depth = d.Depth
+		}
+		if depth == 0 {
+			depth = 8
+		}
+		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality})
+	case KindNPY:
+		return npy.Write(w, &npy.Array{Shape: npyShape(d), Data: t.Data})
+	case KindMat:
+		if t.C != 1 {
+			return fmt.Errorf("a .mat file holds one channel, not %d: write .npy, .csv or .txt", t.C)
+		}
+		return textmat.WriteMat(w, &textmat.Matrix{C: 1, Rows: t.H, Cols: t.W, Data: t.Data, Scale: d.Scale, Offset: d.Offset, HasScale: d.HasScale})
+	}
+	sep := " "
+	if format == "csv" {
+		sep = ","
+	}
+	return textmat.WriteText(w, &textmat.Matrix{C: t.C, Rows: t.H, Cols: t.W, Data: t.Data}, sep)
+}
+
+// npyShape keeps the input's rank when the tensor still fits it: a 1-D
+// input gives a 1-D output while H and C are 1, a 2-D one a 2-D output
+// while C is 1; otherwise the smallest rank that holds the shape.
+func npyShape(d *Data) []int {
+	t := d.T
+	switch {
+	case d.Rank == 1 && t.C == 1 && t.H == 1:
+		return []int{t.W}
+	case d.Rank <= 2 && d.Rank > 0 && t.C == 1:
+		return []int{t.H, t.W}
+	}
+	return []int{t.C, t.H, t.W}
+}
