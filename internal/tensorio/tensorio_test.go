@@ -351,3 +351,15 @@ func TestNaNSurvivesNumericFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleImage guards the README's first command: the sample must stay
+// a 512x512 8-bit RGB image.
+func TestSampleImage(t *testing.T) {
+	d, err := Read(filepath.Join(repo, "images/sample.png"), ReadOptions{MaxPixels: 1 << 28})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.T.Shape() != "3x512x512" || d.Depth != 8 || d.Alpha || d.Format != "png" {
+		t.Fatalf("sample is %s depth %d alpha %v %s", d.T.Shape(), d.Depth, d.Alpha, d.Format)
+	}
+}
