@@ -56,7 +56,9 @@ type WriteOptions struct {
 	// Stdout receives the bytes when path is "-".
 	Stdout io.Writer
 	// Depth is the image sample depth to write (8 or 16; 0: the data's own,
-	// else 8). Values are rounded and clamped to the sample range.
+	// else 8). Values are rounded half away from zero and clamped to the
+	// sample range, NaN written as 0. JPEG, GIF and BMP hold only 8 bits:
+	// 16-bit samples are written to them divided by 257.
 	Depth int
 	// Quality is the JPEG quality (0: 95).
 	Quality int
