@@ -53,7 +53,7 @@ type Correlator struct {
 	uh, uw int // useful outputs per tile
 	ny, nx int // tiles
 	plan   *Plan
-	kspec  []complex128 // conj(K) / (th*tw)
+	kspec  []complex128 // conj(K) / (th*tw), column-major
 }
 
 // maxTileSide bounds a tile's side unless the kernel itself is larger, so
@@ -117,6 +117,7 @@ func (c *Correlator) init(k []float32, kh, kw int, o Options, th, tw int) *Corre
 	for i, v := range c.kspec {
 		c.kspec[i] = complex(real(v), -imag(v)) * scale
 	}
+	c.kspec = c.plan.transposed(c.kspec)
 	return c
 }
 
@@ -241,4 +242,20 @@ func CorrelateTensor(t *tensor.Tensor, k []float32, kh, kw int, o Options) (*ten
 		c.Correlate(out.Plane(ch), t.Plane(ch))
 	}
 	return out, nil
+}
+
+// Work returns the size of one transform pass over an h×w plane for a
+// kernel of extent eh×ew, tiled as a Correlator would tile it:
+// tiles·T_h·T_w·log2(T_h·T_w). Correlating c planes costs about (2c+1)
+// such passes (each plane forward and back, the kernel once); cost models
+// multiply it by a measured time per unit. It returns +Inf when the kernel
+// does not fit.
+func Work(h, w, eh, ew int) float64 {
+	if eh < 1 || ew < 1 || eh > h || ew > w {
+		return math.Inf(1)
+	}
+	th, tw := chooseTiles(h, w, eh, ew, maxTileSide)
+	tiles := ceilDiv(h-eh+1, th-eh+1) * ceilDiv(w-ew+1, tw-ew+1)
+	n := float64(th * tw)
+	return float64(tiles) * n * math.Log2(max(n, 2))
 }

@@ -26,7 +26,7 @@ type worker struct {
 	row  *fourier.FFT      // length w, real
 	col  *fourier.CmplxFFT // length h, complex
 	rin  []float64         // w
-	cbuf []complex128      // h
+	cblk []complex128      // colBlock*h, allocated on first use
 	spec []complex128      // h*nc, for whole-tile work on this worker
 }
 
@@ -53,10 +53,9 @@ func newPlan(h, w, nw int) *Plan {
 	p.workers = make([]*worker, nw)
 	for i := range p.workers {
 		p.workers[i] = &worker{
-			row:  fourier.NewFFT(w),
-			col:  fourier.NewCmplxFFT(h),
-			rin:  make([]float64, w),
-			cbuf: make([]complex128, h),
+			row: fourier.NewFFT(w),
+			col: fourier.NewCmplxFFT(h),
+			rin: make([]float64, w),
 		}
 	}
 	return p
@@ -149,30 +148,50 @@ func (p *Plan) rowsForward(run runner, dst []complex128, src []float32, sh, sw, 
 	})
 }
 
+// colBlock is how many columns the column pass gathers at once: reading
+// a block of a row (colBlock·16 bytes, whole cache lines) instead of one
+// value per row halves the pass's time on a 1024×1024 plane.
+const colBlock = 8
+
 // columns runs the complex transform down every column of spec: forward
 // if fwd, then multiplication by mul (if not nil), then inverse if inv.
-// Fusing the three saves two strided passes over the spectrum.
+// Fusing the three saves two strided passes over the spectrum. mul is
+// column-major (mul[x*H+y] multiplies spec[y*nc+x]) so that it is read
+// contiguously here; see transposed.
 func (p *Plan) columns(run runner, spec, mul []complex128, fwd, inv bool) {
 	h, nc := p.h, p.nc
-	run(nc, func(wk *worker, lo, hi int) {
-		c := wk.cbuf
-		for x := lo; x < hi; x++ {
+	nb := (nc + colBlock - 1) / colBlock
+	run(nb, func(wk *worker, lo, hi int) {
+		if wk.cblk == nil {
+			wk.cblk = make([]complex128, colBlock*h)
+		}
+		for b := lo; b < hi; b++ {
+			x0 := b * colBlock
+			bw := min(colBlock, nc-x0)
 			for y := range h {
-				c[y] = spec[y*nc+x]
-			}
-			if fwd && h > 1 {
-				wk.col.Coefficients(c, c)
-			}
-			if mul != nil {
-				for y := range h {
-					c[y] *= mul[y*nc+x]
+				for j, v := range spec[y*nc+x0 : y*nc+x0+bw] {
+					wk.cblk[j*h+y] = v
 				}
 			}
-			if inv && h > 1 {
-				wk.col.Sequence(c, c)
+			for j := range bw {
+				c := wk.cblk[j*h : (j+1)*h]
+				if fwd && h > 1 {
+					wk.col.Coefficients(c, c)
+				}
+				if mul != nil {
+					for y, m := range mul[(x0+j)*h : (x0+j+1)*h] {
+						c[y] *= m
+					}
+				}
+				if inv && h > 1 {
+					wk.col.Sequence(c, c)
+				}
 			}
 			for y := range h {
-				spec[y*nc+x] = c[y]
+				row := spec[y*nc+x0 : y*nc+x0+bw]
+				for j := range row {
+					row[j] = wk.cblk[j*h+y]
+				}
 			}
 		}
 	})
@@ -210,4 +229,16 @@ func (p *Plan) rowsInverse(run runner, spec []complex128, r0, step, count int, e
 			emit(y, wk.rin)
 		}
 	})
+}
+
+// transposed returns the half spectrum spec in the column-major layout
+// that columns takes its multiplier in.
+func (p *Plan) transposed(spec []complex128) []complex128 {
+	t := make([]complex128, len(spec))
+	for y := range p.h {
+		for x, v := range spec[y*p.nc : (y+1)*p.nc] {
+			t[x*p.h+y] = v
+		}
+	}
+	return t
 }

@@ -238,6 +238,7 @@ func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor {
 			gain[u*nc+v] = complex(f.Gain(math.Hypot(du, dv))*scale, 0)
 		}
 	}
+	gain = p.transposed(gain)
 	spec := make([]complex128, p.SpectrumLen())
 	for c := range t.C {
 		p.rowsForward(p.parallel, spec, t.Plane(c), h, w, w)

@@ -1,0 +1,221 @@
+package signal
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/convtool/convtool/internal/fft"
+)
+
+// Mode is numpy.convolve's mode: which part of the full convolution is
+// kept.
+type Mode int
+
+// Modes. With n = max(len(a), len(v)) and m = min(...):
+const (
+	// Full keeps all n+m−1 outputs, every overlap of the two.
+	Full Mode = iota
+	// Same keeps n outputs, the full result from index (m−1)/2 on: centred,
+	// with the extra sample of an even kernel on the left, as numpy does.
+	Same
+	// Valid keeps the n−m+1 outputs where the two overlap completely.
+	Valid
+)
+
+// ParseMode accepts full, same and valid ("" is full, numpy's default).
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "full":
+		return Full, nil
+	case "same":
+		return Same, nil
+	case "valid":
+		return Valid, nil
+	}
+	return 0, fmt.Errorf("unknown mode %q (want full, same or valid)", s)
+}
+
+func (m Mode) String() string {
+	switch m {
+	case Full:
+		return "full"
+	case Same:
+		return "same"
+	case Valid:
+		return "valid"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// Method is how the convolution is computed.
+type Method string
+
+// The methods. Auto lets Choose pick.
+const (
+	Auto   Method = "auto"
+	Direct Method = "direct"
+	FFT    Method = "fft"
+)
+
+// ParseMethod accepts auto, direct and fft ("" is auto).
+func ParseMethod(s string) (Method, error) {
+	switch m := Method(strings.ToLower(strings.TrimSpace(s))); m {
+	case "":
+		return Auto, nil
+	case Auto, Direct, FFT:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown method %q (want auto, direct or fft)", s)
+}
+
+// span returns where the kept outputs start in the full convolution and
+// how many there are, for lengths n ≥ m.
+func span(n, m int, mode Mode) (start, length int) {
+	switch mode {
+	case Same:
+		return (m - 1) / 2, n
+	case Valid:
+		return m - 1, n - m + 1
+	}
+	return 0, n + m - 1
+}
+
+// OutLen returns the output length of mode for signals of lengths la and
+// lv (both ≥ 1).
+func OutLen(la, lv int, mode Mode) int {
+	_, l := span(max(la, lv), min(la, lv), mode)
+	return l
+}
+
+// Cost model, nanoseconds on the 2-core development machine (Go 1.26,
+// GOMAXPROCS 2), fitted to BenchmarkCrossover in signal_test.go (medians):
+// direct is a float64 multiply-add per output and tap, FFT three real
+// transforms of the padded length N (fftpack, float64) plus per-sample
+// copies.
+//
+// TODO(calibrate)
+const (
+	nsDirectMAC = 0.5
+	nsFFTUnit   = 1.0 // per N·log2 N of one real transform
+	nsFFTSample = 5.0 // per padded sample: copies, product, output
+)
+
+// Cost estimates the time in nanoseconds of computing mode's outputs for
+// lengths la and lv by method m (Auto: by the cheaper).
+func Cost(la, lv int, mode Mode, m Method) float64 {
+	n, k := max(la, lv), min(la, lv)
+	_, l := span(n, k, mode)
+	switch m {
+	case Direct:
+		// Outputs near the ends overlap fewer taps; l·k bounds the work.
+		return float64(l) * float64(k) * nsDirectMAC
+	case FFT:
+		N := float64(fft.GoodSize(n + k - 1))
+		return 3*N*math.Log2(max(N, 2))*nsFFTUnit + N*nsFFTSample
+	}
+	return min(Cost(la, lv, mode, Direct), Cost(la, lv, mode, FFT))
+}
+
+// Choose returns the cheaper method for lengths la and lv, preferring
+// direct on ties.
+func Choose(la, lv int, mode Mode) Method {
+	if Cost(la, lv, mode, FFT) < Cost(la, lv, mode, Direct) {
+		return FFT
+	}
+	return Direct
+}
+
+// Convolve computes numpy.convolve(a, v, mode) into dst (nil allocates;
+// else it must have OutLen values) by method (Auto: Choose), and returns
+// the result and the method used. Both signals must be non-empty.
+func Convolve(dst, a, v []float32, mode Mode, method Method) ([]float32, Method, error) {
+	if len(a) == 0 || len(v) == 0 {
+		return nil, "", errors.New("signal: cannot convolve an empty signal")
+	}
+	if mode < Full || mode > Valid {
+		return nil, "", fmt.Errorf("signal: unknown mode %d", int(mode))
+	}
+	if len(v) > len(a) {
+		a, v = v, a // numpy swaps so that the kernel is the shorter one
+	}
+	start, l := span(len(a), len(v), mode)
+	if dst == nil {
+		dst = make([]float32, l)
+	} else if len(dst) != l {
+		return nil, "", fmt.Errorf("signal: destination has %d values for %d outputs", len(dst), l)
+	}
+	if method == "" || method == Auto {
+		method = Choose(len(a), len(v), mode)
+	}
+	switch method {
+	case Direct:
+		direct(dst, a, v, start)
+	case FFT:
+		viaFFT(dst, a, v, start)
+	default:
+		return nil, "", fmt.Errorf("signal: unknown method %q", method)
+	}
+	return dst, method, nil
+}
+
+// direct computes full-convolution outputs start, start+1, … into dst,
+// summing in float64, split across goroutines when there is enough work.
+func direct(dst, a, v []float32, start int) {
+	n, m := len(a), len(v)
+	rng := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			j := start + i
+			var s float64
+			for t := max(0, j-m+1); t <= min(n-1, j); t++ {
+				s += float64(a[t]) * float64(v[j-t])
+			}
+			dst[i] = float32(s)
+		}
+	}
+	nw := runtime.GOMAXPROCS(0)
+	if nw == 1 || len(dst)*m < 1<<18 {
+		rng(0, len(dst))
+		return
+	}
+	chunk := (len(dst) + nw - 1) / nw
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(dst); lo += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			rng(lo, hi)
+		}(lo, min(lo+chunk, len(dst)))
+	}
+	wg.Wait()
+}
+
+// viaFFT computes the same outputs by the convolution theorem: both signals
+// zero-padded to a fast length of at least n+m−1, so that the circular
+// convolution the transform computes is the linear one.
+func viaFFT(dst, a, v []float32, start int) {
+	N := fft.GoodSize(len(a) + len(v) - 1)
+	t := fourier.NewFFT(N)
+	buf := make([]float64, N)
+	load := func(x []float32) []complex128 {
+		for i, s := range x {
+			buf[i] = float64(s)
+		}
+		clear(buf[len(x):])
+		return t.Coefficients(nil, buf)
+	}
+	fa, fv := load(a), load(v)
+	for i := range fa {
+		fa[i] *= fv[i]
+	}
+	t.Sequence(buf, fa)
+	scale := 1 / float64(N)
+	for i := range dst {
+		dst[i] = float32(buf[start+i] * scale)
+	}
+}
