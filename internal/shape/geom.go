@@ -214,24 +214,34 @@ func ConvParams(cin, cout, kh, kw, groups int, bias bool) Calc {
 // k_h·k_w·(C_in/g) of them.
 func ConvMACs(outH, outW, cout, kh, kw, cin, groups int) Calc {
 	v := int64(outH) * int64(outW) * int64(cout) * int64(kh) * int64(kw) * int64(cin/groups)
-	return Calc{
+	c := Calc{
 		Name:    "MACs",
 		Formula: "H'·W'·C'·k_h·k_w·(C/g)",
 		Work:    fmt.Sprintf("%d·%d·%d·%d·%d·(%d/%d) = %s", outH, outW, cout, kh, kw, cin, groups, Thousands(v)),
 		Value:   v,
 	}
+	if groups == 1 {
+		c.Formula = "H'·W'·C'·k_h·k_w·C"
+		c.Work = fmt.Sprintf("%d·%d·%d·%d·%d·%d = %s", outH, outW, cout, kh, kw, cin, Thousands(v))
+	}
+	return c
 }
 
 // TransposeMACs counts a transposed convolution's multiply-adds: every
 // input value is scattered through k_h·k_w·(C_out/g) weights.
 func TransposeMACs(inH, inW, cin, kh, kw, cout, groups int) Calc {
 	v := int64(inH) * int64(inW) * int64(cin) * int64(kh) * int64(kw) * int64(cout/groups)
-	return Calc{
+	c := Calc{
 		Name:    "MACs",
 		Formula: "H·W·C·k_h·k_w·(C'/g)",
 		Work:    fmt.Sprintf("%d·%d·%d·%d·%d·(%d/%d) = %s", inH, inW, cin, kh, kw, cout, groups, Thousands(v)),
 		Value:   v,
 	}
+	if groups == 1 {
+		c.Formula = "H·W·C·k_h·k_w·C'"
+		c.Work = fmt.Sprintf("%d·%d·%d·%d·%d·%d = %s", inH, inW, cin, kh, kw, cout, Thousands(v))
+	}
+	return c
 }
 
 // FCParams counts a fully connected layer's parameters: in·out + out.

@@ -353,6 +353,10 @@ func (r *Result) transpose() error {
 	pc := ConvParams(cout, in.C, k.H, k.W, g, false) // weights (C_in, C_out/g, kh, kw)
 	pc.Formula = "k_h·k_w·C·(C'/g)"
 	pc.Work = fmt.Sprintf("%d·%d·%d·(%d/%d)", k.H, k.W, in.C, cout, g)
+	if g == 1 {
+		pc.Formula = "k_h·k_w·C·C'"
+		pc.Work = fmt.Sprintf("%d·%d·%d·%d", k.H, k.W, in.C, cout)
+	}
 	if l.Bias {
 		pc.Formula += " + C'"
 		pc.Work += fmt.Sprintf(" + %d", cout)

@@ -139,6 +139,9 @@ func nameLayers(layers []Layer, named map[string]int) {
 		count[layers[i].Kind]++
 		if layers[i].Name == "" {
 			name := autoName(layers[i].Kind, count[layers[i].Kind])
+			if layers[i].Kind == Input {
+				name = "input"
+			}
 			for _, taken := named[name]; taken; _, taken = named[name] {
 				name += "'"
 			}

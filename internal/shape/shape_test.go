@@ -1,0 +1,434 @@
+package shape
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// torchNet is one network as PyTorch ran it (testdata/shape/gen_nets.py).
+type torchNet struct {
+	Input  []int `json:"input"`
+	Layers []struct {
+		Type   string `json:"type"`
+		Out    []int  `json:"out"`
+		Params int64  `json:"params"`
+		MACs   int64  `json:"macs"`
+		RF     []int  `json:"rf"`
+	} `json:"layers"`
+	Params int64 `json:"params"`
+	MACs   int64 `json:"macs"`
+}
+
+func loadTorchNets(t *testing.T) map[string]torchNet {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/shape/torch_nets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Nets map[string]torchNet `json:"nets"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Nets
+}
+
+// loadNet returns a preset, or a network from testdata/nets.
+func loadNet(t *testing.T, name string) *Network {
+	t.Helper()
+	if n, err := Preset(name); err == nil {
+		return n
+	}
+	path := "../../testdata/nets/" + name + ".net"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, err := ParseNet(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// torchKind is the kind PyTorch's module is recorded as.
+func torchKind(k Kind) string {
+	switch k {
+	case DWConv:
+		return "conv"
+	case GAP:
+		return "adaptiveavgpool"
+	}
+	return string(k)
+}
+
+// TestAgainstPyTorch walks every preset and test network and compares each
+// layer's output shape, parameters and MACs, the totals, and the receptive
+// fields measured by backpropagation, with what PyTorch computed.
+func TestAgainstPyTorch(t *testing.T) {
+	nets := loadTorchNets(t)
+	names := append(Presets(), "mixed", "notes-5x5")
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			want, ok := nets[name]
+			if !ok {
+				t.Fatalf("no PyTorch fixture for %s", name)
+			}
+			res, err := Walk(loadNet(t, name), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := []int{res.Input.C, res.Input.H, res.Input.W}; !equalInts(got, want.Input) {
+				t.Fatalf("input %v, PyTorch %v", got, want.Input)
+			}
+			layers := res.Layers[1:]
+			if len(layers) != len(want.Layers) {
+				t.Fatalf("%d layers, PyTorch ran %d", len(layers), len(want.Layers))
+			}
+			seenConvT := false
+			for i, l := range layers {
+				w := want.Layers[i]
+				if torchKind(l.Layer.Kind) != w.Type {
+					t.Fatalf("layer %d %s: kind %s, PyTorch %s", i+1, l.Layer.Name, l.Layer.Kind, w.Type)
+				}
+				if got := []int{l.Out.C, l.Out.H, l.Out.W}; !equalInts(got, w.Out) {
+					t.Errorf("%s: output %v, PyTorch %v", l.Layer.Name, got, w.Out)
+				}
+				if l.Params != w.Params || l.MACs != w.MACs {
+					t.Errorf("%s: params %d MACs %d, PyTorch %d and %d", l.Layer.Name, l.Params, l.MACs, w.Params, w.MACs)
+				}
+				// After a transposed convolution the walker's field is an
+				// upper bound (the largest over output phases); the measured
+				// one is for one output value.
+				seenConvT = seenConvT || l.Layer.Kind == ConvT
+				if w.RF != nil && !seenConvT {
+					if got := []float64{l.RF.H, l.RF.W}; got[0] != float64(w.RF[0]) || got[1] != float64(w.RF[1]) {
+						t.Errorf("%s: receptive field %s, measured by backprop %dx%d", l.Layer.Name, l.RF, w.RF[0], w.RF[1])
+					}
+				}
+			}
+			if res.Params != want.Params || res.MACs != want.MACs {
+				t.Errorf("totals: params %d MACs %d, PyTorch %d and %d", res.Params, res.MACs, want.Params, want.MACs)
+			}
+		})
+	}
+}
+
+// TestPublishedTotals checks the parameter counts papers and torchvision
+// publish, independent of the fixture.
+func TestPublishedTotals(t *testing.T) {
+	tests := []struct {
+		name   string
+		params int64
+	}{
+		{"alexnet-torchvision", 61_100_840}, // torchvision docs
+		{"vgg16", 138_357_544},              // torchvision docs
+		{"resnet18", 11_689_512},            // torchvision docs
+		{"mobilenet-v1", 4_231_976},         // Keras MobileNet trainable params
+		{"alexnet-2012", 60_965_224},        // two-GPU AlexNet, as commonly tabulated
+		{"lenet5", 61_706},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Walk(loadNet(t, tt.name), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Params != tt.params {
+				t.Errorf("params %s, published %s", Thousands(res.Params), Thousands(tt.params))
+			}
+		})
+	}
+}
+
+// TestNotesAlexNet follows the notes' AlexNet shapes layer by layer.
+func TestNotesAlexNet(t *testing.T) {
+	res, err := Walk(loadNet(t, "alexnet"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"conv1": "55x55x96", "pool1": "27x27x96", "conv2": "27x27x256", "pool2": "13x13x256",
+		"conv5": "13x13x256", "pool5": "6x6x256", "flatten1": "1x1x9216", "fc8": "1x1x1000",
+	}
+	for _, l := range res.Layers {
+		if w, ok := want[l.Layer.Name]; ok && l.Out.String() != w {
+			t.Errorf("%s: %s, the notes say %s", l.Layer.Name, l.Out, w)
+		}
+		delete(want, l.Layer.Name)
+	}
+	if len(want) != 0 {
+		t.Errorf("layers not found: %v", want)
+	}
+	// conv1's parameters are the notes' k²·C·C' + C'.
+	if p := res.Layers[1].Params; p != 11*11*3*96+96 {
+		t.Errorf("conv1 params %d", p)
+	}
+}
+
+func TestReceptiveFieldRecurrence(t *testing.T) {
+	tests := []struct {
+		name, net string
+		rf, jump  Geo
+	}{
+		{"two stacked 3x3", "input 9x9x1\nconv k3\nconv k3", Geo{5, 5}, Geo{1, 1}},
+		{"three stacked 3x3", "input 9x9x1\nconv k3\nconv k3\nconv k3", Geo{7, 7}, Geo{1, 1}},
+		{"dilated", "input 32x32x1\nconv k3 d2\nconv k3 d4", Geo{13, 13}, Geo{1, 1}},
+		{"strided", "input 32x32x1\nconv k3 s2\nconv k3", Geo{7, 7}, Geo{2, 2}},
+		{"rectangular", "input 32x32x1\nconv k1x3 s2x1", Geo{1, 3}, Geo{2, 1}},
+		{"add takes the wider branch", "input 32x32x1\na: conv k1\nconv k5 p2 @a\nadd @a", Geo{5, 5}, Geo{1, 1}},
+		{"transposed", "input 8x8x1\nconvT k4 s2 p1", Geo{2, 2}, Geo{0.5, 0.5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader(tt.net), "t.net")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := r.Layers[len(r.Layers)-1]
+			if last.RF != tt.rf || last.Jump != tt.jump {
+				t.Errorf("rf %v jump %v, want %v and %v", last.RF, last.Jump, tt.rf, tt.jump)
+			}
+		})
+	}
+}
+
+func TestFormulas(t *testing.T) {
+	tests := []struct {
+		name string
+		calc func() (Calc, error)
+		want int64
+		work string // substring of the worked arithmetic
+	}{
+		{"notes conv1", func() (Calc, error) { return ConvOut("H'", 224, 11, 4, 2, 2, 1) }, 55, "floor((224 + 2·2 − 11)/4) + 1 = floor(217/4) + 1 = 55"},
+		{"dilated", func() (Calc, error) { return ConvOut("H'", 10, 3, 1, 0, 0, 2) }, 6, "floor((10 + 2·0 − 2·(3−1) − 1)/1) + 1"},
+		{"same asym", func() (Calc, error) { return ConvOut("W'", 6, 2, 1, 0, 1, 1) }, 6, "floor((6 + 0 + 1 − 2)/1) + 1"},
+		{"pool floor", func() (Calc, error) { return PoolOut("H'", 55, 3, 2, 0, 1, false) }, 27, "= 27"},
+		{"pool ceil", func() (Calc, error) { return PoolOut("H'", 6, 3, 2, 0, 1, true) }, 3, "ceil(3/2) + 1 = 3"},
+		{"pool ceil drop", func() (Calc, error) { return PoolOut("H'", 5, 2, 2, 1, 1, true) }, 3, "= 4 − 1 = 3"},
+		{"transpose", func() (Calc, error) { return TransposeOut("H'", 2, 3, 1, 0, 1, 0) }, 4, "(2 − 1)·1 − 2·0 + 1·(3−1) + 0 + 1 = 4"},
+		{"transpose s2", func() (Calc, error) { return TransposeOut("H'", 16, 4, 2, 1, 1, 0) }, 32, "= 32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := tt.calc()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Value != tt.want || !strings.Contains(c.String(), tt.work) {
+				t.Errorf("got %d %q, want %d containing %q", c.Value, c.String(), tt.want, tt.work)
+			}
+		})
+	}
+}
+
+func TestFormulaErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"kernel too big", func() error { _, err := ConvOut("H'", 4, 5, 1, 0, 0, 1); return err }, "larger than the padded input"},
+		{"zero stride", func() error { _, err := ConvOut("H'", 4, 3, 0, 0, 0, 1); return err }, "stride 0"},
+		{"pool pad", func() error { _, err := PoolOut("H'", 8, 3, 1, 2, 1, false); return err }, "more than half the window"},
+		{"output padding", func() error { _, err := TransposeOut("H'", 4, 3, 2, 0, 1, 2); return err }, "smaller than the stride"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSamePad uses TensorFlow's documented examples.
+func TestSamePad(t *testing.T) {
+	tests := []struct{ in, k, s, d, lo, hi int }{
+		{5, 3, 1, 1, 1, 1},
+		{5, 2, 1, 1, 0, 1},
+		{13, 6, 5, 1, 1, 2}, // TF docs: out 3, total 3
+		{224, 7, 2, 1, 2, 3},
+		{6, 1, 4, 1, 0, 0},
+		{7, 3, 1, 2, 2, 2},
+	}
+	for _, tt := range tests {
+		lo, hi := SamePad(tt.in, tt.k, tt.s, tt.d)
+		if lo != tt.lo || hi != tt.hi {
+			t.Errorf("SamePad(%d,%d,%d,%d) = %d,%d want %d,%d", tt.in, tt.k, tt.s, tt.d, lo, hi, tt.lo, tt.hi)
+		}
+	}
+}
+
+func TestUnevenStrideWarnings(t *testing.T) {
+	tests := []struct {
+		name, layer string
+		in          Dims
+		want        []string
+	}{
+		{"issue example", "conv 96 k11 s4 p2", Dims{224, 224, 3}, []string{
+			"(224 + 2·2 − 11) mod 4 = 1: the last 1 row(s)/column(s) of the padded input are never covered (padding only)"}},
+		{"input lost", "conv 8 k3 s2", Dims{8, 8, 1}, []string{
+			"(8 + 2·0 − 3) mod 2 = 1: the last 1 row(s)/column(s) of the padded input are never covered; input row(s)/column(s) 7 is never seen"}},
+		{"rows only", "maxpool k2", Dims{5, 4, 1}, []string{
+			"(5 + 2·0 − 2) mod 2 = 1: the last 1 row(s) of the padded input are never covered; input row(s) 4 is never seen"}},
+		{"gaps", "conv 8 k1 s2", Dims{9, 9, 1}, []string{
+			"stride 2 with kernel 1, dilation 1: 1 of every 2 row(s)/column(s) fall between the windows' taps and are never seen"}},
+		{"even", "conv 8 k3 s2 p1", Dims{9, 9, 1}, nil},
+		{"ceil covers", "maxpool k2 ceil", Dims{5, 5, 1}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader("input "+tt.in.String()+"\n"+tt.layer), "t.net")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.Layers[1].Warnings
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("warnings\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"no input", "conv 3 k3", "t.net:1: the first layer must be input HxWxC"},
+		{"unknown type", "input 8x8x1\n\n  pool k2", `t.net:3: unknown layer type "pool"`},
+		{"no kernel", "input 8x8x1\nconv 4", "t.net:2: conv: needs a kernel size"},
+		{"bad option", "input 8x8x1\nconv 4 k3 q7", `t.net:2: conv: unknown option "q7"`},
+		{"option misplaced", "input 8x8x1\nrelu k3", `t.net:2: relu: option "k3" does not apply`},
+		{"unknown ref", "input 8x8x1\nadd @nowhere", "t.net:2: @nowhere: no earlier layer has that name"},
+		{"forward ref", "input 8x8x1\nadd @b\nb: relu", "t.net:2: @b: no earlier layer has that name"},
+		{"duplicate", "input 8x8x1\na: relu\na: relu", `t.net:3: layer name "a" already used on line 2`},
+		{"bad dims", "input 8x8xQ", "t.net:1: "},
+		{"two inputs", "input 8x8x1\ninput 8x8x1", "t.net:2: input may appear only once"},
+		{"bad dropout", "input 8x8x1\ndropout 2", "t.net:2: dropout: rate"},
+		{"empty", "# nothing\n", "t.net:1: no layers"},
+		{"zero stride", "input 8x8x1\nconv 4 k3 s0", "must be at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseNet(strings.NewReader(tt.text), "t.net")
+			var le *LineError
+			if !errors.As(err, &le) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want a LineError containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestWalkErrors(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"add mismatch", "input 8x8x4\na: conv 4 k3\nconv 4 k3 @a\nadd @a", "t.net:4: add1 (add @a): cannot add a's output 6x6x4 to 4x4x4: the shapes differ"},
+		{"kernel too big", "input 8x8x4\nconv 4 k3\nconv 4 k7", "t.net:3: conv2 (conv 4 k7): H': kernel 7 (dilated extent 7) is larger than the padded input 6 + 0 + 0 = 6"},
+		{"groups", "input 8x8x6\nconv 4 k3 g4", "t.net:2: conv1 (conv 4 k3 g4): conv: 4 groups must divide the 6 input and 4 output channels"},
+		{"pool padding", "input 8x8x6\nmaxpool k2 p2", "more than half the window"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader(tt.text), "t.net")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Walk(n, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestFormatRoundTrip: every preset printed and parsed again is the same
+// network.
+func TestFormatRoundTrip(t *testing.T) {
+	for _, name := range Presets() {
+		n := loadNet(t, name)
+		var b strings.Builder
+		if err := Format(&b, n); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ParseNet(strings.NewReader(b.String()), name)
+		if err != nil {
+			t.Fatalf("%s: reparse: %v\n%s", name, err, b.String())
+		}
+		if !sameLayers(n.Layers, m.Layers) {
+			t.Errorf("%s: round trip changed the network", name)
+		}
+	}
+}
+
+func sameLayers(a, b []Layer) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		x.Line, y.Line = 0, 0
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzParseNet: the parser never panics, whatever it accepts prints and
+// parses back to itself, and walking it never panics.
+func FuzzParseNet(f *testing.F) {
+	for _, name := range Presets() {
+		text, _ := PresetText(name)
+		f.Add(text)
+	}
+	f.Add("input 8x8x1\nconvT 2 k3 s2 op1\nmaxpool k2 ceil d2\nadd @input")
+	f.Add("input 1x1x1\nfc 3\nadaptiveavgpool 2x3\ngap")
+	f.Fuzz(func(t *testing.T, text string) {
+		n, err := ParseNet(strings.NewReader(text), "f.net")
+		if err != nil {
+			var le *LineError
+			if !errors.As(err, &le) {
+				t.Fatalf("error is not a LineError: %v", err)
+			}
+			return
+		}
+		var b strings.Builder
+		if err := Format(&b, n); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ParseNet(strings.NewReader(b.String()), "f.net")
+		if err != nil {
+			t.Fatalf("reparse of\n%s\nfailed: %v", b.String(), err)
+		}
+		if !sameLayers(n.Layers, m.Layers) {
+			t.Fatalf("round trip changed\n%s", b.String())
+		}
+		if n.Layers[0].In.H*n.Layers[0].In.W*n.Layers[0].In.C > 1<<24 {
+			return // keep the walk cheap; it does no per-pixel work anyway
+		}
+		_, _ = Walk(n, nil)
+	})
+}
