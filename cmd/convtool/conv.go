@@ -1,18 +1,502 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/imgconv"
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/levels"
+	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/tensorio"
 )
 
-// newCmdConv is a placeholder until the conv command lands.
+// convOptions holds everything `convtool conv` needs; flags bind into it.
+type convOptions struct {
+	io *streams
+	g  *globalOptions
+
+	Input, Output string
+	Kernel        string
+	Stride        string
+	Dilation      string
+	Padding       string
+	OutputPadding string
+	Groups        int
+	Bias          string
+	Edge          string
+	Flip          bool
+	Transpose     bool
+	Method        string
+	Normalize     bool
+	Scale         float64
+	Offset        float64
+	scaleSet      bool
+	offsetSet     bool
+	Abs           bool
+	Rescale       bool
+	Alpha         string
+	Gray          bool
+	Explain       bool
+	Format        string
+}
+
+const convLong = `Convolve INPUT with a kernel and write OUTPUT ("-" for stdin/stdout).
+
+Without --flip this is cross-correlation, as in PyTorch and every deep-learning
+framework; --flip turns the kernel by 180° (true convolution, as in signal
+processing and scipy.signal.convolve2d), and 'same' padding then puts the
+larger half first, so --flip --padding same|full|valid --edge zero|circular|
+symmetric equals scipy.signal.convolve2d(mode=same|full|valid,
+boundary=fill|wrap|symm), even for even-sized kernels.
+
+A 2-D kernel filters every channel on its own. A 4-D .npy kernel of shape
+(C_out, C_in/groups, kH, kW) is a convolution layer with PyTorch's semantics
+(--groups, --bias); with --transpose its shape is (C_in, C_out/groups, kH, kW)
+and the output size is (H-1)*s - 2p + d*(k-1) + output_padding + 1.
+
+Padding: same (default; TensorFlow's rule: a total of
+max((ceil(H/s)-1)*s + d*(k-1)+1 - H, 0), smaller half first), valid, full
+(d*(k-1) on every side), P, or PY,PX. With --transpose, P is PyTorch's
+padding, and 'same' picks the p (and output padding, if none is given) that
+make the output exactly s times the input.
+
+Edge modes (what lies outside the input), with the names other tools use:
+  zero       constant, black       (default for .npy, text and .mat)
+  reflect    reflect101            excludes the edge sample: d c b | a b c d | c b a
+                                   (OpenCV REFLECT_101, numpy reflect, scipy.ndimage mirror)
+  symmetric  mirror                repeats the edge sample: c b a | a b c d | d c b
+                                   (numpy symmetric, scipy symm, libvips/ImageMagick mirror)
+  replicate  copy, clamp, edge, nearest   a a a | a b c d | d d d (default for images)
+  circular   wrap, tile, periodic  b c d | a b c d | a b c
+
+Output values: out = sum(k*x)/scale + offset (libvips' rule; a .mat kernel's
+header supplies scale and offset; scale 0 means 1), then --abs, then
+--rescale (min..max mapped onto the output's full sample range for an image,
+0..1 otherwise). Images are then rounded and clamped to their sample range
+(0..255 or 0..65535); .npy keeps signed results as they are. Nothing is
+normalised unless --normalize is given.
+
+Alpha: --alpha keep (default) filters the colour channels and carries alpha
+through from the input pixel under the kernel's anchor; --alpha convolve
+weights colour by alpha while convolving (premultiplied), so transparent
+pixels do not bleed their colour. --gray converts colour to grey first
+(Rec. 601 luma, as PIL and OpenCV).
+
+` + exitCodesHelp
+
 func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "conv",
-		Short: "(not yet built)",
+	o := &convOptions{io: io, g: g}
+	cmd := &cobra.Command{
+		Use:   "conv INPUT OUTPUT",
+		Short: "2-D convolution of an image, matrix or tensor",
+		Long:  convLong,
+		Example: `  convtool conv photo.png blur.png -k gaussian:2
+  convtool conv photo.png edges.png -k sobel-x --abs
+  convtool conv x.npy y.npy -k weights.npy --bias b.npy --stride 2 --padding 1
+  convtool conv x.npy - -k "1 2 1; 2 4 2; 1 2 1" --normalize --flip --padding full
+  cat in.png | convtool conv - - -k box:5 > out.png`,
+		Args: exactArgs(2, "INPUT", "OUTPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("conv: not yet built")
+			o.Input, o.Output = args[0], args[1]
+			o.scaleSet = cmd.Flags().Changed("scale")
+			o.offsetSet = cmd.Flags().Changed("offset")
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return runConv(o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Kernel, "kernel", "k", "", "kernel: built-in (convtool kernel list), inline \"1 2 1; 2 4 2; 1 2 1\", ImageMagick \"3x3: …\", or a .npy/.csv/.txt/.mat file")
+	f.StringVar(&o.Stride, "stride", "1", "stride S or SY,SX")
+	f.StringVar(&o.Dilation, "dilation", "1", "dilation D or DY,DX")
+	f.StringVar(&o.Padding, "padding", "same", "padding: same, valid, full, P or PY,PX")
+	f.StringVar(&o.OutputPadding, "output-padding", "", "output padding for --transpose: P or PY,PX (default 0)")
+	f.IntVar(&o.Groups, "groups", 1, "groups of a 4-D kernel (C_in and C_out must divide by it)")
+	f.StringVar(&o.Bias, "bias", "", "bias per output channel: a .npy file or V[,V…]")
+	o.Edge = ""
+	f.Var(newEnum(&o.Edge, []string{"zero", "reflect", "replicate", "circular", "symmetric"}, edgeAliases), "edge", "edge mode: zero|reflect|replicate|circular|symmetric (aliases above; default zero for matrices, replicate for images)")
+	f.BoolVar(&o.Flip, "flip", false, "true convolution: turn the kernel by 180° (default: cross-correlation)")
+	f.BoolVar(&o.Transpose, "transpose", false, "transposed convolution (PyTorch conv_transpose2d)")
+	o.Method = "auto"
+	f.Var(newEnum(&o.Method, []string{"auto", "direct", "separable", "fft", "gemm"}, nil), "method", "auto|direct|separable|fft|gemm")
+	f.BoolVar(&o.Normalize, "normalize", false, "divide the kernel by its sum (a zero-sum kernel is left as it is)")
+	f.Float64Var(&o.Scale, "scale", 1, "divide the result by S (libvips' scale; 0 means 1)")
+	f.Float64Var(&o.Offset, "offset", 0, "add O to the result after scaling")
+	f.BoolVar(&o.Abs, "abs", false, "take the absolute value of the result")
+	f.BoolVar(&o.Rescale, "rescale", false, "map the result's min..max onto the output range")
+	o.Alpha = "keep"
+	f.Var(newEnum(&o.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
+	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
+	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
+	o.Format = ""
+	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
+	return cmd
+}
+
+var edgeAliases = map[string]string{
+	"constant": "zero", "black": "zero", "reflect101": "reflect", "mirror": "symmetric",
+	"copy": "replicate", "clamp": "replicate", "edge": "replicate", "nearest": "replicate",
+	"wrap": "circular", "tile": "circular", "periodic": "circular",
+}
+
+func (o *convOptions) validate() error {
+	if o.Kernel == "" {
+		return usageErrorf("conv needs a kernel: -k SPEC (see convtool kernel list)")
+	}
+	if o.Groups < 1 {
+		return usageErrorf("--groups must be at least 1, got %d", o.Groups)
+	}
+	if o.OutputPadding != "" && !o.Transpose {
+		return usageErrorf("--output-padding only applies with --transpose")
+	}
+	if o.Transpose && o.Edge != "" && o.Edge != "zero" {
+		return usageErrorf("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
+	}
+	if o.Explain && o.Output == "-" {
+		return usageErrorf("--explain prints to stdout: give an OUTPUT file, not -")
+	}
+	return nil
+}
+
+// pair parses "N" or "A,B" as (A, B), each at least lo.
+func pair(flag, s string, lo int) (int, int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > 2 {
+		return 0, 0, usageErrorf("--%s %q: want N or NY,NX", flag, s)
+	}
+	v := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < lo {
+			return 0, 0, usageErrorf("--%s %q: want whole numbers ≥ %d", flag, s, lo)
+		}
+		v[i] = n
+	}
+	if len(v) == 1 {
+		return v[0], v[0], nil
+	}
+	return v[0], v[1], nil
+}
+
+func runConv(o *convOptions) error {
+	p := conv.Params{Groups: o.Groups}
+	var err error
+	if p.StrideY, p.StrideX, err = pair("stride", o.Stride, 1); err != nil {
+		return err
+	}
+	if p.DilY, p.DilX, err = pair("dilation", o.Dilation, 1); err != nil {
+		return err
+	}
+	if o.OutputPadding != "" {
+		if p.OutPadY, p.OutPadX, err = pair("output-padding", o.OutputPadding, 0); err != nil {
+			return err
+		}
+	}
+
+	in, err := readData(o.io, o.g, o.Input)
+	if err != nil {
+		return err
+	}
+	k2, bank, err := kernel.Parse(o.Kernel)
+	if err != nil {
+		return err
+	}
+	if o.Gray {
+		if in.T, err = toGray(in); err != nil {
+			return fmt.Errorf("%s: %w", displayName(o.Input), err)
+		}
+	}
+
+	s := newSummary("conv")
+	s.add("input", fmt.Sprintf("%s %s", displayName(o.Input), in.T.Shape()))
+
+	// Kernel: normalise, then scale and offset, then flip.
+	scale, offset := 1.0, 0.0
+	var kname string
+	var kh, kw int
+	if k2 != nil {
+		if o.Normalize {
+			k2 = k2.Normalized()
+		}
+		if k2.HasScale {
+			scale, offset = k2.Scale, k2.Offset
+		}
+		if o.Flip {
+			k2 = k2.Rotate180()
+		}
+		kname, kh, kw = k2.Name, k2.H, k2.W
+	} else {
+		if o.Normalize {
+			return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
+		}
+		if o.Flip {
+			bank = bank.Rotate180()
+		}
+		kname, kh, kw = bank.Name, bank.KH, bank.KW
+	}
+	if o.scaleSet {
+		scale = o.Scale
+	}
+	if o.offsetSet {
+		offset = o.Offset
+	}
+	if scale == 0 {
+		scale = 1
+	}
+
+	// Edge: zero for matrices, replicate for images, unless given.
+	edgeName := o.Edge
+	if edgeName == "" {
+		edgeName = "zero"
+		if in.Kind == tensorio.KindImage && !o.Transpose {
+			edgeName = "replicate"
+		}
+	}
+	if p.Edge, err = conv.ParseEdge(edgeName); err != nil {
+		return usageErrorf("--edge: %v", err)
+	}
+
+	// Padding.
+	var originY, originX = -1, -1
+	if k2 != nil && k2.HasOrigin {
+		originY, originX = k2.OriginY, k2.OriginX
+	}
+	padDesc, err := resolvePadding(o, &p, in.T.H, in.T.W, kh, kw, originY, originX)
+	if err != nil {
+		return err
+	}
+
+	var bias []float32
+	if o.Bias != "" {
+		if bank == nil {
+			return usageErrorf("--bias applies to a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW)")
+		}
+		if bias, err = parseBias(o.io, o.g, o.Bias); err != nil {
+			return err
+		}
+	}
+	method := conv.Method(o.Method)
+
+	if o.Explain {
+		if k2 == nil {
+			return usageErrorf("--explain works with a 2-D kernel")
+		}
+		if err := conv.Explain(o.io.Out, in.T, k2, p); err != nil {
+			return fmt.Errorf("%s: %w", displayName(o.Input), err)
+		}
+	}
+
+	var out *tensor.Tensor
+	var used conv.Method
+	if k2 != nil {
+		out, used, err = filterImage(in, k2, p, method, o.Alpha)
+	} else {
+		out, used, err = conv.Layer(in.T, bank, bias, p, method)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", displayName(o.Input), err)
+	}
+
+	colour := out.C
+	if in.Alpha && k2 != nil {
+		colour = out.C - 1
+	}
+	applyPost(out, colour, scale, offset, o.Abs, o.Rescale, outRange(in, o))
+
+	od := &tensorio.Data{T: out, Kind: in.Kind, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: in.Alpha && k2 != nil}
+	if k2 == nil && in.Rank < 3 && out.C > 1 {
+		od.Rank = 3
+	}
+	if err := writeData(o.io, o.Output, od, o.Format); err != nil {
+		return err
+	}
+
+	op := "correlation"
+	if o.Flip {
+		op = "convolution (kernel flipped)"
+	}
+	if o.Transpose {
+		op = "transposed " + op
+	}
+	s.add("output", fmt.Sprintf("%s %s", displayName(o.Output), out.Shape()))
+	s.add("kernel", fmt.Sprintf("%s %dx%d", kname, kh, kw))
+	s.add("op", op)
+	s.add("padding", padDesc)
+	s.add("edge", p.Edge.String())
+	if p.StrideY != 1 || p.StrideX != 1 {
+		s.add("stride", fmt.Sprintf("%d,%d", p.StrideY, p.StrideX))
+	}
+	if p.DilY != 1 || p.DilX != 1 {
+		s.add("dilation", fmt.Sprintf("%d,%d", p.DilY, p.DilX))
+	}
+	if bank != nil && p.Groups != 1 {
+		s.add("groups", p.Groups)
+	}
+	s.add("normalized", o.Normalize)
+	if scale != 1 || offset != 0 {
+		s.add("scale", scale).add("offset", offset)
+	}
+	s.add("method", string(used))
+	return s.print(o.io, o.g, o.Output)
+}
+
+// resolvePadding turns --padding into per-side pads (or PyTorch's p for
+// --transpose) and returns a description for the summary.
+func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, originX int) (string, error) {
+	if o.Transpose {
+		p.Transpose = true
+		var py, px int
+		switch o.Padding {
+		case "valid":
+		case "same":
+			var opy, opx int
+			py, opy = transposeSame(kh, p.StrideY, p.DilY)
+			px, opx = transposeSame(kw, p.StrideX, p.DilX)
+			if o.OutputPadding == "" {
+				p.OutPadY, p.OutPadX = opy, opx
+			}
+		case "full":
+			return "", usageErrorf("--padding full does not apply to --transpose (its output is already the full one): use P or same")
+		default:
+			var err error
+			if py, px, err = pair("padding", o.Padding, 0); err != nil {
+				return "", err
+			}
+		}
+		if p.OutPadY >= max(p.StrideY, p.DilY) || p.OutPadX >= max(p.StrideX, p.DilX) {
+			return "", usageErrorf("--output-padding %d,%d must be smaller than the stride or the dilation (as PyTorch)", p.OutPadY, p.OutPadX)
+		}
+		p.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
+		return fmt.Sprintf("%s (p=%d,%d output_padding=%d,%d)", o.Padding, py, px, p.OutPadY, p.OutPadX), nil
+	}
+	switch o.Padding {
+	case "same":
+		t, b := conv.SamePad(h, kh, p.StrideY, p.DilY, o.Flip)
+		l, r := conv.SamePad(w, kw, p.StrideX, p.DilX, o.Flip)
+		if originY >= 0 {
+			// An explicit anchor (ImageMagick's +X+Y) places the output
+			// pixel under that kernel element.
+			t, b = originY*p.DilY, (kh-1-originY)*p.DilY
+			l, r = originX*p.DilX, (kw-1-originX)*p.DilX
+		}
+		p.Pad = conv.Pad{Top: t, Bottom: b, Left: l, Right: r}
+	case "valid":
+	case "full":
+		fy, fx := conv.FullPad(kh, p.DilY), conv.FullPad(kw, p.DilX)
+		p.Pad = conv.Pad{Top: fy, Bottom: fy, Left: fx, Right: fx}
+	default:
+		py, px, err := pair("padding", o.Padding, 0)
+		if err != nil {
+			return "", err
+		}
+		p.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
+	}
+	return fmt.Sprintf("%s (%d,%d,%d,%d)", o.Padding, p.Pad.Top, p.Pad.Bottom, p.Pad.Left, p.Pad.Right), nil
+}
+
+// transposeSame returns the padding p and output padding that make a
+// transposed convolution's output exactly s times its input:
+// (H-1)s - 2p + d(k-1) + op + 1 = sH  ⇔  2p - op = d(k-1) + 1 - s.
+func transposeSame(k, s, d int) (p, op int) {
+	t := d*(k-1) + 1 - s
+	if t < 0 {
+		return 0, 0 // cannot shrink: p = 0 gives the nearest larger output
+	}
+	if t%2 == 1 {
+		return (t + 1) / 2, 1
+	}
+	return t / 2, 0
+}
+
+// parseBias reads "--bias" as a list of numbers or a .npy file.
+func parseBias(io *streams, g *globalOptions, spec string) ([]float32, error) {
+	if strings.HasSuffix(strings.ToLower(spec), ".npy") {
+		d, err := readData(io, g, spec)
+		if err != nil {
+			return nil, err
+		}
+		return d.T.Data, nil
+	}
+	var out []float32
+	for _, f := range strings.Split(spec, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 32)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, usageErrorf("--bias %q: want a .npy file or finite numbers V[,V…]", spec)
+		}
+		out = append(out, float32(v))
+	}
+	return out, nil
+}
+
+// displayName is how a path appears in messages: "-" is stdin/stdout.
+func displayName(path string) string {
+	if path == "-" {
+		return "-"
+	}
+	return path
+}
+
+// filterImage applies a 2-D kernel to every channel, honouring alpha for
+// images. A transposed filter has no anchor to carry alpha from, so there
+// alpha goes through the same transposed convolution as colour.
+func filterImage(in *tensorio.Data, k *kernel.Kernel, p conv.Params, m conv.Method, alpha string) (*tensor.Tensor, conv.Method, error) {
+	if p.Transpose {
+		return conv.Filter(in.T, k, p, m)
+	}
+	mode := imgconv.Keep
+	if alpha == "convolve" {
+		mode = imgconv.Convolve
+	}
+	return imgconv.Filter(in.T, in.Alpha, sampleMax(in.Depth), k, p, m, mode)
+}
+
+// sampleMax is the largest sample of an image of the given depth.
+func sampleMax(depth int) float64 {
+	if depth == 16 {
+		return 65535
+	}
+	return 255
+}
+
+// outRange is the range --rescale maps onto: the output image's sample
+// range, or 0..1 for numeric outputs.
+func outRange(in *tensorio.Data, o *convOptions) float64 {
+	format := o.Format
+	if format == "" && o.Output != "-" {
+		format, _ = tensorio.FormatOf(o.Output)
+	}
+	if format == "" {
+		format = in.Format
+	}
+	if tensorio.KindOf(format) != tensorio.KindImage {
+		return 1
+	}
+	if in.Kind == tensorio.KindImage {
+		return sampleMax(in.Depth)
+	}
+	return 255
+}
+
+// applyPost applies scale/offset, --abs and --rescale to the first n
+// channels (alpha, if any, is left alone).
+func applyPost(t *tensor.Tensor, n int, scale, offset float64, abs, rescale bool, hi float64) {
+	levels.ScaleOffset(t, n, scale, offset)
+	if abs {
+		levels.Abs(t, n)
+	}
+	if rescale {
+		levels.Rescale(t, n, 0, hi)
+	}
+}
+
+// toGray converts a colour image to grey (keeping alpha).
+func toGray(d *tensorio.Data) (*tensor.Tensor, error) {
+	return levels.Gray(d.T)
 }

@@ -76,7 +76,8 @@ func (t *Tensor) MinMax() (lo, hi float32) {
 }
 
 // MaxAbsDiff returns max |t-u| over all values, +Inf if shapes differ, and
-// +Inf if exactly one side of a pair is NaN. Tests use it with a tolerance.
+// +Inf if exactly one side of a pair is NaN (equal infinities count as
+// equal). Tests use it with a tolerance.
 func MaxAbsDiff(t, u *Tensor) float64 {
 	if !t.SameShape(u) {
 		return math.Inf(1)
@@ -89,6 +90,9 @@ func MaxAbsDiff(t, u *Tensor) float64 {
 			if an != bn {
 				return math.Inf(1)
 			}
+			continue
+		}
+		if a == b { // also equal infinities, whose difference is NaN
 			continue
 		}
 		m = max(m, math.Abs(float64(a)-float64(b)))

@@ -1,0 +1,76 @@
+// Package imgconv applies a 2-D kernel to every channel of an image with
+// its alpha channel handled deliberately: carried through untouched, or
+// used to weight the colour so that transparent pixels do not bleed.
+package imgconv
+
+import (
+	"fmt"
+
+	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/levels"
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+// Alpha says what happens to an image's alpha channel (its last channel).
+type Alpha int
+
+const (
+	// Keep filters the colour channels only; each output pixel takes the
+	// alpha of the input pixel under the kernel's anchor (with stride 1 and
+	// 'same' padding: alpha is unchanged).
+	Keep Alpha = iota
+	// Convolve premultiplies colour by alpha, filters colour and alpha
+	// alike, and divides the colour by the filtered alpha again.
+	Convolve
+)
+
+// Filter applies k to in. hasAlpha says in's last channel is alpha, whose
+// full scale is maxAlpha (255 or 65535). Without alpha it is conv.Filter.
+func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel, p conv.Params, m conv.Method, mode Alpha) (*tensor.Tensor, conv.Method, error) {
+	if !hasAlpha || in.C < 2 {
+		return conv.Filter(in, k, p, m)
+	}
+	if mode == Convolve {
+		pre := in.Clone()
+		levels.Premultiply(pre, maxAlpha)
+		out, used, err := conv.Filter(pre, k, p, m)
+		if err != nil {
+			return nil, used, err
+		}
+		levels.Unpremultiply(out, maxAlpha)
+		return out, used, nil
+	}
+	colour, err := tensor.FromData(in.C-1, in.H, in.W, in.Data[:(in.C-1)*in.H*in.W])
+	if err != nil {
+		return nil, "", err
+	}
+	out, used, err := conv.Filter(colour, k, p, m)
+	if err != nil {
+		return nil, used, err
+	}
+	alphaIn, _ := tensor.FromData(1, in.H, in.W, in.Plane(in.C-1))
+	alphaOut, _, err := conv.Filter(alphaIn, anchor(k, p), p, conv.Method("direct"))
+	if err != nil {
+		return nil, used, err
+	}
+	if alphaOut.H != out.H || alphaOut.W != out.W {
+		return nil, used, fmt.Errorf("alpha channel came out %dx%d, colour %dx%d", alphaOut.H, alphaOut.W, out.H, out.W)
+	}
+	res := tensor.New(out.C+1, out.H, out.W)
+	copy(res.Data, out.Data)
+	copy(res.Plane(out.C), alphaOut.Data)
+	return res, used, nil
+}
+
+// anchor returns a kernel of k's size with a single 1 at the element that
+// lies over the output pixel under p's padding, so that filtering with it
+// samples the input there. Edge rules still apply, so the sample is defined
+// at the border too.
+func anchor(k *kernel.Kernel, p conv.Params) *kernel.Kernel {
+	ay := min(p.Pad.Top/max(p.DilY, 1), k.H-1)
+	ax := min(p.Pad.Left/max(p.DilX, 1), k.W-1)
+	a := &kernel.Kernel{Name: "anchor", H: k.H, W: k.W, Data: make([]float32, k.H*k.W)}
+	a.Data[ay*k.W+ax] = 1
+	return a
+}
