@@ -20,6 +20,7 @@ func TestParseInline(t *testing.T) {
 		{"scalar", "2", 1, 1, []float32{2}},
 		{"ImageMagick", "3x1: 1, 0, -1", 1, 3, []float32{1, 0, -1}},
 		{"ImageMagick square", " 2: 1 2 3 4", 2, 2, []float32{1, 2, 3, 4}},
+		{"ImageMagick multi-line", "2x2:\n 1, 2,\n 3, 4\n", 2, 2, []float32{1, 2, 3, 4}},
 		{"built-in case", "SOBEL-X", 3, 3, []float32{-1, 0, 1, -2, 0, 2, -1, 0, 1}},
 	}
 	for _, tc := range tests {

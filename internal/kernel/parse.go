@@ -47,7 +47,7 @@ func Parse(spec string) (*Kernel, *Bank, error) {
 
 // imHeader matches ImageMagick's user kernel geometry: "3x3", "5",
 // "3x3+0+0", then a colon.
-var imHeader = regexp.MustCompile(`^\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*([+-]\d+)\s*([+-]\d+))?\s*:(.*)$`)
+var imHeader = regexp.MustCompile(`(?s)^\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*([+-]\d+)\s*([+-]\d+))?\s*:(.*)$`)
 
 // identLike matches a spec that can only have been meant as a name.
 var identLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]*$`)
@@ -144,7 +144,10 @@ func parseIM(m []string) (*Kernel, error) {
 	if m[2] != "" {
 		h, err2 = strconv.Atoi(m[2])
 	}
-	if err1 != nil || err2 != nil || w < 1 || h < 1 {
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("ImageMagick kernel size %sx%s exceeds the limit of %d per side", m[1], m[2], MaxSize)
+	}
+	if w < 1 || h < 1 {
 		return nil, fmt.Errorf("ImageMagick kernel size %sx%s must be at least 1x1", m[1], m[2])
 	}
 	if w > MaxSize || h > MaxSize {
