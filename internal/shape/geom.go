@@ -22,7 +22,10 @@ type Calc struct {
 
 // String renders the calc as one line: "H' = formula = work".
 func (c Calc) String() string {
-	s := c.Name + " = " + c.Formula + " = " + c.Work
+	s := c.Name + " = " + c.Formula
+	if c.Work != "" && c.Work != c.Formula {
+		s += " = " + c.Work
+	}
 	if c.Note != "" {
 		s += "  (" + c.Note + ")"
 	}

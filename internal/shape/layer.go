@@ -399,8 +399,8 @@ func (r *Result) pool() error {
 	r.Out = Dims{H: int(ch.Value), W: int(cw.Value), C: in.C}
 	cc := Calc{Name: "C'", Formula: "C", Work: strconv.Itoa(in.C), Value: int64(in.C)}
 	r.Calcs = append(r.Calcs, ch, cw, cc,
-		Calc{Name: "params", Formula: "0", Work: "0"},
-		Calc{Name: "MACs", Formula: "0", Work: "0", Note: "pooling compares or adds, it does not multiply-add weights"})
+		Calc{Name: "params", Formula: "0"},
+		Calc{Name: "MACs", Formula: "0", Note: "pooling compares or adds, it does not multiply-add weights"})
 	r.Geom = &Geometry{Kernel: k, Stride: s, Dilation: d, PadLo: lo, PadHi: hi}
 	if !l.Ceil {
 		r.warnUncovered()

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var shapeTestdata = filepath.Join("..", "..", "testdata", "shape")
+
+// runShapeCLI runs convtool with args on buffers and returns its stdout,
+// stderr and exit status.
+func runShapeCLI(args ...string) (string, string, int) {
+	var out, errOut bytes.Buffer
+	code := run(args, &streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	return out.String(), errOut.String(), code
+}
+
+// TestShapeGolden compares text and JSON output byte for byte with
+// testdata/shape/*.golden (go test ./cmd/convtool -run ShapeGolden -update
+// rewrites them).
+func TestShapeGolden(t *testing.T) {
+	nets := filepath.Join("..", "..", "testdata", "nets")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"conv-alexnet-conv1", []string{"shape", "conv", "--input", "224x224x3", "-k", "11", "--stride", "4", "--padding", "2", "--filters", "96"}},
+		{"conv-alexnet-conv1-json", []string{"shape", "conv", "--input", "224x224x3", "-k", "11", "--stride", "4", "--padding", "2", "--filters", "96", "--json"}},
+		{"conv-same-dilated-grouped", []string{"shape", "conv", "--input", "13x10x64", "-k", "3", "--stride", "2", "--padding", "same", "--dilation", "2", "--groups", "4", "--filters", "128", "--bias=false"}},
+		{"conv-depthwise", []string{"shape", "conv", "--input", "112x112x32", "-k", "3", "--stride", "2", "--padding", "1", "--depthwise", "--bias=false"}},
+		{"pool-ceil-drop", []string{"shape", "pool", "--input", "5x5x8", "-k", "2", "--padding", "1", "--ceil"}},
+		{"pool-alexnet", []string{"shape", "pool", "--input", "55x55x96", "-k", "3", "--stride", "2"}},
+		{"transpose", []string{"shape", "transpose", "--input", "16x16x64", "-k", "4", "--stride", "2", "--padding", "1", "--filters", "32"}},
+		{"transpose-json", []string{"shape", "transpose", "--input", "7x5x8", "-k", "3", "--stride", "2", "--output-padding", "1", "--json"}},
+		{"net-alexnet", []string{"shape", "net", "alexnet"}},
+		{"net-alexnet-json", []string{"shape", "net", "alexnet", "--json"}},
+		{"net-resnet18", []string{"shape", "net", "resnet18"}},
+		{"net-mobilenet-v1", []string{"shape", "net", "mobilenet-v1"}},
+		{"net-mixed", []string{"shape", "net", filepath.Join(nets, "mixed.net")}},
+		{"net-mixed-json", []string{"shape", "net", filepath.Join(nets, "mixed.net"), "--json"}},
+		{"net-alexnet-2012-227", []string{"shape", "net", "alexnet-2012", "--input", "227x227x3"}},
+		{"net-list", []string{"shape", "net", "--list"}},
+		{"net-print-lenet5", []string{"shape", "net", "lenet5", "--print"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runShapeCLI(tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if strings.HasSuffix(tt.name, "json") && !json.Valid([]byte(out)) {
+				t.Fatalf("not JSON: %s", out)
+			}
+			golden := filepath.Join(shapeTestdata, tt.name+".golden")
+			if updateGolden() {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s:\n%s", golden, out)
+			}
+		})
+	}
+}
+
+// TestShapeJSONContract checks the keys SPEC promises.
+func TestShapeJSONContract(t *testing.T) {
+	out, _, code := runShapeCLI("shape", "conv", "--input", "224x224x3", "-k", "11", "--stride", "4", "--padding", "2", "--filters", "96", "--json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var one struct {
+		Input  map[string]int `json:"input"`
+		Output map[string]int `json:"output"`
+		Params int64          `json:"params"`
+		MACs   int64          `json:"macs"`
+	}
+	if err := json.Unmarshal([]byte(out), &one); err != nil {
+		t.Fatal(err)
+	}
+	if one.Input["h"] != 224 || one.Output["h"] != 55 || one.Output["w"] != 55 || one.Output["c"] != 96 || one.Params != 34944 || one.MACs != 105415200 {
+		t.Errorf("one layer: %+v", one)
+	}
+	out, _, code = runShapeCLI("shape", "net", filepath.Join("..", "..", "testdata", "nets", "mixed.net"), "--json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var net struct {
+		Input  map[string]int `json:"input"`
+		Layers []struct {
+			Name   string          `json:"name"`
+			Type   string          `json:"type"`
+			Output map[string]int  `json:"output"`
+			RF     json.RawMessage `json:"rf"`
+			Jump   json.RawMessage `json:"jump"`
+		} `json:"layers"`
+		Total struct {
+			Params int64 `json:"params"`
+			MACs   int64 `json:"macs"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(out), &net); err != nil {
+		t.Fatal(err)
+	}
+	if net.Input["w"] != 47 || net.Total.Params != 44842 {
+		t.Errorf("net: input %v total %+v", net.Input, net.Total)
+	}
+	byName := map[string]string{}
+	for _, l := range net.Layers {
+		byName[l.Name] = string(l.RF) + " " + string(l.Jump)
+	}
+	if got := byName["stem"]; got != "3 2" {
+		t.Errorf("stem rf/jump %s, want integers 3 2", got)
+	}
+	if got := byName["asym"]; got != `{"h":51,"w":67} {"h":8,"w":16}` {
+		t.Errorf("asym rf/jump %s, want {h,w} objects", got)
+	}
+}
+
+func TestShapeErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.net")
+	if err := os.WriteFile(bad, []byte("input 32x32x3\nconv 8 k3\n\nmaxpool k3 s2 q1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mismatch := filepath.Join(dir, "add.net")
+	if err := os.WriteFile(mismatch, []byte("input 32x32x3\na: conv 8 k3 p1\nconv 16 k3 p1\nadd @a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad line", []string{"shape", "net", bad}, 1, bad + `:4: maxpool: unknown option "q1"`},
+		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
+		{"no such net", []string{"shape", "net", "nosuchnet"}, 1, "nosuchnet: neither a preset"},
+		{"no input flag", []string{"shape", "conv", "-k", "3"}, 2, "--input HxWxC is required"},
+		{"bad padding", []string{"shape", "conv", "--input", "8x8x1", "-k", "3", "--padding", "half"}, 2, "padding"},
+		{"kernel too big", []string{"shape", "conv", "--input", "8x8x1", "-k", "9"}, 1, "larger than the padded input"},
+		{"pool padding", []string{"shape", "pool", "--input", "8x8x1", "-k", "3", "--padding", "2"}, 1, "more than half the window"},
+		{"groups", []string{"shape", "conv", "--input", "8x8x3", "-k", "3", "--groups", "2"}, 1, "2 groups must divide the 3 input"},
+		{"output padding", []string{"shape", "transpose", "--input", "8x8x3", "-k", "3", "--output-padding", "1"}, 1, "output padding 1 must be smaller"},
+		{"net args", []string{"shape", "net"}, 2, "takes 1 arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runShapeCLI(tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d stderr %q, want exit %d containing %q", code, errOut, tt.code, tt.want)
+			}
+			if out != "" {
+				t.Errorf("stdout %q on error", out)
+			}
+			if n := strings.Count(errOut, "\n"); n != 1 {
+				t.Errorf("%d lines on stderr, want 1", n)
+			}
+		})
+	}
+}
