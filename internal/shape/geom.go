@@ -287,15 +287,10 @@ func Uncovered(in, k, s, pLo, pHi, d int) (rem, lost, gaps int) {
 	}
 	rem = num % s
 	lost = max(rem-pHi, 0)
-	seen := make([]bool, s)
-	for j := 0; j < k; j++ {
-		seen[(j*d)%s] = true
-	}
-	for _, b := range seen {
-		if !b {
-			gaps++
-		}
-	}
+	// The taps j·d (j < k) land on multiples of gcd(d, s) modulo s, cycling
+	// through s/gcd of them.
+	g := gcd(d, s)
+	gaps = s - min(k, s/g)
 	return rem, lost, gaps
 }
 
@@ -317,4 +312,11 @@ func Thousands(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }

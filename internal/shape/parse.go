@@ -143,7 +143,7 @@ func nameLayers(layers []Layer, named map[string]int) {
 				name = "input"
 			}
 			for _, taken := named[name]; taken; _, taken = named[name] {
-				name += "'"
+				name += "_"
 			}
 			layers[i].Name = name
 		}

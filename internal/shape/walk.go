@@ -147,22 +147,20 @@ func Walk(n *Network, in *Dims) (*NetResult, error) {
 // input i through tap j when o = i·s + j·d (− p), so for each output phase
 // the taps with j·d ≡ phase (mod s) reach distinct inputs.
 func transposeSpan(k, s, d int) int {
+	// Tap j reaches input −floor(j·d/s) (relative) for the outputs whose
+	// phase is j·d mod s; taps sharing a phase span the inputs between them.
+	type span struct{ lo, hi int }
+	byPhase := map[int]span{}
 	best := 1
-	for phase := 0; phase < s; phase++ {
-		lo, hi, any := 0, 0, false
-		for j := 0; j < k; j++ {
-			if floorMod(phase-j*d, s) != 0 {
-				continue
-			}
-			i := floorDiv(phase-j*d, s)
-			if !any {
-				lo, hi, any = i, i, true
-			}
-			lo, hi = min(lo, i), max(hi, i)
+	for j := 0; j < k; j++ {
+		ph, i := (j*d)%s, (j*d)/s
+		sp, ok := byPhase[ph]
+		if !ok {
+			sp = span{i, i}
 		}
-		if any {
-			best = max(best, hi-lo+1)
-		}
+		sp.lo, sp.hi = min(sp.lo, i), max(sp.hi, i)
+		byPhase[ph] = sp
+		best = max(best, sp.hi-sp.lo+1)
 	}
 	return best
 }
