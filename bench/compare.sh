@@ -29,7 +29,7 @@ echo "input: $(vips header "$in")"
 
 # One kernel for every tool: the Gaussian as a libvips matrix file, with its
 # values printed by convtool itself so that all tools do the same arithmetic.
-"$work/convtool" kernel show "gaussian:$spec" --mat "$work/k.mat" -q
+"$work/convtool" kernel show "gaussian:$spec" --save "$work/k.mat" -q >/dev/null
 k=$(tail -n +2 "$work/k.mat" | tr -s ' \n' ',,' | sed 's/,$//')
 kw=$(head -1 "$work/k.mat" | cut -d' ' -f1)
 cat >"$work/cv.py" <<PY

@@ -103,6 +103,9 @@ type kernelShowOptions struct {
 	// Spectrum, if set, is where the frequency-response picture goes; see
 	// kernelSpectrum.
 	Spectrum string
+	// Save, if set, is where the kernel's values go as a matrix file
+	// (.npy, .csv, .txt or .mat by extension), e.g. to hand it to vips.
+	Save string
 }
 
 // ===================== --spectrum: reserved for the fft package =====================
@@ -153,6 +156,7 @@ its slices (rows: first axis, columns: second), on one colour scale.
 	f.StringVar(&opts.PNG, "png", "", "draw the kernel as a PNG `FILE`")
 	f.IntVar(&opts.Cell, "cell", 32, "side of one element in the picture, in pixels")
 	f.StringVar(&opts.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
+	f.StringVar(&opts.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
 	return cmd
 }
 
@@ -190,6 +194,11 @@ func kernelShowRun(opts *kernelShowOptions) error {
 	}
 	if opts.PNG != "" {
 		if err := writePicture(opts.IO, opts.PNG, kernelPicture(k, opts.Cell)); err != nil {
+			return err
+		}
+	}
+	if opts.Save != "" {
+		if err := saveKernel(opts.IO, opts.Save, k); err != nil {
 			return err
 		}
 	}
@@ -615,6 +624,22 @@ func drawCells(g cellGrid, cell int) *tensor.Tensor {
 		}
 	}
 	return t
+}
+
+// saveKernel writes k's values as a one-channel matrix file; a .mat keeps
+// the kernel's scale and offset, if it had any.
+func saveKernel(io *streams, path string, k *kernel.Kernel) error {
+	format, err := tensorio.FormatOf(path)
+	if err != nil {
+		return err
+	}
+	if tensorio.KindOf(format) == tensorio.KindImage {
+		return fmt.Errorf("--save %s: want a matrix file (.npy, .csv, .txt, .mat); --png draws the kernel", path)
+	}
+	t := k.Tensor()
+	d := &tensorio.Data{T: t, Kind: tensorio.KindOf(format), Format: format, Rank: 2,
+		Scale: k.Scale, Offset: k.Offset, HasScale: k.HasScale}
+	return writeData(io, path, d, format)
 }
 
 // writePicture writes t as an 8-bit PNG, atomically (tensorio renames a

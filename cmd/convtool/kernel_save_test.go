@@ -1,0 +1,44 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/convtool/convtool/internal/kernel"
+)
+
+// TestKernelSave: `kernel show --save` writes exactly the kernel's values in
+// every matrix format, and a .mat keeps a kernel's scale and offset.
+func TestKernelSave(t *testing.T) {
+	for _, tc := range []struct{ spec, ext string }{
+		{"gaussian:1.5", ".npy"}, {"sobel-x", ".csv"}, {"motion:5:30", ".txt"}, {"log:1", ".mat"},
+		{filepath.Join(repoTestdata, "cli", "sobel_s4_o10.mat"), ".mat"},
+	} {
+		want, _, err := kernel.Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "k"+tc.ext)
+		if r := runCLI(t, nil, "kernel", "show", tc.spec, "--save", path, "-q"); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.spec, r.code, r.stderr)
+		}
+		got, _, err := kernel.Parse(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.H != want.H || got.W != want.W {
+			t.Fatalf("%s: saved %dx%d, want %dx%d", tc.spec, got.H, got.W, want.H, want.W)
+		}
+		for i := range want.Data {
+			if got.Data[i] != want.Data[i] {
+				t.Fatalf("%s%s: element %d = %v, want %v", tc.spec, tc.ext, i, got.Data[i], want.Data[i])
+			}
+		}
+		if got.HasScale != want.HasScale || want.HasScale && (got.Scale != want.Scale || got.Offset != want.Offset) {
+			t.Errorf("%s: scale/offset %v %v %v, want %v %v %v", tc.spec, got.HasScale, got.Scale, got.Offset, want.HasScale, want.Scale, want.Offset)
+		}
+	}
+	if r := runCLI(t, nil, "kernel", "show", "box:3", "--save", filepath.Join(t.TempDir(), "k.png")); r.code != exitError {
+		t.Errorf("--save to an image: exit %d, want %d", r.code, exitError)
+	}
+}
