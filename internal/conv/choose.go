@@ -38,36 +38,38 @@ func (pr *problem) workload(filter, rank1 bool) Workload {
 
 // Cost model constants: nanoseconds of wall time per unit of work on the
 // 2-core development machine (Intel Xeon, Go 1.26, GOMAXPROCS 2), fitted to
-// bench_test.go (go test -run '^$' -bench . ./internal/conv/). The figures
-// behind them, ms per call:
+// bench_test.go (go test -run '^$' -bench 'Filter|Layer' -count 5
+// ./internal/conv/, medians; the machine was shared, so runs vary by up to
+// 2x and only ratios are trusted). The figures behind them, ms per call:
 //
 //	Gaussian 'same', replicate     direct  separable   gemm
-//	1×1024×1024    3×3                5.2       5.3    25.6
-//	1×1024×1024    5×5               11.2       6.1    48.0
-//	1×1024×1024   13×13              43.1      10.2   191
-//	3×2048×2048    3×3               93        78     273
-//	3×2048×2048   13×13             435       131    2098
-//	layer 64→64 3×3 on 56×56         33.6        —     28.8
-//	layer 64→128 1×1 on 56×56        10.5        —      7.4
-//	layer 3→96 11×11/4 on 224×224    36.5        —     37.2
-//	depthwise 64 3×3 on 112×112       5.0        —     20.9
+//	1×1024×1024    3×3                4.9       5.4    23.5
+//	1×1024×1024    5×5                7.3       4.0    28.8
+//	1×1024×1024   13×13              23.8       5.6   172
+//	3×2048×2048    3×3               57.2      48.3   161
+//	3×2048×2048    5×5               68.5      61.0   256
+//	3×2048×2048   13×13             269        84.2  1209
+//	layer 64→64 3×3 on 56×56         19.2        —     17.0
+//	layer 64→128 1×1 on 56×56        11.3        —     21.3 (7.4 vs 10.5 in another run)
+//	layer 3→96 11×11/4 on 224×224    18.1        —     19.9
+//	depthwise 64 3×3 on 112×112       2.9        —     18.0
 //
-// Direct costs ≈0.22 ns per multiply-add (the slope from 3×3 to 13×13,
-// strided about the same) plus ≈5 ns to set up each tap of each output
-// row, which is what makes 1×1 layers with short rows slow. Every method
-// pays ≈4 ns per output sample for padding, allocation and the final
-// write. Separable adds ≈1 ns per sample of its intermediate plane. gemm
-// runs ≈0.27 ns per multiply-add once a group has many output channels,
-// but with one (a 2-D filter, depthwise) the blocked kernel idles and a
+// Direct costs ≈0.11 ns per multiply-add (the slope from 3×3 to 13×13;
+// strided about the same) plus ≈3 ns to set up each tap of each output row
+// (layers with short rows and many input channels feel it). Every method
+// pays ≈3.7 ns per output sample for padding, allocation and the final
+// write. Separable adds ≈0.3 ns per sample of its intermediate plane. gemm
+// runs ≈0.14 ns per multiply-add once a group has many output channels,
+// but with few (a 2-D filter, depthwise) the blocked kernel idles and a
 // K·N element costs ≈1 ns whatever M is; im2col adds ≈0.5 ns per element.
 const (
-	nsMAC      = 0.22 // one multiply-add in accumulate
-	nsTapSetup = 5.0  // one tap of one output row (direct)
-	nsOut      = 4.0  // padding, allocation and writing, per output sample
-	nsPass     = 1.0  // one sample of separable's intermediate plane
+	nsMAC      = 0.11 // one multiply-add in accumulate
+	nsTapSetup = 3.0  // one tap of one output row (direct)
+	nsOut      = 3.7  // padding, allocation and writing, per output sample
+	nsPass     = 0.3  // one sample of separable's intermediate plane
 	nsIm2col   = 0.5  // one im2col element
-	nsGemmMAC  = 0.27 // one multiply-add in blas32.Gemm, per output row of the group
-	gemmMinM   = 2    // below this many output channels per group, gemm costs as if it had this many
+	nsGemmMAC  = 0.14 // one multiply-add in blas32.Gemm, per output row of the group
+	gemmMinM   = 4    // below this many output channels per group, gemm costs as if it had this many
 	nsGemmCall = 3000 // per group: the im2col buffer and the blas32.Gemm call
 	nsSepCall  = 2000 // separable's second parallel pass and intermediate plane
 )

@@ -245,7 +245,7 @@ func TestChooseMatchesBenchmarks(t *testing.T) {
 		{"13x13 gaussian 3x2048", filter(3, 2048, 13, true), []Method{Separable}},
 		{"13x13 rank 2 3x2048", filter(3, 2048, 13, false), []Method{Direct, FFT}},
 		{"resnet 3x3 layer", layer(64, 64, 56, 3, 1, 1, 1), []Method{GEMM}},
-		{"pointwise layer", layer(64, 128, 56, 1, 1, 0, 1), []Method{GEMM}},
+		{"pointwise layer", layer(64, 128, 56, 1, 1, 0, 1), []Method{Direct, GEMM}}, // runs disagree
 		{"alexnet conv1", layer(3, 96, 224, 11, 4, 2, 1), []Method{Direct, GEMM}},
 		{"depthwise layer", layer(64, 64, 112, 3, 1, 1, 64), []Method{Direct}},
 	}
