@@ -93,16 +93,27 @@ func OutLen(la, lv int, mode Mode) int {
 	return l
 }
 
-// Cost model, nanoseconds on the 2-core development machine (Go 1.26,
-// GOMAXPROCS 2), fitted to BenchmarkCrossover in signal_test.go (medians):
-// direct is a float64 multiply-add per output and tap, FFT three real
-// transforms of the padded length N (fftpack, float64) plus per-sample
-// copies.
+// Cost model, nanoseconds on the shared 2-core development machine (Go
+// 1.26, GOMAXPROCS 2, load average 4–6), fitted to BenchmarkCrossover in
+// signal_test.go (go test -run '^$' -bench Crossover -count 3 -benchtime
+// 200ms ./internal/signal/; mode full; medians in ms):
 //
-// TODO(calibrate)
+//	signal n      kernel m:   3      16     32     64     128    256    1024
+//	1024     direct        0.005  0.020  0.059  0.130  0.302  0.270  0.977
+//	         fft           0.126  0.098  0.081  0.149  0.092  0.086  0.195
+//	16384    direct        0.075  0.271  0.648  1.69   2.79   4.16   25.8
+//	         fft           2.41   1.48   1.55   2.25   1.42   3.07   3.39
+//	262144   direct        1.54   5.88   14.3   22.5   53.5   95.1   421
+//	         fft           47.6   34.8   31.6   47.3   59.9   58.2   64.0
+//
+// Direct is ≈1.5 ns per multiply-add (float64 sums, not vectorised); FFT is
+// three real transforms of the padded length N at ≈4 ns per N·log2 N
+// (fftpack in float64, twiddles set up per call) plus ≈5 ns per sample.
+// The crossover is at m ≈ 100 whatever n (64 < m < 128 at n = 1024; 128 ≤
+// m < 256 at n = 262144).
 const (
-	nsDirectMAC = 0.5
-	nsFFTUnit   = 1.0 // per N·log2 N of one real transform
+	nsDirectMAC = 1.5
+	nsFFTUnit   = 4.0 // per N·log2 N of one real transform
 	nsFFTSample = 5.0 // per padded sample: copies, product, output
 )
 
