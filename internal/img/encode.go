@@ -2,7 +2,6 @@ package img
 
 import (
 	"bufio"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -97,8 +96,8 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 			src.Data[i] = float32(float64(v) / div)
 		}
 	}
-	if f == imaging.PNG && t.C == 2 {
-		return encodeGreyAlphaPNG(w, src, depth)
+	if f == imaging.PNG {
+		return encodePNG(w, src, depth)
 	}
 	if f == imaging.BMP {
 		// x/image/bmp writes 32-bit BMPs whose alpha common readers
@@ -279,62 +278,6 @@ func toPaletted(m image.Image) *image.Paletted {
 	return p
 }
 
-// encodeGreyAlphaPNG writes PNG colour type 4 (grey+alpha), which Go's
-// encoder never produces, so that two channels read back as two.
-func encodeGreyAlphaPNG(w io.Writer, t *tensor.Tensor, depth int) error {
-	top := float64(255)
-	if depth == 16 {
-		top = 65535
-	}
-	bw := bufio.NewWriter(w)
-	bw.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(t.W))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(t.H))
-	ihdr[8], ihdr[9] = byte(depth), 4
-	writeChunk(bw, "IHDR", ihdr)
-
-	bps := depth / 8
-	rowLen := 1 + t.W*2*bps
-	var idat chunkWriter
-	idat.w = bw
-	zw := zlib.NewWriter(&idat)
-	row := make([]byte, rowLen)
-	prev := make([]byte, rowLen)
-	cur := make([]byte, rowLen) // raw samples of this row
-	n := t.W * t.H
-	for y := 0; y < t.H; y++ {
-		for x := 0; x < t.W; x++ {
-			for c := 0; c < 2; c++ {
-				v := quantize(t.Data[c*n+y*t.W+x], top)
-				o := 1 + (2*x+c)*bps
-				if bps == 1 {
-					cur[o] = byte(v)
-				} else {
-					binary.BigEndian.PutUint16(cur[o:], uint16(v))
-				}
-			}
-		}
-		// The Up filter makes smooth images compress much better.
-		row[0] = 2
-		for i := 1; i < rowLen; i++ {
-			row[i] = cur[i] - prev[i]
-		}
-		if _, err := zw.Write(row); err != nil {
-			return err
-		}
-		prev, cur = cur, prev
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := idat.flush(); err != nil {
-		return err
-	}
-	writeChunk(bw, "IEND", nil)
-	return bw.Flush()
-}
-
 func writeChunk(w *bufio.Writer, kind string, data []byte) {
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(data)))
@@ -346,27 +289,4 @@ func writeChunk(w *bufio.Writer, kind string, data []byte) {
 	w.Write(data)
 	binary.BigEndian.PutUint32(n[:], crc.Sum32())
 	w.Write(n[:])
-}
-
-// chunkWriter buffers compressed data into IDAT chunks of up to 64 KiB.
-type chunkWriter struct {
-	w   *bufio.Writer
-	buf []byte
-}
-
-func (c *chunkWriter) Write(p []byte) (int, error) {
-	c.buf = append(c.buf, p...)
-	for len(c.buf) >= 1<<16 {
-		writeChunk(c.w, "IDAT", c.buf[:1<<16])
-		c.buf = c.buf[1<<16:]
-	}
-	return len(p), nil
-}
-
-func (c *chunkWriter) flush() error {
-	if len(c.buf) > 0 {
-		writeChunk(c.w, "IDAT", c.buf)
-		c.buf = nil
-	}
-	return nil
 }
