@@ -173,7 +173,7 @@ func logScale(t *tensor.Tensor, top float64) {
 
 // kernelResponseSide is the smallest side of `kernel show --spectrum`'s
 // picture: large enough to show a 3×3 kernel's response smoothly.
-const kernelResponseSide = 64
+const kernelResponseSide = 256
 
 func init() {
 	kernelSpectrum = writeKernelResponse
@@ -181,7 +181,7 @@ func init() {
 
 // writeKernelResponse draws k's centred frequency response |H| (linear:
 // it is the gain each frequency gets) to path as an 8-bit image scaled so
-// that the largest gain is 255, on a square of max(64, 4·kernel) samples.
+// that the largest gain is 255, on a square of max(256, 4·kernel) samples, fine enough to read.
 func writeKernelResponse(io *streams, k *kernel.Kernel, path string) error {
 	n := max(kernelResponseSide, 4*max(k.H, k.W))
 	r := fft.KernelResponse(k, n, n)

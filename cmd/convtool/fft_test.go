@@ -99,8 +99,9 @@ func TestKernelSpectrumWired(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 3-tap box has |H| = |1+2cos ω| per axis: 9 at the centre (→ 255)
-	// and zero at ω = 2π/3, which on 64 samples falls between bins.
-	if d.T.H != 64 || d.T.W != 64 || d.T.At(0, 32, 32) != 255 {
-		t.Errorf("response %s, centre %g; want 64x64 with 255 at the centre", d.T.Shape(), d.T.At(0, 32, 32))
+	// and zero at ω = 2π/3, which on 256 samples falls between bins.
+	n := kernelResponseSide
+	if d.T.H != n || d.T.W != n || d.T.At(0, n/2, n/2) != 255 {
+		t.Errorf("response %s, centre %g; want %dx%d with 255 at the centre", d.T.Shape(), d.T.At(0, n/2, n/2), n, n)
 	}
 }
