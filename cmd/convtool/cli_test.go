@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,20 @@ var repoTestdata = filepath.Join("..", "..", "testdata")
 type cliResult struct {
 	stdout, stderr string
 	code           int
+}
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// updateGolden reports whether golden files are to be rewritten
+// (go test ./cmd/convtool -update).
+func updateGolden() bool { return *update }
+
+// runArgs runs convtool with args on buffers, stdin as its standard input,
+// and returns its stdout, stderr and exit status.
+func runArgs(stdin string, args ...string) (stdout, stderr string, code int) {
+	var out, errOut bytes.Buffer
+	code = run(args, &streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
+	return out.String(), errOut.String(), code
 }
 
 // runCLI runs convtool with args on buffers, stdin as its standard input

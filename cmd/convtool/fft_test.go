@@ -27,7 +27,7 @@ func TestFFTSpectrumAndFilter(t *testing.T) {
 	} {
 		out := filepath.Join(dir, "out.npy")
 		args := append([]string{"fft", filepath.Join(fftTestdata, c.args[0]), out}, c.args[1:]...)
-		if _, errOut, code := runSignalCLI("", args...); code != 0 {
+		if _, errOut, code := runArgs("", args...); code != 0 {
 			t.Fatalf("%s: exit %d: %s", c.name, code, errOut)
 		}
 		closeTo(t, readOut(t, out), readOut(t, filepath.Join(fftTestdata, c.want)))
@@ -39,7 +39,7 @@ func TestFFTSpectrumAndFilter(t *testing.T) {
 func TestFFTSpectrumImage(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "s.png")
-	if _, errOut, code := runSignalCLI("", "fft", filepath.Join(fftTestdata, "spectrum_20x30_x.npy"), out); code != 0 {
+	if _, errOut, code := runArgs("", "fft", filepath.Join(fftTestdata, "spectrum_20x30_x.npy"), out); code != 0 {
 		t.Fatal(errOut)
 	}
 	ref := readOut(t, filepath.Join(fftTestdata, "spectrum_20x30_ref.npy"))
@@ -79,7 +79,7 @@ func TestFFTErrors(t *testing.T) {
 		{"one arg", []string{"fft", x}, 2, "2 arguments"},
 		{"missing", []string{"fft", filepath.Join(dir, "none.npy"), out}, 1, "none.npy"},
 	} {
-		_, errOut, code := runSignalCLI("", c.args...)
+		_, errOut, code := runArgs("", c.args...)
 		if code != c.code || !strings.Contains(errOut, c.msg) {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d naming %q", c.name, code, errOut, c.code, c.msg)
 		}
@@ -91,7 +91,7 @@ func TestFFTErrors(t *testing.T) {
 
 func TestKernelSpectrumWired(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.png")
-	if _, errOut, code := runSignalCLI("", "kernel", "show", "box:3", "--spectrum", out, "-q"); code != 0 {
+	if _, errOut, code := runArgs("", "kernel", "show", "box:3", "--spectrum", out, "-q"); code != 0 {
 		t.Fatal(errOut)
 	}
 	d, err := tensorio.Read(out, tensorio.ReadOptions{})

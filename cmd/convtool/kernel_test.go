@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -12,28 +10,7 @@ import (
 	"github.com/convtool/convtool/internal/kernel"
 )
 
-// The -update flag may be registered by several test files of this
-// package; whoever comes first defines it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 var kernelTestdata = filepath.Join("..", "..", "testdata", "kernel")
-
-// runKernelCLI runs convtool with args on buffers and returns its stdout,
-// stderr and exit status.
-func runKernelCLI(args ...string) (string, string, int) {
-	var out, errOut bytes.Buffer
-	code := run(args, &streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	return out.String(), errOut.String(), code
-}
 
 // TestKernelGolden compares text and JSON output byte for byte with
 // testdata/kernel/*.golden (go test ./cmd/convtool -run KernelGolden -update
@@ -60,7 +37,7 @@ func TestKernelGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := runKernelCLI(tc.args...)
+			out, errOut, code := runArgs("", tc.args...)
 			if code != 0 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
@@ -104,7 +81,7 @@ func TestKernelErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			out, errOut, code := runKernelCLI(tc.args...)
+			out, errOut, code := runArgs("", tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
 			}
@@ -170,7 +147,7 @@ func TestKernelPicture(t *testing.T) {
 // TestKernelPNG writes the picture through tensorio and reads it back.
 func TestKernelPNG(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.png")
-	_, errOut, code := runKernelCLI("kernel", "show", "-q", "emboss", "--png", path, "--cell", "6")
+	_, errOut, code := runArgs("", "kernel", "show", "-q", "emboss", "--png", path, "--cell", "6")
 	if strings.Contains(errOut, "not implemented") {
 		t.Skip("tensorio cannot write yet")
 	}
@@ -211,7 +188,7 @@ func TestKernelSpectrumReserved(t *testing.T) {
 	if kernelSpectrum != nil {
 		t.Skip("--spectrum is wired")
 	}
-	out, errOut, code := runKernelCLI("kernel", "show", "box:3", "--spectrum", filepath.Join(t.TempDir(), "s.png"))
+	out, errOut, code := runArgs("", "kernel", "show", "box:3", "--spectrum", filepath.Join(t.TempDir(), "s.png"))
 	if code != 1 || out != "" || !strings.Contains(errOut, "--spectrum") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}

@@ -99,7 +99,7 @@ func TestPoolImage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".png")
-			stdout, stderr, code := runShapeCLI(append([]string{"pool", in, out}, tt.args...)...)
+			stdout, stderr, code := runArgs("", append([]string{"pool", in, out}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -130,7 +130,7 @@ func TestPoolMatrixJSON(t *testing.T) {
 	if err := os.WriteFile(in, []byte("1,2,3\n4,5,6\n7,8,9\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, code := runShapeCLI("pool", in, out, "--op", "avg", "--size", "2", "--stride", "1", "--json")
+	stdout, stderr, code := runArgs("", "pool", in, out, "--op", "avg", "--size", "2", "--stride", "1", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -160,14 +160,14 @@ func TestPoolErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "o.csv")
-	_, stderr, code := runShapeCLI("pool", in, out, "--size", "3")
+	_, stderr, code := runArgs("", "pool", in, out, "--size", "3")
 	if code != 1 || !strings.Contains(stderr, in) || !strings.Contains(stderr, "larger than the padded input") {
 		t.Errorf("exit %d stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("output written on error: %v", err)
 	}
-	_, stderr, code = runShapeCLI("pool", in, out, "--size", "2", "--padding", "2")
+	_, stderr, code = runArgs("", "pool", in, out, "--size", "2", "--padding", "2")
 	if code != 2 || !strings.Contains(stderr, "more than half the window") {
 		t.Errorf("exit %d stderr %q", code, stderr)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,14 +9,6 @@ import (
 )
 
 var shapeTestdata = filepath.Join("..", "..", "testdata", "shape")
-
-// runShapeCLI runs convtool with args on buffers and returns its stdout,
-// stderr and exit status.
-func runShapeCLI(args ...string) (string, string, int) {
-	var out, errOut bytes.Buffer
-	code := run(args, &streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	return out.String(), errOut.String(), code
-}
 
 // TestShapeGolden compares text and JSON output byte for byte with
 // testdata/shape/*.golden (go test ./cmd/convtool -run ShapeGolden -update
@@ -48,7 +39,7 @@ func TestShapeGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runShapeCLI(tt.args...)
+			out, errOut, code := runArgs("", tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -75,7 +66,7 @@ func TestShapeGolden(t *testing.T) {
 
 // TestShapeJSONContract checks the keys SPEC promises.
 func TestShapeJSONContract(t *testing.T) {
-	out, _, code := runShapeCLI("shape", "conv", "--input", "224x224x3", "-k", "11", "--stride", "4", "--padding", "2", "--filters", "96", "--json")
+	out, _, code := runArgs("", "shape", "conv", "--input", "224x224x3", "-k", "11", "--stride", "4", "--padding", "2", "--filters", "96", "--json")
 	if code != 0 {
 		t.Fatal(code)
 	}
@@ -91,7 +82,7 @@ func TestShapeJSONContract(t *testing.T) {
 	if one.Input["h"] != 224 || one.Output["h"] != 55 || one.Output["w"] != 55 || one.Output["c"] != 96 || one.Params != 34944 || one.MACs != 105415200 {
 		t.Errorf("one layer: %+v", one)
 	}
-	out, _, code = runShapeCLI("shape", "net", filepath.Join("..", "..", "testdata", "nets", "mixed.net"), "--json")
+	out, _, code = runArgs("", "shape", "net", filepath.Join("..", "..", "testdata", "nets", "mixed.net"), "--json")
 	if code != 0 {
 		t.Fatal(code)
 	}
@@ -156,7 +147,7 @@ func TestShapeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runShapeCLI(tt.args...)
+			out, errOut, code := runArgs("", tt.args...)
 			if code != tt.code || !strings.Contains(errOut, tt.want) {
 				t.Errorf("exit %d stderr %q, want exit %d containing %q", code, errOut, tt.code, tt.want)
 			}

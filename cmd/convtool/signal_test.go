@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,14 +13,6 @@ import (
 
 // The signal fixtures come from np.convolve: testdata/signal/gen_signal.py.
 const signalTestdata = "../../testdata/signal"
-
-// runSignalCLI runs convtool with args and stdin, returning stdout, stderr
-// and the exit status.
-func runSignalCLI(stdin string, args ...string) (string, string, int) {
-	var out, errOut bytes.Buffer
-	code := run(args, &streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
-	return out.String(), errOut.String(), code
-}
 
 func readOut(t *testing.T, path string) []float32 {
 	t.Helper()
@@ -57,7 +48,7 @@ func TestSignalForms(t *testing.T) {
 			for _, method := range []string{"direct", "fft", "auto"} {
 				for _, k := range []string{"1 2 1", "1,2,1"} {
 					out := filepath.Join(dir, "y.npy")
-					_, errOut, code := runSignalCLI("", "signal", filepath.Join(signalTestdata, in), out, "-k", k, "--mode", mode, "--method", method)
+					_, errOut, code := runArgs("", "signal", filepath.Join(signalTestdata, in), out, "-k", k, "--mode", mode, "--method", method)
 					if code != 0 {
 						t.Fatalf("%s %s %s: exit %d: %s", in, mode, method, code, errOut)
 					}
@@ -78,7 +69,7 @@ func TestSignalOutputsAndStdio(t *testing.T) {
 	// output one value per line.
 	kfile := filepath.Join(signalTestdata, "cli_x.npy")
 	out := filepath.Join(dir, "y.csv")
-	if _, errOut, code := runSignalCLI("", "signal", filepath.Join(signalTestdata, "cli_x_row.txt"), out, "-k", "1 2 1", "-q"); code != 0 {
+	if _, errOut, code := runArgs("", "signal", filepath.Join(signalTestdata, "cli_x_row.txt"), out, "-k", "1 2 1", "-q"); code != 0 {
 		t.Fatal(errOut)
 	}
 	b, err := os.ReadFile(out)
@@ -91,7 +82,7 @@ func TestSignalOutputsAndStdio(t *testing.T) {
 	closeTo(t, readOut(t, out), want)
 
 	// stdin to stdout as text, kernel from a file and longer than the signal.
-	stdout, errOut, code := runSignalCLI("1\n2\n1\n", "signal", "-", "-", "-k", kfile, "--format", "txt", "-q")
+	stdout, errOut, code := runArgs("1\n2\n1\n", "signal", "-", "-", "-k", kfile, "--format", "txt", "-q")
 	if code != 0 {
 		t.Fatal(errOut)
 	}
@@ -135,7 +126,7 @@ func TestSignalErrors(t *testing.T) {
 				args[i] = filepath.Join(dir, a)
 			}
 		}
-		_, errOut, code := runSignalCLI("", args...)
+		_, errOut, code := runArgs("", args...)
 		if code != c.code || !strings.Contains(errOut, c.msg) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d, one line naming %q", c.name, code, errOut, c.code, c.msg)
 		}
