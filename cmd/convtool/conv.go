@@ -326,7 +326,14 @@ func runConv(o *convOptions) error {
 		op = "transposed " + op
 	}
 	s.add("output", fmt.Sprintf("%s %s", displayName(o.Output), out.Shape()))
-	s.add("kernel", fmt.Sprintf("%s %dx%d", kname, kh, kw))
+	if strings.ContainsAny(kname, " ,;") {
+		kname = strconv.Quote(kname)
+	}
+	kshape := fmt.Sprintf("%dx%d", kh, kw)
+	if bank != nil {
+		kshape = bank.Shape()
+	}
+	s.add("kernel", kname+" "+kshape)
 	s.add("op", op)
 	s.add("padding", padDesc)
 	s.add("edge", p.Edge.String())
