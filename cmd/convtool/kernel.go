@@ -103,6 +103,9 @@ type kernelShowOptions struct {
 	// Spectrum, if set, is where the frequency-response picture goes; see
 	// kernelSpectrum.
 	Spectrum string
+	// Dilation, if set ("D" or "DY,DX"), shows the kernel with D-1 zeros
+	// between its taps, as a dilated convolution applies it.
+	Dilation string
 	// Save, if set, is where the kernel's values go as a matrix file
 	// (.npy, .csv, .txt or .mat by extension), e.g. to hand it to vips.
 	Save string
@@ -156,6 +159,7 @@ its slices (rows: first axis, columns: second), on one colour scale.
 	f.StringVar(&opts.PNG, "png", "", "draw the kernel as a PNG `FILE`")
 	f.IntVar(&opts.Cell, "cell", 32, "side of one element in the picture, in pixels")
 	f.StringVar(&opts.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
+	f.StringVar(&opts.Dilation, "dilation", "", "show the kernel dilated: D-1 zeros between taps (D or DY,DX); size k+(k-1)(D-1)")
 	f.StringVar(&opts.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
 	return cmd
 }
@@ -178,6 +182,17 @@ func kernelShowRun(opts *kernelShowOptions) error {
 	k, bank, err := kernel.Parse(opts.Spec)
 	if err != nil {
 		return err
+	}
+	if opts.Dilation != "" {
+		dy, dx, err := pair("dilation", opts.Dilation, 1)
+		if err != nil {
+			return err
+		}
+		if bank != nil {
+			return usageErrorf("--dilation shows a 2-D kernel, %s is a %s bank", opts.Spec, bank.Shape())
+		}
+		k = k.Dilated(dy, dx)
+		k.Name = fmt.Sprintf("%s dilated %d,%d", k.Name, dy, dx)
 	}
 	// Pictures first: if one cannot be written, nothing is printed but
 	// the error.

@@ -42,3 +42,31 @@ func TestKernelSave(t *testing.T) {
 		t.Errorf("--save to an image: exit %d, want %d", r.code, exitError)
 	}
 }
+
+// TestKernelShowDilation: --dilation D shows k with D-1 zeros between taps,
+// size k+(k-1)(D-1), the kernel a dilated convolution applies.
+func TestKernelShowDilation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.npy")
+	if r := runCLI(t, nil, "kernel", "show", "prewitt-y", "--dilation", "3,2", "--save", path, "-q"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	src, _, _ := kernel.Parse("prewitt-y")
+	got, _, err := kernel.Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.H != 7 || got.W != 5 {
+		t.Fatalf("dilated 3,2: %dx%d, want 7x5", got.H, got.W)
+	}
+	for y := range got.H {
+		for x := range got.W {
+			want := float32(0)
+			if y%3 == 0 && x%2 == 0 {
+				want = src.At(y/3, x/2)
+			}
+			if got.At(y, x) != want {
+				t.Fatalf("(%d,%d) = %v, want %v", y, x, got.At(y, x), want)
+			}
+		}
+	}
+}
