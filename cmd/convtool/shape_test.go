@@ -34,6 +34,7 @@ func TestShapeGolden(t *testing.T) {
 		{"net-mixed", []string{"shape", "net", filepath.Join(nets, "mixed.net")}},
 		{"net-mixed-json", []string{"shape", "net", filepath.Join(nets, "mixed.net"), "--json"}},
 		{"net-alexnet-2012-227", []string{"shape", "net", "alexnet-2012", "--input", "227x227x3"}},
+		{"net-readme-example", []string{"shape", "net", filepath.Join(nets, "readme-example.net")}},
 		{"net-list", []string{"shape", "net", "--list"}},
 		{"net-print-lenet5", []string{"shape", "net", "lenet5", "--print"}},
 	}
