@@ -475,12 +475,9 @@ func sampleMax(depth int) float64 {
 // outRange is the range --rescale maps onto: the output image's sample
 // range, or 0..1 for numeric outputs.
 func outRange(in *tensorio.Data, o *convOptions) float64 {
-	format := o.Format
-	if format == "" && o.Output != "-" {
-		format, _ = tensorio.FormatOf(o.Output)
-	}
-	if format == "" {
-		format = in.Format
+	format, err := tensorio.OutputFormat(o.Output, o.Format, in.Format)
+	if err != nil {
+		format = in.Format // the writer reports the bad extension
 	}
 	if tensorio.KindOf(format) != tensorio.KindImage {
 		return 1

@@ -103,13 +103,9 @@ func runFFT(o *fftOptions) error {
 	if err != nil {
 		return err
 	}
-	format := o.Format
-	if format == "" {
-		if o.Output == "-" {
-			format = in.Format
-		} else if format, err = tensorio.FormatOf(o.Output); err != nil {
-			return usageErrorf("%v", err)
-		}
+	format, err := tensorio.OutputFormat(o.Output, o.Format, in.Format)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	toImage := tensorio.KindOf(format) == tensorio.KindImage
 

@@ -109,13 +109,9 @@ func runSignal(o *signalOptions) error {
 	if err != nil {
 		return err
 	}
-	format := o.Format
-	if format == "" {
-		if o.Output == "-" {
-			format = in.Format
-		} else if format, err = tensorio.FormatOf(o.Output); err != nil {
-			return usageErrorf("%v", err)
-		}
+	format, err := tensorio.OutputFormat(o.Output, o.Format, in.Format)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	if tensorio.KindOf(format) == tensorio.KindImage {
 		return usageErrorf("%s: a signal is written as .npy, .csv or .txt, not %s", o.Output, format)

@@ -20,18 +20,9 @@ const fixtures = "../../testdata/conv"
 // readNpy reads a fixture with the project's npy reader.
 func readNpy(t *testing.T, path string) (shape []int, data []float32) {
 	t.Helper()
-	f, err := os.Open(path)
+	a, err := npy.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := npy.Read(f, st.Size())
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 	return a.Shape, a.Data
 }

@@ -19,18 +19,9 @@ const fixtures = "../../testdata/signal"
 
 func readNPY(t testing.TB, name string) []float32 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(fixtures, name+".npy"))
+	a, err := npy.ReadFile(filepath.Join(fixtures, name+".npy"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := npy.Read(f, fi.Size())
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
 	}
 	return a.Data
 }
