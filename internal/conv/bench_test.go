@@ -107,3 +107,12 @@ func BenchmarkLayerDepthwise3x3_Direct(b *testing.B) { benchLayer(b, 64, 64, 112
 func BenchmarkLayerDepthwise3x3_GEMM(b *testing.B)   { benchLayer(b, 64, 64, 112, 3, 1, 1, 64, GEMM) }
 func BenchmarkLayerPointwise_Direct(b *testing.B)    { benchLayer(b, 64, 128, 56, 1, 1, 0, 1, Direct) }
 func BenchmarkLayerPointwise_GEMM(b *testing.B)      { benchLayer(b, 64, 128, 56, 1, 1, 0, 1, GEMM) }
+
+// The whole-process benchmark's workload (bench/compare.sh): a 4096×4096
+// RGB image.
+func BenchmarkFilter3x3_3x4096_Direct(b *testing.B) { benchFilter(b, 3, 4096, 4096, 3, Direct) }
+func BenchmarkFilter5x5_3x4096_Direct(b *testing.B) { benchFilter(b, 3, 4096, 4096, 5, Direct) }
+func BenchmarkFilter5x5_3x4096_Separable(b *testing.B) {
+	benchFilter(b, 3, 4096, 4096, 5, Separable)
+}
+func BenchmarkFilter5x5_3x4096_Auto(b *testing.B) { benchFilter(b, 3, 4096, 4096, 5, Auto) }

@@ -31,7 +31,7 @@ func (pr *problem) workload(filter, rank1 bool) Workload {
 		}
 	}
 	taps := max(1, (nz+pr.outC*pr.inPerG-1)/(pr.outC*pr.inPerG))
-	return Workload{C: pr.in.C, H: pr.in.H, W: pr.in.W, OutC: pr.outC, InPerGroup: pr.inPerG,
+	return Workload{C: pr.inC, H: pr.hp, W: pr.wp, OutC: pr.outC, InPerGroup: pr.inPerG,
 		KH: pr.kh, KW: pr.kw, Taps: min(taps, ksz), HO: pr.ho, WO: pr.wo, StrideY: pr.sy, StrideX: pr.sx,
 		Filter: filter, Rank1: rank1}
 }

@@ -51,7 +51,7 @@ func Filter(in *tensor.Tensor, k *kernel.Kernel, p Params, m Method) (*tensor.Te
 	case GEMM:
 		return gemm(pr), GEMM, nil
 	case FFT:
-		out, err := filterFFT(pr.in, kk, pr.fftParams())
+		out, err := filterFFT(pr.input(), kk, pr.fftParams())
 		if err != nil {
 			return nil, "", err
 		}
@@ -149,6 +149,7 @@ func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
 	if p.Transpose {
 		ey, ex := p.DilY*(kh-1)-p.Pad.Top, p.DilX*(kw-1)-p.Pad.Left
 		pr.in = zeroInserted(in, p.StrideY, p.StrideX, ey, ey+p.OutPadY, ex, ex+p.OutPadX)
+		pr.inC, pr.hp, pr.wp = pr.in.C, pr.in.H, pr.in.W
 		pr.sy, pr.sx = 1, 1
 		if p.StrideY > 1 {
 			pr.live = make([]bool, pr.in.H)
@@ -160,7 +161,8 @@ func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
 		}
 	} else {
 		pd := p.Pad
-		pr.in = padded(in, pd.Top, pd.Bottom, pd.Left, pd.Right, p.Edge)
+		pr.pad = newPadSpec(in, pd.Top, pd.Bottom, pd.Left, pd.Right, p.Edge)
+		pr.inC, pr.hp, pr.wp = in.C, pr.pad.hp, pr.pad.wp
 		pr.sy, pr.sx = p.StrideY, p.StrideX
 	}
 	return pr, nil
@@ -197,12 +199,13 @@ func layerFFT(pr *problem) (*tensor.Tensor, error) {
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
+	in := pr.input()
 	for o := range pr.outC {
 		g := o / outPerG
 		dst := out.Plane(o)
 		for i := range pr.inPerG {
 			c := g*pr.inPerG + i
-			plane, _ := tensor.FromData(1, pr.in.H, pr.in.W, pr.in.Plane(c))
+			plane, _ := tensor.FromData(1, in.H, in.W, in.Plane(c))
 			k := &kernel.Kernel{H: pr.kh, W: pr.kw, Data: pr.w[(o*pr.inPerG+i)*ksz:][:ksz]}
 			r, err := filterFFT(plane, k, pr.fftParams())
 			if err != nil {

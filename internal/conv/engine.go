@@ -9,12 +9,18 @@ import (
 )
 
 // problem is an ordinary (non-transposed) correlation as every method sees
-// it: an input already padded by the edge rule (or zero-inserted and padded,
-// for a transposed convolution), weights in (out, in/groups, kh, kw) order,
-// a stride and a dilation, and the output size that results.
+// it: a padded input (or zero-inserted and padded, for a transposed
+// convolution), weights in (out, in/groups, kh, kw) order, a stride and a
+// dilation, and the output size that results.
 type problem struct {
-	in             *tensor.Tensor // padded input
-	w              []float32      // (outC, inPerG, kh, kw)
+	// in is the padded input. For an ordinary convolution it stays nil
+	// until a method asks for it (input): direct and separable read rows
+	// through pad instead, a few at a time, so a large image is not copied
+	// whole (and its pages not faulted in twice) just to add a border.
+	in             *tensor.Tensor
+	pad            *padSpec
+	inC, hp, wp    int       // shape of the padded input
+	w              []float32 // (outC, inPerG, kh, kw)
 	outC, inPerG   int
 	groups         int
 	kh, kw         int
@@ -26,42 +32,128 @@ type problem struct {
 	live []bool
 }
 
-// padded returns in extended by top, bottom, left and right samples filled
-// by edge. Negative amounts crop instead, which the transposed path needs
-// when PyTorch's p exceeds d(k-1).
-func padded(in *tensor.Tensor, top, bottom, left, right int, edge Edge) *tensor.Tensor {
-	hp, wp := in.H+top+bottom, in.W+left+right
-	out := tensor.New(in.C, hp, wp)
-	cols := make([]int, wp)
-	for x := range cols {
-		cols[x] = edge.source(x-left, in.W)
+// input returns the padded input, building it on first use.
+func (pr *problem) input() *tensor.Tensor {
+	if pr.in == nil {
+		pr.in = tensor.New(pr.inC, pr.hp, pr.wp)
+		parallel(pr.inC, func(c int) {
+			dst := pr.in.Plane(c)
+			for y := range pr.hp {
+				pr.pad.row(dst[y*pr.wp:(y+1)*pr.wp], c, y)
+			}
+		})
 	}
-	// The span of padded columns that copies a whole input row unchanged.
-	x0, x1 := max(left, 0), min(left+in.W, wp)
-	parallel(in.C, func(c int) {
-		src, dst := in.Plane(c), out.Plane(c)
-		for y := range hp {
-			sy := edge.source(y-top, in.H)
-			if sy < 0 {
-				continue
-			}
-			srow, drow := src[sy*in.W:(sy+1)*in.W], dst[y*wp:(y+1)*wp]
-			if x0 < x1 {
-				copy(drow[x0:x1], srow[x0-left:x1-left])
-			}
-			for x := range x0 {
-				if sx := cols[x]; sx >= 0 {
-					drow[x] = srow[sx]
-				}
-			}
-			for x := x1; x < wp; x++ {
-				if sx := cols[x]; sx >= 0 {
-					drow[x] = srow[sx]
-				}
-			}
-		}
-	})
-	return out
+	return pr.in
+}
+
+// padSpec describes in extended by top, bottom, left and right samples
+// filled by edge, and produces its rows on demand. Negative amounts crop.
+type padSpec struct {
+	src       *tensor.Tensor
+	top, left int
+	edge      Edge
+	hp, wp    int
+	cols      []int // source column of each padded column, -1 for zero
+	x0, x1    int   // the span of padded columns that copies a source row unchanged
+}
+
+func newPadSpec(in *tensor.Tensor, top, bottom, left, right int, edge Edge) *padSpec {
+	ps := &padSpec{src: in, top: top, left: left, edge: edge,
+		hp: in.H + top + bottom, wp: in.W + left + right}
+	ps.cols = make([]int, max(ps.wp, 0))
+	for x := range ps.cols {
+		ps.cols[x] = edge.source(x-left, in.W)
+	}
+	ps.x0, ps.x1 = max(left, 0), min(left+in.W, ps.wp)
+	return ps
+}
+
+// row writes padded row y of plane c into dst (len wp).
+func (ps *padSpec) row(dst []float32, c, y int) {
+	sy := ps.edge.source(y-ps.top, ps.src.H)
+	if sy < 0 {
+		clear(dst)
+		return
+	}
+	w := ps.src.W
+	srow := ps.src.Plane(c)[sy*w : (sy+1)*w]
+	if ps.x0 < ps.x1 {
+		copy(dst[ps.x0:ps.x1], srow[ps.x0-ps.left:ps.x1-ps.left])
+	}
+	for x := range min(ps.x0, ps.wp) {
+		dst[x] = at(srow, ps.cols[x])
+	}
+	for x := max(ps.x1, 0); x < ps.wp; x++ {
+		dst[x] = at(srow, ps.cols[x])
+	}
+}
+
+func at(row []float32, i int) float32 {
+	if i < 0 {
+		return 0
+	}
+	return row[i]
+}
+
+// rowCache keeps the last few rows a band task made, keyed by row index:
+// a row a kernel window needs again is found, not remade. With n slots
+// (the kernel's span, dilation included) every row of one window has its
+// own slot whatever the stride.
+type rowCache struct {
+	buf   []float32
+	tag   []int
+	w, ld int
+}
+
+func newRowCache(n, w int) *rowCache {
+	// Pad the row pitch so that rows read together do not sit a multiple
+	// of 4 KiB apart (4K aliasing between the loads and the stores of
+	// accumulate).
+	ld := (w+15)&^15 + 16
+	rc := &rowCache{buf: make([]float32, n*ld), tag: make([]int, n), w: w, ld: ld}
+	for i := range rc.tag {
+		rc.tag[i] = -1
+	}
+	return rc
+}
+
+// get returns the slot of row y and whether it already holds that row.
+func (rc *rowCache) get(y int) ([]float32, bool) {
+	s := y % len(rc.tag)
+	r := rc.buf[s*rc.ld : s*rc.ld+rc.w]
+	if rc.tag[s] == y {
+		return r, true
+	}
+	rc.tag[s] = y
+	return r, false
+}
+
+// planeRows hands a band task the padded rows of one input plane: straight
+// from pr.in when it exists, else made by pr.pad into a small cache.
+type planeRows struct {
+	pr    *problem
+	c     int
+	cache *rowCache
+}
+
+func (pr *problem) rows(c, span int) *planeRows {
+	r := &planeRows{pr: pr, c: c}
+	if pr.in == nil {
+		r.cache = newRowCache(span, pr.wp)
+	}
+	return r
+}
+
+func (r *planeRows) row(y int) []float32 {
+	if r.cache == nil {
+		w := r.pr.in.W
+		return r.pr.in.Plane(r.c)[y*w : (y+1)*w]
+	}
+	row, ok := r.cache.get(y)
+	if !ok {
+		r.pr.pad.row(row, r.c, y)
+	}
+	return row
 }
 
 // zeroInserted returns in with sy-1 zero rows and sx-1 zero columns between
@@ -95,20 +187,50 @@ type tap struct {
 	k   float32
 }
 
-// accumulate adds Σ tap.k·tap.src[x·stride] to every out[x]. Taps go four
+// accumulate sets every out[x] to Σ tap.k·tap.src[x·stride]. Taps go four
 // at a time so each output sample is loaded and stored once per four
 // multiply-adds; the reslicing lets the compiler drop bounds checks in the
-// unit-stride loops, which are the common case.
+// unit-stride loops, which are the common case. The first group stores
+// instead of adding: out is usually fresh memory, and reading a page
+// before writing it costs a second page fault and a TLB shootdown (the
+// kernel first maps the shared zero page), which on a 2-core VM took more
+// time than the arithmetic.
 func accumulate(out []float32, taps []tap, stride int) {
 	n := len(out)
 	if n == 0 {
 		return
 	}
-	if stride != 1 {
+	if stride != 1 || len(taps) == 0 {
+		clear(out)
 		accumulateStrided(out, taps, stride)
 		return
 	}
-	i := 0
+	i := min(len(taps), 4)
+	switch i {
+	case 4:
+		k0, k1, k2, k3 := taps[0].k, taps[1].k, taps[2].k, taps[3].k
+		s0, s1, s2, s3 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n], taps[3].src[:n]
+		for x := range out {
+			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x] + k3*s3[x]
+		}
+	case 3:
+		k0, k1, k2 := taps[0].k, taps[1].k, taps[2].k
+		s0, s1, s2 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n]
+		for x := range out {
+			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x]
+		}
+	case 2:
+		k0, k1 := taps[0].k, taps[1].k
+		s0, s1 := taps[0].src[:n], taps[1].src[:n]
+		for x := range out {
+			out[x] = k0*s0[x] + k1*s1[x]
+		}
+	case 1:
+		k0, s0 := taps[0].k, taps[0].src[:n]
+		for x := range out {
+			out[x] = k0 * s0[x]
+		}
+	}
 	for ; i+4 <= len(taps); i += 4 {
 		k0, k1, k2, k3 := taps[i].k, taps[i+1].k, taps[i+2].k, taps[i+3].k
 		s0, s1, s2, s3 := taps[i].src[:n], taps[i+1].src[:n], taps[i+2].src[:n], taps[i+3].src[:n]
@@ -137,7 +259,11 @@ func accumulate(out []float32, taps []tap, stride int) {
 	}
 }
 
+// accumulateStrided adds Σ tap.k·tap.src[x·stride] to every out[x].
 func accumulateStrided(out []float32, taps []tap, stride int) {
+	if len(out) == 0 {
+		return
+	}
 	last := (len(out)-1)*stride + 1
 	i := 0
 	for ; i+4 <= len(taps); i += 4 {
@@ -195,33 +321,46 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// direct computes pr by accumulating, for each output row, every nonzero
-// kernel weight times the input row segment under it. Zero weights (common
-// in edge detectors and zero-inserted transposed kernels) cost nothing.
+// direct computes pr by setting, for each output row, the sum of every
+// nonzero kernel weight times the input row segment under it. Zero weights
+// (common in edge detectors and zero-inserted transposed kernels) cost
+// nothing. With one input plane per output (a filter, a depthwise layer)
+// each band task makes the padded rows it needs itself; otherwise they are
+// shared, so the padded input is built once.
 func direct(pr *problem) *tensor.Tensor {
+	if pr.inPerG > 1 {
+		pr.input()
+	}
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
-	in := pr.in
 	band := bandRows(pr.ho, pr.outC)
 	nb := (pr.ho + band - 1) / band
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
+	span := (pr.kh-1)*pr.dy + 1
 	parallel(pr.outC*nb, func(t int) {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
 		taps := make([]tap, 0, len(w))
+		src := make([]*planeRows, pr.inPerG)
+		for i := range src {
+			src[i] = pr.rows(g*pr.inPerG+i, span)
+		}
 		plane := out.Plane(o)
 		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
 			taps = taps[:0]
-			for i := range pr.inPerG {
-				src := in.Plane(g*pr.inPerG + i)
+			for i, rows := range src {
 				for ky := range pr.kh {
 					iy := oy*pr.sy + ky*pr.dy
 					if pr.live != nil && !pr.live[iy] {
 						continue
 					}
-					row := src[iy*in.W : (iy+1)*in.W]
-					for kx, kv := range w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw] {
+					ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
+					if allZero(ws) {
+						continue
+					}
+					row := rows.row(iy)
+					for kx, kv := range ws {
 						if kv != 0 {
 							taps = append(taps, tap{row[kx*pr.dx:], kv})
 						}
@@ -234,53 +373,52 @@ func direct(pr *problem) *tensor.Tensor {
 	return out
 }
 
-// separable correlates every plane of pr.in with the outer product col ×
-// row: a row pass at the horizontal stride and dilation into the rows the
-// column pass needs, then a column pass.
-func separable(pr *problem, col, row []float32) *tensor.Tensor {
-	in := pr.in
-	c, hp := in.C, in.H
-	need := make([]bool, hp)
-	for oy := range pr.ho {
-		for ky := range pr.kh {
-			need[oy*pr.sy+ky*pr.dy] = true
+func allZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
 		}
 	}
-	tmp := tensor.New(c, hp, pr.wo)
-	band := bandRows(hp, c)
-	nb := (hp + band - 1) / band
-	parallel(c*nb, func(t int) {
-		ch, b := t/nb, t%nb
-		src, dst := in.Plane(ch), tmp.Plane(ch)
-		taps := make([]tap, 0, len(row))
-		for y := b * band; y < min((b+1)*band, hp); y++ {
-			if !need[y] {
-				continue
-			}
-			taps = taps[:0]
-			r := src[y*in.W : (y+1)*in.W]
-			for kx, kv := range row {
-				if kv != 0 {
-					taps = append(taps, tap{r[kx*pr.dx:], kv})
-				}
-			}
-			accumulate(dst[y*pr.wo:(y+1)*pr.wo], taps, pr.sx)
-		}
-	})
+	return true
+}
+
+// separable correlates every plane of the padded input with the outer
+// product col × row. Each band task runs the row pass (at the horizontal
+// stride and dilation) into a cache of as many rows as the column's span,
+// and the column pass out of it, so the intermediate rows stay in cache
+// and no image-sized temporary is written and read back.
+func separable(pr *problem, col, row []float32) *tensor.Tensor {
+	c := pr.inC
 	out := tensor.New(c, pr.ho, pr.wo)
-	band = bandRows(pr.ho, c)
-	nb = (pr.ho + band - 1) / band
+	band := bandRows(pr.ho, c)
+	nb := (pr.ho + band - 1) / band
+	span := (pr.kh-1)*pr.dy + 1
 	parallel(c*nb, func(t int) {
 		ch, b := t/nb, t%nb
-		src, dst := tmp.Plane(ch), out.Plane(ch)
+		src := pr.rows(ch, 1)
+		hrows := newRowCache(span, pr.wo)
+		dst := out.Plane(ch)
+		htaps := make([]tap, 0, len(row))
 		taps := make([]tap, 0, len(col))
 		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
 			taps = taps[:0]
 			for ky, kv := range col {
-				if kv != 0 {
-					y := oy*pr.sy + ky*pr.dy
-					taps = append(taps, tap{src[y*pr.wo : (y+1)*pr.wo], kv})
+				if kv == 0 {
+					continue
 				}
+				y := oy*pr.sy + ky*pr.dy
+				h, ok := hrows.get(y)
+				if !ok {
+					r := src.row(y)
+					htaps = htaps[:0]
+					for kx, kv := range row {
+						if kv != 0 {
+							htaps = append(htaps, tap{r[kx*pr.dx:], kv})
+						}
+					}
+					accumulate(h, htaps, pr.sx)
+				}
+				taps = append(taps, tap{h, kv})
 			}
 			accumulate(dst[oy*pr.wo:(oy+1)*pr.wo], taps, 1)
 		}

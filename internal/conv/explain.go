@@ -60,7 +60,7 @@ func Explain(w io.Writer, in *tensor.Tensor, k *kernel.Kernel, p Params) error {
 		fmt.Fprintf(bw, "\npadding top %d, bottom %d, left %d, right %d, filled by the %s edge rule\n",
 			pd.Top, pd.Bottom, pd.Left, pd.Right, p.Edge)
 	}
-	ip := pr.in
+	ip := pr.input()
 	for c := range in.C {
 		what := "padded input"
 		if p.Transpose {

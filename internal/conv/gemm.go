@@ -21,7 +21,7 @@ const gemmTileBytes = 1 << 20
 // ho·wo.
 func gemm(pr *problem) *tensor.Tensor {
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
-	in := pr.in
+	in := pr.input()
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
 	k := pr.inPerG * ksz
