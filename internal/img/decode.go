@@ -92,6 +92,11 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	if format == "png" {
+		if im, err := decodePNG(data); err == nil {
+			return im, nil
+		}
+	}
 	m, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode %s: %v", formatGuess(data), err)
