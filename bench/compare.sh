@@ -25,7 +25,7 @@ go build -o "$work/convtool" ./cmd/convtool
 in=$work/in.png
 scale=$(awk -v s="$size" 'BEGIN{print s/512}')
 vips resize testdata/images/sample.png "$in" "$scale" --kernel linear
-echo "input: $(vips header "$in")"
+echo "input: $(vipsheader "$in")"
 
 # One kernel for every tool: the Gaussian as a libvips matrix file, with its
 # values printed by convtool itself so that all tools do the same arithmetic.
