@@ -220,35 +220,42 @@ func (info *pngInfo) header(b []byte) bool {
 // the inflater takes exactly the bytes of the zlib stream (no read-ahead),
 // and what is left after it can be checked.
 type idatReader struct {
-	chunks [][]byte
+	cur    []byte   // the rest of the current chunk
+	chunks [][]byte // the chunks after it
+}
+
+// next moves to the next nonempty chunk, reporting false at the end.
+func (r *idatReader) next() bool {
+	for len(r.cur) == 0 {
+		if len(r.chunks) == 0 {
+			return false
+		}
+		r.cur, r.chunks = r.chunks[0], r.chunks[1:]
+	}
+	return true
 }
 
 func (r *idatReader) Read(p []byte) (int, error) {
-	for len(r.chunks) > 0 && len(r.chunks[0]) == 0 {
-		r.chunks = r.chunks[1:]
-	}
-	if len(r.chunks) == 0 {
+	if !r.next() {
 		return 0, io.EOF
 	}
-	n := copy(p, r.chunks[0])
-	r.chunks[0] = r.chunks[0][n:]
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
 	return n, nil
 }
 
+// ReadByte is what the inflater calls for nearly every byte.
 func (r *idatReader) ReadByte() (byte, error) {
-	for len(r.chunks) > 0 && len(r.chunks[0]) == 0 {
-		r.chunks = r.chunks[1:]
-	}
-	if len(r.chunks) == 0 {
+	if len(r.cur) == 0 && !r.next() {
 		return 0, io.EOF
 	}
-	b := r.chunks[0][0]
-	r.chunks[0] = r.chunks[0][1:]
+	b := r.cur[0]
+	r.cur = r.cur[1:]
 	return b, nil
 }
 
 func (r *idatReader) left() int {
-	n := 0
+	n := len(r.cur)
 	for _, c := range r.chunks {
 		n += len(c)
 	}
@@ -423,6 +430,15 @@ func (info *pngInfo) converter(t *tensor.Tensor) func(y int, row []byte) {
 		// (grey, alpha), the others all of theirs.
 		spp := info.bpp
 		return func(y int, row []byte) {
+			if spp == 3 { // RGB, the common case
+				r, g, b := plane(0, y), plane(1, y), plane(2, y)
+				g, b = g[:len(r)], b[:len(r)]
+				for x := range r {
+					p := row[3*x : 3*x+3 : 3*x+3]
+					r[x], g[x], b[x] = float32(p[0]), float32(p[1]), float32(p[2])
+				}
+				return
+			}
 			for c := range t.C {
 				d := plane(c, y)
 				s := row[c:]
