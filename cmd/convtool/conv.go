@@ -44,6 +44,7 @@ type convOptions struct {
 	Gray          bool
 	Explain       bool
 	Format        string
+	OutDir        string // batch mode: 1+ inputs, outputs named after them here
 }
 
 const convLong = `Convolve INPUT with a kernel and write OUTPUT ("-" for stdin/stdout).
@@ -88,24 +89,46 @@ weights colour by alpha while convolving (premultiplied), so transparent
 pixels do not bleed their colour. --gray converts colour to grey first
 (Rec. 601 luma, as PIL and OpenCV).
 
+Batch: with --out-dir DIR, conv takes one or more INPUTs (files, or globs
+quoted so that convtool expands them) and writes each to DIR under the
+input's name (extension from --format if given), a worker per core, with a
+progress bar when stderr is a terminal. A file that fails is reported at
+the end, one line each, and the others are still written; the exit status
+is then 1.
+
 ` + exitCodesHelp
 
 func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	o := &convOptions{io: io, g: g}
 	cmd := &cobra.Command{
-		Use:   "conv INPUT OUTPUT",
+		Use:   "conv INPUT OUTPUT | conv INPUT... --out-dir DIR",
 		Short: "2-D convolution of an image, matrix or tensor",
 		Long:  convLong,
 		Example: `  convtool conv photo.png blur.png -k gaussian:2
   convtool conv photo.png edges.png -k sobel-x --abs
   convtool conv x.npy y.npy -k weights.npy --bias b.npy --stride 2 --padding 1
   convtool conv x.npy - -k "1 2 1; 2 4 2; 1 2 1" --normalize --flip --padding full
-  cat in.png | convtool conv - - -k box:5 > out.png`,
-		Args: exactArgs(2, "INPUT", "OUTPUT"),
+  cat in.png | convtool conv - - -k box:5 > out.png
+  convtool conv 'in/*.png' --out-dir out/ -k gaussian:2`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if o.OutDir != "" {
+				if len(args) == 0 {
+					return usageErrorf("conv --out-dir needs at least one INPUT")
+				}
+				return nil
+			}
+			return exactArgs(2, "INPUT", "OUTPUT")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Input, o.Output = args[0], args[1]
 			o.scaleSet = cmd.Flags().Changed("scale")
 			o.offsetSet = cmd.Flags().Changed("offset")
+			if o.OutDir != "" {
+				if err := o.validate(); err != nil {
+					return err
+				}
+				return runConvBatch(o, args)
+			}
+			o.Input, o.Output = args[0], args[1]
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -137,6 +160,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
 	o.Format = ""
 	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
+	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
 	return cmd
 }
 
