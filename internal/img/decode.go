@@ -85,14 +85,35 @@ func pngColorType(data []byte) int {
 	return int(data[25])
 }
 
+// pngHolds refuses a PNG whose header claims more pixels than its bytes
+// can hold: deflate expands at most 1032:1, so a file claiming more raw
+// bits than that is truncated or lying. Without this image/png, to which
+// decodePNG leaves damaged files, would allocate the whole claimed image
+// (gigabytes, within --max-pixels) before finding the data missing.
+func pngHolds(data []byte, w, h int) error {
+	if len(data) < 26 {
+		return nil // image/png reports the short header
+	}
+	depth, ct := int64(data[24]), pngColorType(data)
+	samples := map[int]int64{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ct]
+	need := float64(w) * float64(h) * float64(samples*depth) / 8 // no overflow
+	if need > 1032*float64(len(data))+1024 {
+		return fmt.Errorf("bad PNG: the header claims %dx%d, more than the %d bytes of the file can hold (truncated, or a lying header)", w, h, len(data))
+	}
+	return nil
+}
+
 // Decode decodes an image file held in data, refusing it before any pixel
 // is allocated if it has more than maxPixels pixels (<= 0: no limit).
 func Decode(data []byte, maxPixels int64) (*Image, error) {
-	format, _, _, err := CheckSize(data, maxPixels)
+	format, w, h, err := CheckSize(data, maxPixels)
 	if err != nil {
 		return nil, err
 	}
 	if format == "png" {
+		if err := pngHolds(data, w, h); err != nil {
+			return nil, err
+		}
 		if im, err := decodePNG(data); err == nil {
 			return im, nil
 		}
