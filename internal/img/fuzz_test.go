@@ -1,0 +1,97 @@
+package img
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
+// seed: the readable corpus lives there; what the fuzzer finds lands in
+// testdata/fuzz/FuzzX beside this file, where go test replays it.
+func addSeeds(f *testing.F, dirs ...string) {
+	f.Helper()
+	for _, d := range dirs {
+		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
+		if err != nil || len(files) == 0 {
+			f.Fatalf("no seeds in testdata/fuzz/%s", d)
+		}
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+}
+
+// fuzzMaxPixels keeps every accepted image small, so the fuzzer spends its
+// time on headers and chunk structure rather than on big allocations.
+const fuzzMaxPixels = 1 << 16
+
+// FuzzDecode: whatever the bytes, Decode does not panic, refuses anything
+// over the pixel limit, returns a one-line error or a well-formed image,
+// and for PNG agrees with image/png wherever its own decoder answers.
+func FuzzDecode(f *testing.F) {
+	addSeeds(f, "img")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		im, err := Decode(b, fuzzMaxPixels)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
+			}
+			return
+		}
+		x := im.T
+		if x.C < 1 || x.C > 4 || x.H < 1 || x.W < 1 || len(x.Data) != x.C*x.H*x.W {
+			t.Fatalf("tensor %dx%dx%d with %d values", x.C, x.H, x.W, len(x.Data))
+		}
+		if int64(x.H)*int64(x.W) > fuzzMaxPixels {
+			t.Fatalf("%dx%d accepted over the %d-pixel limit", x.W, x.H, fuzzMaxPixels)
+		}
+		if im.Depth != 8 && im.Depth != 16 {
+			t.Fatalf("depth %d", im.Depth)
+		}
+		hi := float32(255)
+		if im.Depth == 16 {
+			hi = 65535
+		}
+		for _, v := range x.Data {
+			if !(v >= 0 && v <= hi) {
+				t.Fatalf("sample %v outside 0..%v", v, hi)
+			}
+		}
+		if !bytes.HasPrefix(b, []byte(pngSignature)) {
+			return
+		}
+		own, err := decodePNG(b)
+		if err != nil {
+			return // left to image/png, which is what Decode returned
+		}
+		want, err := stdDecode(b)
+		if err != nil {
+			t.Fatalf("decodePNG accepted what image/png refuses: %v", err)
+		}
+		if d := sameImage(own, want); d != "" {
+			t.Fatalf("decodePNG and image/png differ: %s", d)
+		}
+	})
+}
+
+// A header that claims more than the file's bytes can inflate to is
+// refused before image/png would allocate it, within --max-pixels or not.
+func TestDecodeRefusesLyingPNGHeader(t *testing.T) {
+	for _, name := range []string{"lying_16000x16000.png", "lying_100000x100000.png"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Decode(b, 0)
+		if err == nil || !strings.Contains(err.Error(), "more than the") {
+			t.Errorf("%s: error %v, want a refusal naming the file's size", name, err)
+		}
+	}
+}

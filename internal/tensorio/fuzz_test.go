@@ -1,0 +1,97 @@
+package tensorio
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
+// seed: the readable corpus lives there; what the fuzzer finds lands in
+// testdata/fuzz/FuzzX beside this file, where go test replays it.
+func addSeeds(f *testing.F, dirs ...string) {
+	f.Helper()
+	for _, d := range dirs {
+		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
+		if err != nil || len(files) == 0 {
+			f.Fatalf("no seeds in testdata/fuzz/%s", d)
+		}
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+}
+
+// FuzzReadStdin feeds bytes to Read as stdin, where the format is sniffed:
+// no panic reaches the caller, an error is one line naming "stdin", and
+// whatever is accepted can be written back in its own format and read
+// again with the same shape.
+func FuzzReadStdin(f *testing.F) {
+	addSeeds(f, "npy", "text", "mat", "img")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := Read("-", ReadOptions{MaxPixels: 1 << 16, Stdin: bytes.NewReader(b)})
+		if err != nil {
+			msg := err.Error()
+			if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "stdin: ") {
+				t.Fatalf("error is not one line naming stdin: %q", msg)
+			}
+			return
+		}
+		x := d.T
+		if x.C < 0 || x.H < 0 || x.W < 0 || len(x.Data) != x.C*x.H*x.W {
+			t.Fatalf("tensor %dx%dx%d with %d values", x.C, x.H, x.W, len(x.Data))
+		}
+		if d.Kind == KindMat && x.C != 1 {
+			t.Fatalf(".mat with %d channels", x.C)
+		}
+		var out bytes.Buffer
+		if err := Write("-", d, WriteOptions{Stdout: &out}); err != nil {
+			if d.Kind == KindImage && x.C == 2 && d.Format != "png" && d.Format != "tiff" {
+				return
+			}
+			if x.Len() == 0 {
+				return
+			}
+			t.Fatalf("writing back %s %s: %v", d.Format, x.Shape(), err)
+		}
+		back, err := Read("-", ReadOptions{Stdin: &out})
+		if err != nil {
+			t.Fatalf("reading back %s %s: %v", d.Format, x.Shape(), err)
+		}
+		if !back.T.SameShape(x) {
+			t.Fatalf("round trip through %s changed %s to %s", d.Format, x.Shape(), back.T.Shape())
+		}
+	})
+}
+
+// FuzzReadFile reads the bytes from a file named for each format, where
+// the extension decides the parser and a regular file's size is known.
+func FuzzReadFile(f *testing.F) {
+	addSeeds(f, "npy", "text", "mat", "img")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		for _, ext := range []string{".npy", ".csv", ".mat", ".png", ".dat"} {
+			p := filepath.Join(dir, "in"+ext)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Read(p, ReadOptions{MaxPixels: 1 << 16})
+			if err != nil {
+				msg := err.Error()
+				if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, p+": ") {
+					t.Fatalf("error is not one line naming %s: %q", p, msg)
+				}
+				continue
+			}
+			if x := d.T; len(x.Data) != x.C*x.H*x.W {
+				t.Fatalf("%s: tensor %s with %d values", ext, x.Shape(), len(x.Data))
+			}
+		}
+	})
+}
