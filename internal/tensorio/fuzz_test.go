@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/convtool/convtool/internal/tensor"
 )
 
 // addSeeds adds every file under the repository's testdata/fuzz/DIR as a
@@ -94,4 +96,37 @@ func FuzzReadFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Writing through a symlink replaces the target and keeps the link;
+// writing to a device (here /dev/null through a link) writes to it rather
+// than renaming a regular file over the device node.
+func TestWriteKeepsLinksAndDevices(t *testing.T) {
+	dir := t.TempDir()
+	d := &Data{T: &tensor.Tensor{C: 1, H: 1, W: 2, Data: []float32{1, 2}}, Kind: KindNPY, Format: "npy", Rank: 2}
+	target := filepath.Join(dir, "target.npy")
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ link, to string }{
+		{filepath.Join(dir, "link.npy"), target},
+		{filepath.Join(dir, "null.npy"), os.DevNull},
+	} {
+		if err := os.Symlink(c.to, c.link); err != nil {
+			t.Skip("no symlinks here:", err)
+		}
+		if err := Write(c.link, d, WriteOptions{}); err != nil {
+			t.Fatalf("%s: %v", c.link, err)
+		}
+		if st, err := os.Lstat(c.link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symlink (%v)", c.link, err)
+		}
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s was replaced (%v)", os.DevNull, err)
+	}
+	st, err := os.Stat(target)
+	if err != nil || st.Size() <= 3 || st.Mode().Perm() != 0o600 {
+		t.Errorf("target not rewritten in place with its mode: %v %v", st, err)
+	}
 }

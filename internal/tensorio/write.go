@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/npy"
@@ -77,7 +78,14 @@ func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 		if st.IsDir() {
 			return errors.New("is a directory")
 		}
+		if !st.Mode().IsRegular() || isDevPath(path) {
+			return writeSpecial(path, format, d, o)
+		}
 		mode = st.Mode().Perm()
+		// Through a symlink the target is replaced and the link kept.
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			path = real
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".convtool-*")
 	if err != nil {
@@ -109,6 +117,35 @@ func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 		return plainPathError(err)
 	}
 	return nil
+}
+
+// isDevPath reports a path such as /dev/stdout or /proc/self/fd/1, which
+// may name the shell's redirection to a regular file: written in place,
+// never renamed over.
+func isDevPath(path string) bool {
+	return strings.HasPrefix(path, "/dev/") || strings.HasPrefix(path, "/proc/")
+}
+
+// writeSpecial writes to a device or a FIFO (/dev/stdout, /dev/null, a
+// named pipe, or a symlink to one), which has no directory to hold a
+// temporary file: renaming over it would replace the device node itself.
+// The data is encoded fully first, so a failure writes nothing.
+func writeSpecial(path, format string, d *Data, o WriteOptions) error {
+	var buf bytes.Buffer
+	if err := encode(&buf, format, d, o); err != nil {
+		return err
+	}
+	// O_APPEND: through /dev/stdout into a file the shell opened with > or
+	// >>, the bytes follow what is already there.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return plainPathError(err)
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return plainPathError(err)
+	}
+	return plainPathError(f.Close())
 }
 
 // encode writes d as format to w.
