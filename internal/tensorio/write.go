@@ -29,7 +29,17 @@ func Write(path string, d *Data, o WriteOptions) error {
 	}
 	format := normalize(o.Format)
 	if format == "" && path != "-" {
-		format, _ = FormatOf(path)
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			return fmt.Errorf("%s: is a directory", name)
+		}
+		// Guessing would write, say, .npy bytes into out.xyz.
+		var err error
+		if format, err = FormatOf(path); err != nil {
+			if filepath.Ext(path) == "" {
+				return fmt.Errorf("%s: no extension to tell the format: give --format or name it .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat", name)
+			}
+			return fmt.Errorf("%s: %w, or give --format", name, err)
+		}
 	}
 	if format == "" {
 		format = normalize(d.Format)
