@@ -2,6 +2,20 @@
 GO ?= go
 FUZZTIME ?= 5s
 
+# Every fuzz target, as PACKAGE:TARGET (grep -rn 'func Fuzz' internal).
+# Seeds: testdata/fuzz/<kind>/ (readable files, testdata/fuzz/gen.sh) plus
+# what earlier runs found, in each package's testdata/fuzz/FuzzX/.
+FUZZ_TARGETS = \
+	./internal/kernel:FuzzParse \
+	./internal/shape:FuzzParseNet \
+	./internal/npy:FuzzRead \
+	./internal/npy:FuzzReadStream \
+	./internal/textmat:FuzzReadText \
+	./internal/textmat:FuzzReadMat \
+	./internal/img:FuzzDecode \
+	./internal/tensorio:FuzzReadStdin \
+	./internal/tensorio:FuzzReadFile
+
 .PHONY: build test vet fmt-check bench fuzz fixtures clean
 
 build:
@@ -17,6 +31,16 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# fuzz runs each target for FUZZTIME on top of its seeds (make fuzz
+# FUZZTIME=10m for a long hunt). A failure leaves the input in the
+# package's testdata/fuzz/FuzzX/: commit it with the fix.
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/...
