@@ -105,6 +105,9 @@ func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
+			// "no space left on device", not the temporary file's name:
+			// the caller names the output.
+			err = plainPathError(err)
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<16)
