@@ -55,7 +55,9 @@ const defaultMaxPixels = 1 << 28
 
 const exitCodesHelp = `Exit status: 0 success; 1 bad input, impossible geometry or an I/O failure
 (one line on stderr names the file and the problem, and no output file is
-written); 2 a usage error (unknown flag, bad flag value, wrong arguments).`
+written); 2 a usage error (unknown flag, bad flag value, wrong arguments).
+A reader that goes away (| head) ends convtool silently, as it ends cat:
+by SIGPIPE, status 141 in the shell.`
 
 func newRootCmd(io *streams) *cobra.Command {
 	g := &globalOptions{}
