@@ -320,7 +320,7 @@ func runConv(o *convOptions) error {
 	var out *tensor.Tensor
 	var used conv.Method
 	if k2 != nil {
-		out, used, err = filterImage(in, k2, p, method, o.Alpha)
+		out, used, err = filterImage(in, k2, o.Flip, p, method, o.Alpha)
 	} else {
 		out, used, err = conv.Layer(in.T, bank, bias, p, method)
 	}
@@ -477,7 +477,7 @@ func displayName(path string) string {
 // filterImage applies a 2-D kernel to every channel, honouring alpha for
 // images. A transposed filter has no anchor to carry alpha from, so there
 // alpha goes through the same transposed convolution as colour.
-func filterImage(in *tensorio.Data, k *kernel.Kernel, p conv.Params, m conv.Method, alpha string) (*tensor.Tensor, conv.Method, error) {
+func filterImage(in *tensorio.Data, k *kernel.Kernel, flipped bool, p conv.Params, m conv.Method, alpha string) (*tensor.Tensor, conv.Method, error) {
 	if p.Transpose {
 		return conv.Filter(in.T, k, p, m)
 	}
@@ -485,7 +485,13 @@ func filterImage(in *tensorio.Data, k *kernel.Kernel, p conv.Params, m conv.Meth
 	if alpha == "convolve" {
 		mode = imgconv.Convolve
 	}
-	return imgconv.Filter(in.T, in.Alpha, sampleMax(in.Depth), k, p, m, mode)
+	ay, ax := k.Anchor()
+	if flipped && !k.HasOrigin {
+		// The centre of the kernel as written, turned with it: for an
+		// even size the larger half now comes first.
+		ay, ax = k.H-1-ay, k.W-1-ax
+	}
+	return imgconv.Filter(in.T, in.Alpha, sampleMax(in.Depth), k, ay, ax, p, m, mode)
 }
 
 // sampleMax is the largest sample of an image of the given depth.

@@ -283,3 +283,45 @@ func TestConvUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestConvAlphaKeepFollowsColour: with --alpha keep and a kernel whose only
+// 1 is at its anchor, a transparent pixel's
+// alpha lands where its colour lands, whatever the padding, stride,
+// dilation or --flip (the QA case: a dot moved by 'full' padding).
+func TestConvAlphaKeepFollowsColour(t *testing.T) {
+	dot := tensor.New(4, 6, 6)
+	for y := range 6 {
+		for x := range 6 {
+			dot.Set(3, y, x, 255)
+		}
+	}
+	dot.Set(0, 2, 2, 200)
+	dot.Set(3, 2, 2, 0)
+	in := filepath.Join(t.TempDir(), "dot.png")
+	if err := tensorio.Write(in, &tensorio.Data{T: dot, Kind: tensorio.KindImage, Format: "png", Rank: 3, Depth: 8, Alpha: true}, tensorio.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-k", "identity:3", "--padding", "full"},
+		{"-k", "identity:3", "--padding", "valid"},
+		{"-k", "identity:3", "--stride", "2"},
+		{"-k", "identity:3", "--stride", "2", "--dilation", "2", "--padding", "valid"},
+		{"-k", "2x2: 1,0,0,0", "--flip"}, // turned, the 1 sits at the turned centre (1,1)
+		{"-k", "3x3+0+0: 1,0,0,0,0,0,0,0,0"},
+	} {
+		out := filepath.Join(t.TempDir(), "o.npy")
+		r := runCLI(t, nil, append([]string{"conv", in, out, "-q"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		got := readTensor(t, out).T
+		for y := range got.H {
+			for x := range got.W {
+				red, alpha := got.At(0, y, x), got.At(3, y, x)
+				if (red > 0) != (alpha == 0) {
+					t.Errorf("%v: (%d,%d) red %v alpha %v: alpha did not follow the colour", args, y, x, red, alpha)
+				}
+			}
+		}
+	}
+}

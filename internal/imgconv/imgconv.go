@@ -17,8 +17,9 @@ type Alpha int
 
 const (
 	// Keep filters the colour channels only; each output pixel takes the
-	// alpha of the input pixel under the kernel's anchor (with stride 1 and
-	// 'same' padding: alpha is unchanged).
+	// alpha of the input pixel under the kernel's anchor, the element that
+	// lies over the output pixel (with stride 1 and 'same' padding: alpha is
+	// unchanged).
 	Keep Alpha = iota
 	// Convolve premultiplies colour by alpha, filters colour and alpha
 	// alike, and divides the colour by the filtered alpha again.
@@ -27,7 +28,9 @@ const (
 
 // Filter applies k to in. hasAlpha says in's last channel is alpha, whose
 // full scale is maxAlpha (255 or 65535). Without alpha it is conv.Filter.
-func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel, p conv.Params, m conv.Method, mode Alpha) (*tensor.Tensor, conv.Method, error) {
+// anchorY, anchorX is the kernel element over the output pixel, where Keep
+// takes alpha from.
+func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel, anchorY, anchorX int, p conv.Params, m conv.Method, mode Alpha) (*tensor.Tensor, conv.Method, error) {
 	if !hasAlpha || in.C < 2 {
 		return conv.Filter(in, k, p, m)
 	}
@@ -50,7 +53,7 @@ func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel
 		return nil, used, err
 	}
 	alphaIn, _ := tensor.FromData(1, in.H, in.W, in.Plane(in.C-1))
-	alphaOut, _, err := conv.Filter(alphaIn, anchor(k, p), p, conv.Method("direct"))
+	alphaOut, _, err := conv.Filter(alphaIn, oneHot(k.H, k.W, anchorY, anchorX), p, conv.Direct)
 	if err != nil {
 		return nil, used, err
 	}
@@ -63,14 +66,10 @@ func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel
 	return res, used, nil
 }
 
-// anchor returns a kernel of k's size with a single 1 at the element that
-// lies over the output pixel under p's padding, so that filtering with it
-// samples the input there. Edge rules still apply, so the sample is defined
-// at the border too.
-func anchor(k *kernel.Kernel, p conv.Params) *kernel.Kernel {
-	ay := min(p.Pad.Top/max(p.DilY, 1), k.H-1)
-	ax := min(p.Pad.Left/max(p.DilX, 1), k.W-1)
-	a := &kernel.Kernel{Name: "anchor", H: k.H, W: k.W, Data: make([]float32, k.H*k.W)}
-	a.Data[ay*k.W+ax] = 1
+// oneHot returns an h×w kernel with a single 1 at (y, x): filtering with
+// it samples the input under that element, edge rules and all.
+func oneHot(h, w, y, x int) *kernel.Kernel {
+	a := &kernel.Kernel{Name: "anchor", H: h, W: w, Data: make([]float32, h*w)}
+	a.Data[min(max(y, 0), h-1)*w+min(max(x, 0), w-1)] = 1
 	return a
 }

@@ -21,31 +21,36 @@ func TestKeepCarriesAlphaFromTheAnchor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	full := conv.Pad{Top: 2, Bottom: 2, Left: 2, Right: 2}
+	same := conv.Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}
 	tests := []struct {
 		name   string
 		pad    conv.Pad
 		s, d   int
-		ay, ax int // input offset of the anchor for output (0,0)
+		ay, ax int // the anchor: the kernel element over the output pixel
 	}{
-		{"same", conv.Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}, 1, 1, 0, 0},
-		{"valid stride 2", conv.Pad{}, 2, 1, 0, 0},
-		{"same stride 2", conv.Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}, 2, 1, 0, 0},
-		{"valid dilation 2", conv.Pad{}, 1, 2, 0, 0},
+		{"same", same, 1, 1, 1, 1},
+		{"full", full, 1, 1, 1, 1},
+		{"valid", conv.Pad{}, 1, 1, 1, 1},
+		{"valid stride 2", conv.Pad{}, 2, 1, 1, 1},
+		{"same stride 2", same, 2, 1, 1, 1},
+		{"valid stride 2 dilation 2", conv.Pad{}, 2, 2, 1, 1},
+		{"origin top-left", conv.Pad{Bottom: 2, Right: 2}, 1, 1, 0, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := conv.Params{StrideY: tc.s, StrideX: tc.s, DilY: tc.d, DilX: tc.d, Pad: tc.pad, Edge: conv.Replicate, Groups: 1}
-			out, _, err := Filter(in, true, 255, k, p, conv.Direct, Keep)
+			out, _, err := Filter(in, true, 255, k, tc.ay, tc.ax, p, conv.Direct, Keep)
 			if err != nil {
 				t.Fatal(err)
 			}
 			a := out.Plane(out.C - 1)
 			for y := range out.H {
 				for x := range out.W {
-					// The anchor is the kernel element over the output pixel:
-					// input (y·s − pad + anchor·d) with anchor = pad/d.
-					iy := y*tc.s - tc.pad.Top + (tc.pad.Top/tc.d)*tc.d
-					ix := x*tc.s - tc.pad.Left + (tc.pad.Left/tc.d)*tc.d
+					// Output (y, x) sits over input (y·s − pad + anchor·d);
+					// outside the input the replicate rule clamps.
+					iy := min(max(y*tc.s-tc.pad.Top+tc.ay*tc.d, 0), in.H-1)
+					ix := min(max(x*tc.s-tc.pad.Left+tc.ax*tc.d, 0), in.W-1)
 					if want := in.At(1, iy, ix); a[y*out.W+x] != want {
 						t.Fatalf("alpha(%d,%d) = %v, want input alpha(%d,%d) = %v", y, x, a[y*out.W+x], iy, ix, want)
 					}
@@ -70,7 +75,7 @@ func TestConvolveDoesNotBleedTransparentColour(t *testing.T) {
 	k = k.Normalized()
 	p := conv.Params{StrideY: 1, StrideX: 1, DilY: 1, DilX: 1, Pad: conv.Pad{Left: 1, Right: 1}, Edge: conv.Replicate, Groups: 1}
 	for _, mode := range []Alpha{Keep, Convolve} {
-		out, _, err := Filter(in, true, 255, k, p, conv.Direct, mode)
+		out, _, err := Filter(in, true, 255, k, 0, 1, p, conv.Direct, mode)
 		if err != nil {
 			t.Fatal(err)
 		}
