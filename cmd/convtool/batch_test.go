@@ -178,3 +178,26 @@ func TestConvBatchJSON(t *testing.T) {
 		t.Fatalf("failure entry %v", f)
 	}
 }
+
+// The progress bar is drawn only when stderr is a terminal, and -q
+// silences it too.
+func TestConvBatchProgressOnlyOnTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		terminal, quiet, bar bool
+	}{{false, false, false}, {true, false, true}, {true, true, false}} {
+		dir := t.TempDir()
+		copyFile(t, filepath.Join(repoTestdata, "cli", "grey.png"), dir, "a.png")
+		args := []string{"conv", filepath.Join(dir, "a.png"), "--out-dir", filepath.Join(dir, "out"), "-k", "box:3"}
+		if tc.quiet {
+			args = append(args, "-q")
+		}
+		var out, errOut bytes.Buffer
+		code := run(args, &streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, ErrIsTerminal: tc.terminal})
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		if got := strings.Contains(errOut.String(), "1/1 files"); got != tc.bar {
+			t.Errorf("terminal %v quiet %v: bar drawn %v, want %v: %q", tc.terminal, tc.quiet, got, tc.bar, errOut.String())
+		}
+	}
+}
