@@ -40,6 +40,7 @@ func Filter(in *tensor.Tensor, k *kernel.Kernel, p Params, m Method) (*tensor.Te
 	if m == "" || m == Auto {
 		m = Choose(pr.workload(true, rank1))
 	}
+	m = finiteOnlyFFT(m, in)
 	switch m {
 	case Direct:
 		return direct(pr), Direct, nil
@@ -112,6 +113,7 @@ func Layer(in *tensor.Tensor, w *kernel.Bank, bias []float32, p Params, m Method
 	if m == "" || m == Auto {
 		m = Choose(pr.workload(false, false))
 	}
+	m = finiteOnlyFFT(m, in)
 	var out *tensor.Tensor
 	switch m {
 	case Direct, Separable:
@@ -253,4 +255,20 @@ func rankOne(h, w int, data []float32) (col, row []float32, ok bool) {
 		}
 	}
 	return col, row, true
+}
+
+// finiteOnlyFFT turns FFT into Direct when in holds a NaN or an infinity:
+// a transform spreads one non-finite sample over the whole plane, where a
+// sum in the spatial domain keeps it inside the windows that cover it (as
+// PyTorch and scipy do). The returned method says which ran.
+func finiteOnlyFFT(m Method, in *tensor.Tensor) Method {
+	if m != FFT {
+		return m
+	}
+	for _, v := range in.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return Direct
+		}
+	}
+	return m
 }

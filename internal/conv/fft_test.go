@@ -183,3 +183,38 @@ func BenchmarkCrossover(b *testing.B) {
 		}
 	}
 }
+
+// TestFFTNonFiniteFallsBack: a NaN or Inf stays inside the windows that
+// cover it (as in scipy and PyTorch), so a forced or chosen FFT — which
+// would spread it over the whole plane — runs direct instead, and says so.
+func TestFFTNonFiniteFallsBack(t *testing.T) {
+	in := tensor.New(1, 9, 11)
+	for i := range in.Data {
+		in.Data[i] = float32(i % 7)
+	}
+	in.Set(0, 4, 5, float32(math.NaN()))
+	in.Set(0, 0, 0, float32(math.Inf(1)))
+	k, _, _ := kernel.Parse("box:3")
+	p := NewParams()
+	p.Pad = Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}
+	got, used, err := Filter(in, k, p, FFT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used != Direct {
+		t.Errorf("method %s, want direct for a non-finite input", used)
+	}
+	want, _, _ := Filter(in, k, p, Direct)
+	if d := tensor.MaxAbsDiff(got, want); d != 0 {
+		t.Errorf("differs from direct by %v", d)
+	}
+	nans := 0
+	for _, v := range got.Data {
+		if v != v {
+			nans++
+		}
+	}
+	if nans != 9 {
+		t.Errorf("%d NaN outputs, want the 9 whose window covers the NaN", nans)
+	}
+}
