@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -29,6 +30,19 @@ func writeData(io *streams, path string, d *tensorio.Data, format string) error 
 		return errBrokenPipe
 	}
 	return err
+}
+
+// checkOutputPath refuses, before any work, an output whose extension names
+// no format convtool writes (a path without an extension is written in the
+// input's format, and --format overrides both).
+func checkOutputPath(path, format string) error {
+	if path == "-" || format != "" || filepath.Ext(path) == "" {
+		return nil
+	}
+	if _, err := tensorio.FormatOf(path); err != nil {
+		return usageErrorf("%s: %v (or give --format)", path, err)
+	}
+	return nil
 }
 
 // summary is the one line a command reports on stderr (or as JSON on

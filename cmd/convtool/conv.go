@@ -183,10 +183,7 @@ func (o *convOptions) validate() error {
 	if o.Transpose && o.Edge != "" && o.Edge != "zero" {
 		return usageErrorf("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
 	}
-	if o.Explain && o.Output == "-" {
-		return usageErrorf("--explain prints to stdout: give an OUTPUT file, not -")
-	}
-	return nil
+	return checkOutputPath(o.Output, o.Format)
 }
 
 // pair parses "N" or "A,B" as (A, B), each at least lo.
@@ -245,9 +242,17 @@ func runConv(o *convOptions) error {
 	scale, offset := 1.0, 0.0
 	var kname string
 	var kh, kw int
+	if k2 != nil && o.Groups > 1 {
+		return usageErrorf("--groups applies to a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW); a 2-D kernel already filters each channel on its own")
+	}
+	normalized := "no"
 	if k2 != nil {
 		if o.Normalize {
-			k2 = k2.Normalized()
+			if k2.Sum() == 0 {
+				normalized = "no (zero-sum kernel left as it is)"
+			} else {
+				k2, normalized = k2.Normalized(), "yes"
+			}
 		}
 		if k2.HasScale {
 			scale, offset = k2.Scale, k2.Offset
@@ -312,7 +317,12 @@ func runConv(o *convOptions) error {
 		if k2 == nil {
 			return usageErrorf("--explain works with a 2-D kernel")
 		}
-		if err := conv.Explain(o.io.Out, in.T, k2, p); err != nil {
+		// With the result on stdout, the explanation goes to stderr.
+		w := o.io.Out
+		if o.Output == "-" {
+			w = o.io.ErrOut
+		}
+		if err := conv.Explain(w, in.T, k2, p); err != nil {
 			return fmt.Errorf("%s: %w", displayName(o.Input), err)
 		}
 	}
@@ -370,11 +380,15 @@ func runConv(o *convOptions) error {
 	if bank != nil && p.Groups != 1 {
 		s.add("groups", p.Groups)
 	}
-	s.add("normalized", o.Normalize)
+	s.add("normalized", normalized)
 	if scale != 1 || offset != 0 {
 		s.add("scale", scale).add("offset", offset)
 	}
-	s.add("method", string(used))
+	if method != conv.Auto && used != method {
+		s.add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, method, whyNot(method, k2, in.T)))
+	} else {
+		s.add("method", string(used))
+	}
 	return s.print(o.io, o.g, o.Output)
 }
 
@@ -533,4 +547,18 @@ func applyPost(t *tensor.Tensor, n int, scale, offset float64, abs, rescale bool
 // toGray converts a colour image to grey (keeping alpha).
 func toGray(d *tensorio.Data) (*tensor.Tensor, error) {
 	return levels.Gray(d.T)
+}
+
+// whyNot says why a requested method gave way to another.
+func whyNot(m conv.Method, k *kernel.Kernel, in *tensor.Tensor) string {
+	switch {
+	case m == conv.Separable && k == nil:
+		return "a layer is not one 2-D kernel"
+	case m == conv.Separable:
+		_, _, rank := k.Separate(kernel.DefaultRankTol)
+		return fmt.Sprintf("the kernel has rank %d, not 1", rank)
+	case m == conv.FFT:
+		return "the input holds NaN or Inf"
+	}
+	return "not available here"
 }
