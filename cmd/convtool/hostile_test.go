@@ -113,7 +113,7 @@ func hostileCases() []hostileCase {
 		// Outputs that cannot be written.
 		{"a directory as OUTPUT", tiny, []string{"conv", "D/in.npy", "D", "-k", "box:3"}, "", 1, "D: is a directory"},
 		{"OUTPUT in a missing directory", tiny, []string{"conv", "D/in.npy", "D/no/such/dir/out.npy", "-k", "box:3"}, "", 1, "D/no/such/dir/out.npy: no such file or directory"},
-		{"unknown OUTPUT extension", tiny, []string{"conv", "D/in.npy", "D/out.xyz", "-k", "box:3"}, "out.xyz", 1, `D/out.xyz: unknown extension ".xyz"`},
+		{"unknown OUTPUT extension", tiny, []string{"conv", "D/in.npy", "D/out.xyz", "-k", "box:3"}, "out.xyz", 2, `D/out.xyz: unknown extension ".xyz"`},
 		{"four channels into .mat", map[string]string{"in.png": "@cli/rgba.png"}, []string{"conv", "D/in.png", "D/out.mat", "-k", "box:3"}, "out.mat", 1, "D/out.mat: a .mat file holds one channel, not 4"},
 	}
 }
