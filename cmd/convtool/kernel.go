@@ -654,6 +654,11 @@ func saveKernel(io *streams, path string, k *kernel.Kernel) error {
 	t := k.Tensor()
 	d := &tensorio.Data{T: t, Kind: tensorio.KindOf(format), Format: format, Rank: 2,
 		Scale: k.Scale, Offset: k.Offset, HasScale: k.HasScale}
+	if format == "mat" && !k.HasScale {
+		// vips 8.14 does not recognise a two-number header whose first
+		// value is negative: always write "w h 1 0".
+		d.Scale, d.Offset, d.HasScale = 1, 0, true
+	}
 	return writeData(io, path, d, format)
 }
 
