@@ -67,7 +67,7 @@ func TestKernelErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"kernel", "show", "gausian:2"}, 1, `kernel "gausian:2": unknown built-in "gausian" (did you mean gaussian?)`},
-		{[]string{"kernel", "show", "box:4"}, 1, `kernel "box:4": size 4 must be odd`},
+		{[]string{"kernel", "show", "identity:4"}, 1, `kernel "identity:4": size 4 must be odd`},
 		{[]string{"kernel", "show", "gaussian:-1"}, 1, `kernel "gaussian:-1": sigma -1 must be positive`},
 		{[]string{"kernel", "show", "1 2; 3"}, 1, `kernel "1 2; 3": ragged rows`},
 		{[]string{"kernel", "show", "3x3: 1,2"}, 1, `kernel "3x3: 1,2": ImageMagick kernel 3x3 needs 9 values, got 2`},

@@ -66,7 +66,25 @@ func fixed(h, w int, v ...float32) func([]float64) ([]float32, int, int, error) 
 	}
 }
 
-// oddSize checks a kernel side given as a parameter.
+// sideSize checks a kernel side given as a parameter. Even sides are
+// allowed where the kernel is symmetric about its half-sample centre (box,
+// Gaussian), as cv2.blur and cv2.getGaussianKernel allow them; the anchor
+// is then the element just before the centre, and 'same' padding puts the
+// smaller half first.
+func sideSize(what string, v float64) (int, error) {
+	if v != math.Trunc(v) {
+		return 0, fmt.Errorf("%s %v is not an integer", what, v)
+	}
+	if v < 1 {
+		return 0, fmt.Errorf("%s %v must be at least 1", what, v)
+	}
+	if v > MaxSize {
+		return 0, fmt.Errorf("%s %v exceeds the limit of %d", what, v, MaxSize)
+	}
+	return int(v), nil
+}
+
+// oddSize is sideSize for kernels that need a centre element (identity).
 func oddSize(what string, v float64) (int, error) {
 	if v != math.Trunc(v) {
 		return 0, fmt.Errorf("%s %v is not an integer", what, v)
@@ -121,7 +139,7 @@ func buildIdentity(p []float64) ([]float32, int, int, error) {
 }
 
 func buildBox(p []float64) ([]float32, int, int, error) {
-	n, err := oddSize("size", p[0])
+	n, err := sideSize("size", p[0])
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -163,7 +181,7 @@ func sigmaAndSize(p []float64) (float64, int, error) {
 	var n int
 	var err error
 	if len(p) > 1 {
-		n, err = oddSize("size", p[1])
+		n, err = sideSize("size", p[1])
 	} else {
 		n, err = truncatedSize(sigma)
 	}

@@ -61,13 +61,13 @@ def im_kernel(spec):
 # identity, box
 add("identity", "definition", [[1]])
 add("identity:3", "numpy", impulse(3))
-for k in (1, 3, 5):
+for k in (1, 2, 3, 4, 5):  # even sizes as cv2.blur takes them
     add("box:%d" % k, "cv2.blur", from_impulse(
         cv2.blur(impulse(15), (k, k), borderType=cv2.BORDER_CONSTANT), k, k))
 
 # gaussian: cv2.getGaussianKernel's outer product, and scipy's
 # gaussian_filter (truncate=4) on an impulse.
-for sigma, ksize in ((0.5, None), (1.0, None), (1.5, None), (2.0, 7), (0.8, 5), (3.0, None)):
+for sigma, ksize in ((0.5, None), (1.0, None), (1.5, None), (2.0, 7), (0.8, 5), (3.0, None), (1.0, 4)):
     spec = "gaussian:%g" % sigma
     n = ksize if ksize else 2 * int(4 * sigma + 0.5) + 1
     if ksize:
