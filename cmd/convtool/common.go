@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
 
@@ -56,6 +57,24 @@ type summary struct {
 
 func newSummary(command string) *summary {
 	return &summary{command: command, vals: map[string]any{}, start: time.Now()}
+}
+
+// dataFacts is how an input or output appears in every summary: the file
+// ("-" for stdin/stdout) and its shape, as text "in.png 3x512x512" and as
+// JSON {"file":"in.png","c":3,"h":512,"w":512}.
+type dataFacts struct {
+	File string `json:"file"`
+	C    int    `json:"c"`
+	H    int    `json:"h"`
+	W    int    `json:"w"`
+}
+
+func (d dataFacts) String() string { return fmt.Sprintf("%s %dx%dx%d", d.File, d.C, d.H, d.W) }
+
+// data records an input or output (key "input" or "output") the same way
+// for every command.
+func (s *summary) data(key, path string, t *tensor.Tensor) *summary {
+	return s.add(key, dataFacts{File: path, C: t.C, H: t.H, W: t.W})
 }
 
 // add sets key to v, keeping the order in which keys were first added.

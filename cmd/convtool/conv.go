@@ -236,7 +236,7 @@ func runConv(o *convOptions) error {
 	}
 
 	s := newSummary("conv")
-	s.add("input", fmt.Sprintf("%s %s", displayName(o.Input), in.T.Shape()))
+	s.data("input", o.Input, in.T)
 
 	// Kernel: normalise, then scale and offset, then flip.
 	scale, offset := 1.0, 0.0
@@ -359,7 +359,7 @@ func runConv(o *convOptions) error {
 	if o.Transpose {
 		op = "transposed " + op
 	}
-	s.add("output", fmt.Sprintf("%s %s", displayName(o.Output), out.Shape()))
+	s.data("output", o.Output, out)
 	if strings.ContainsAny(kname, " ,;") {
 		kname = strconv.Quote(kname)
 	}

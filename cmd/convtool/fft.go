@@ -142,7 +142,7 @@ func runFFT(o *fftOptions) error {
 	if err := writeData(o.IO, o.Output, &res, o.Format); err != nil {
 		return err
 	}
-	sum.add("input", in.T.Shape()).add("output", res.T.Shape())
+	sum.data("input", o.Input, in.T).data("output", o.Output, res.T)
 	return sum.print(o.IO, o.G, o.Output)
 }
 

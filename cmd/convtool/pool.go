@@ -197,6 +197,6 @@ func runPool(o *poolOptions) error {
 	if err := writeData(o.IO, o.Output, &res, o.Format); err != nil {
 		return err
 	}
-	sum.add("input", in.T.Shape()).add("output", out.Shape())
+	sum.data("input", o.Input, in.T).data("output", o.Output, out)
 	return sum.print(o.IO, o.G, o.Output)
 }

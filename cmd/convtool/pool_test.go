@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -90,11 +91,11 @@ func TestPoolImage(t *testing.T) {
 		sum  string
 	}{
 		// windows (0,1,0,0) → 0.25 → 0; (10,20,30,255) → 78.75 → 79
-		{"avg", []string{"--op", "avg", "--size", "2"}, []float32{0, 79}, "pool: op avg, size 2, stride 2, padding 0, ceil false, count_include_pad true, input 1x2x4, output 1x1x2"},
-		{"max", []string{"--size", "2"}, []float32{1, 255}, "pool: op max, size 2, stride 2, padding 0, ceil false, input 1x2x4, output 1x1x2"},
+		{"avg", []string{"--op", "avg", "--size", "2"}, []float32{0, 79}, "pool: op avg, size 2, stride 2, padding 0, ceil false, count_include_pad true, input D/in.png 1x2x4, output D/avg.png 1x1x2"},
+		{"max", []string{"--size", "2"}, []float32{1, 255}, "pool: op max, size 2, stride 2, padding 0, ceil false, input D/in.png 1x2x4, output D/max.png 1x1x2"},
 		// sqrt(1) = 1; sqrt(100+400+900+65025) = 257.7 → clamped 255
 		{"l2", []string{"--op", "l2", "--size", "2"}, []float32{1, 255}, "pool: op l2"},
-		{"min global", []string{"--op", "min", "--global"}, []float32{0}, "pool: op min, mode global, input 1x2x4, output 1x1x1"},
+		{"min global", []string{"--op", "min", "--global"}, []float32{0}, "pool: op min, mode global, input D/in.png 1x2x4, output D/min-global.png 1x1x1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +104,8 @@ func TestPoolImage(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if stdout != "" || !strings.HasPrefix(stderr, tt.sum) {
+			// The summary names the files; D stands for the test's directory.
+			if stdout != "" || !strings.HasPrefix(strings.ReplaceAll(stderr, dir, "D"), tt.sum) {
 				t.Errorf("stdout %q stderr %q, want summary starting %q", stdout, stderr, tt.sum)
 			}
 			d, err := tensorio.Read(out, tensorio.ReadOptions{})
@@ -138,7 +140,8 @@ func TestPoolMatrixJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
 		t.Fatalf("%v: %q", err, stdout)
 	}
-	if sum["command"] != "pool" || sum["op"] != "avg" || sum["output"] != "1x2x2" {
+	wantOut := map[string]any{"file": out, "c": 1.0, "h": 2.0, "w": 2.0}
+	if sum["command"] != "pool" || sum["op"] != "avg" || !reflect.DeepEqual(sum["output"], wantOut) {
 		t.Errorf("summary %v", sum)
 	}
 	d, err := tensorio.Read(out, tensorio.ReadOptions{})

@@ -131,8 +131,8 @@ func runSignal(o *signalOptions) error {
 		return err
 	}
 	return newSummary("signal").
-		add("input", len(x)).add("kernel", kname).add("mode", o.mode.String()).
-		add("method", string(used)).add("output", len(y)).
+		data("input", o.Input, tensor1D(x)).add("kernel", kname).add("mode", o.mode.String()).
+		add("method", string(used)).data("output", o.Output, tensor1D(y)).
 		print(o.IO, o.G, o.Output)
 }
 
@@ -192,3 +192,7 @@ func parseInlineSignal(s string) ([]float32, bool) {
 	}
 	return k, true
 }
+
+// tensor1D views a signal as the (1, 1, N) tensor convtool's summaries and
+// writers speak.
+func tensor1D(x []float32) *tensor.Tensor { return &tensor.Tensor{C: 1, H: 1, W: len(x), Data: x} }
