@@ -147,7 +147,7 @@ func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &problem{kh: kh, kw: kw, dy: p.DilY, dx: p.DilX, ho: ho, wo: wo}
+	pr := &problem{kh: kh, kw: kw, dy: p.DilY, dx: p.DilX, ho: ho, wo: wo, progress: p.Progress}
 	if p.Transpose {
 		ey, ex := p.DilY*(kh-1)-p.Pad.Top, p.DilX*(kw-1)-p.Pad.Left
 		pr.in = zeroInserted(in, p.StrideY, p.StrideX, ey, ey+p.OutPadY, ex, ex+p.OutPadX)

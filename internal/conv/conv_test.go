@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/convtool/convtool/internal/kernel"
@@ -226,4 +227,47 @@ func TestMethodsAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestProgressReportsEveryTask: Params.Progress hears done counts that end
+// at the total, for each method that runs in bands.
+func TestProgressReportsEveryTask(t *testing.T) {
+	in := tensor.New(3, 300, 200)
+	for i := range in.Data {
+		in.Data[i] = float32(i % 13)
+	}
+	for _, spec := range []string{"gaussian:1", "laplacian"} {
+		k, _, _ := kernel.Parse(spec)
+		for _, m := range []Method{Direct, Separable, GEMM} {
+			var mu sync.Mutex
+			last, calls, total := 0, 0, 0
+			p := NewParams()
+			p.Pad = Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}
+			p.Progress = func(done, n int) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				last = max(last, done)
+				total = n
+			}
+			want, _, _ := Filter(in, k, NewParamsWith(p.Pad), m)
+			got, used, err := Filter(in, k, p, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tensor.MaxAbsDiff(got, want) != 0 {
+				t.Errorf("%s %s: a progress hook changed the result", spec, used)
+			}
+			if calls == 0 || last != total || calls != total {
+				t.Errorf("%s %s: %d calls, last done %d of %d", spec, used, calls, last, total)
+			}
+		}
+	}
+}
+
+// NewParamsWith is NewParams with the given padding.
+func NewParamsWith(pad Pad) Params {
+	p := NewParams()
+	p.Pad = pad
+	return p
 }

@@ -26,6 +26,8 @@ type problem struct {
 	kh, kw         int
 	sy, sx, dy, dx int
 	ho, wo         int
+	// progress, if set, hears of every finished task (Params.Progress).
+	progress func(done, total int)
 	// live marks the rows of in that may hold nonzero samples; nil means
 	// all. Zero-inserted rows of a transposed convolution are not live, so
 	// direct skips them instead of multiplying s-1 zero rows in every s.
@@ -295,6 +297,20 @@ func bandRows(rows, planes int) int {
 	return max((rows+per-1)/per, min(rows, 4))
 }
 
+// tasks runs f(0..n-1) as parallel does and reports each finished task to
+// pr.progress, if set.
+func (pr *problem) tasks(n int, f func(i int)) {
+	if pr.progress == nil {
+		parallel(n, f)
+		return
+	}
+	var done atomic.Int64
+	parallel(n, func(i int) {
+		f(i)
+		pr.progress(int(done.Add(1)), n)
+	})
+}
+
 // parallel runs f(0..n-1) on GOMAXPROCS goroutines, handing out indices in
 // order so that neighbouring tasks run close together in time.
 func parallel(n int, f func(i int)) {
@@ -337,7 +353,7 @@ func direct(pr *problem) *tensor.Tensor {
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
 	span := (pr.kh-1)*pr.dy + 1
-	parallel(pr.outC*nb, func(t int) {
+	pr.tasks(pr.outC*nb, func(t int) {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
@@ -393,7 +409,7 @@ func separable(pr *problem, col, row []float32) *tensor.Tensor {
 	band := bandRows(pr.ho, c)
 	nb := (pr.ho + band - 1) / band
 	span := (pr.kh-1)*pr.dy + 1
-	parallel(c*nb, func(t int) {
+	pr.tasks(c*nb, func(t int) {
 		ch, b := t/nb, t%nb
 		src := pr.rows(ch, 1)
 		hrows := newRowCache(span, pr.wo)

@@ -31,7 +31,7 @@ func gemm(pr *problem) *tensor.Tensor {
 	}
 	nb := (pr.ho + band - 1) / band
 	plane := pr.ho * pr.wo
-	parallel(pr.groups*nb, func(t int) {
+	pr.tasks(pr.groups*nb, func(t int) {
 		g, b := t/nb, t%nb
 		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
 		n := (oy1 - oy0) * pr.wo

@@ -30,6 +30,10 @@ type Params struct {
 	// OutPadY, OutPadX is the transposed output padding: extra rows and
 	// columns at the bottom and right (each < stride or < dilation).
 	OutPadY, OutPadX int
+	// Progress, if set, is told how many of the run's tasks (bands of
+	// output rows) are done, from whichever goroutine finished one. It is
+	// not part of the geometry; a progress bar hangs on it.
+	Progress func(done, total int)
 }
 
 // NewParams returns stride 1, dilation 1, no padding, zero edge, one group.
