@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/convtool/convtool/internal/imgconv"
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/levels"
+	"github.com/convtool/convtool/internal/progress"
 	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
@@ -301,6 +303,9 @@ func runConv(o *convOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkWorkSize(in.T.H, in.T.W, kh, kw, p, o.g.MaxPixels); err != nil {
+		return fmt.Errorf("%s: %w", displayName(o.Input), err)
+	}
 
 	var bias []float32
 	if o.Bias != "" {
@@ -327,6 +332,11 @@ func runConv(o *convOptions) error {
 		}
 	}
 
+	if o.io.ErrIsTerminal && !o.g.Quiet {
+		bar := progress.New(o.io.ErrOut, "conv", 500*time.Millisecond)
+		defer bar.Finish()
+		p.Progress = bar.Update
+	}
 	var out *tensor.Tensor
 	var used conv.Method
 	if k2 != nil {
@@ -444,6 +454,38 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 		p.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
 	}
 	return fmt.Sprintf("%s (%d,%d,%d,%d)", o.Padding, p.Pad.Top, p.Pad.Bottom, p.Pad.Left, p.Pad.Right), nil
+}
+
+// checkWorkSize refuses, before anything is allocated, a geometry whose
+// padded input or output plane would hold more than maxPixels samples
+// (--max-pixels): a padding or dilation of 100000 on a small input would
+// otherwise ask for gigabytes. Sizes that cannot work at all (an output
+// of zero rows) are left to the engine's clearer message.
+func checkWorkSize(h, w, kh, kw int, p conv.Params, maxPixels int64) error {
+	if maxPixels <= 0 {
+		return nil
+	}
+	var ho, wo, hp, wp int64
+	if p.Transpose {
+		ho = int64(conv.TransposedOutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.OutPadY))
+		wo = int64(conv.TransposedOutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.OutPadX))
+		// The zero-inserted input an ordinary convolution then reads.
+		hp, wp = ho+int64(p.DilY)*int64(kh-1), wo+int64(p.DilX)*int64(kw-1)
+	} else {
+		hp = int64(h) + int64(p.Pad.Top) + int64(p.Pad.Bottom)
+		wp = int64(w) + int64(p.Pad.Left) + int64(p.Pad.Right)
+		ho = int64(conv.OutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.Pad.Bottom))
+		wo = int64(conv.OutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.Pad.Right))
+	}
+	for _, s := range []struct {
+		what string
+		h, w int64
+	}{{"padded input", hp, wp}, {"output", ho, wo}} {
+		if s.h > 0 && s.w > 0 && (s.h > maxPixels/s.w) {
+			return fmt.Errorf("the %s would be %dx%d (%d samples a channel), more than --max-pixels %d", s.what, s.h, s.w, s.h*s.w, maxPixels)
+		}
+	}
+	return nil
 }
 
 // transposeSame returns the padding p and output padding that make a
