@@ -79,7 +79,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
-	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this")
+	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
