@@ -45,10 +45,15 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/...
 
-# fixtures regenerates testdata from PyTorch/scipy/numpy/OpenCV (needs Debian's
-# python3-torch python3-scipy python3-numpy python3-opencv).
+# fixtures regenerates every oracle fixture from PyTorch/scipy/numpy/OpenCV/
+# libvips (needs Debian's python3-torch python3-scipy python3-numpy
+# python3-opencv python3-pil libvips-tools). The sample image comes first:
+# other generators crop it. Tests never run Python: the outputs are committed.
+PY ?= /usr/bin/python3
 fixtures:
-	/usr/bin/python3 testdata/gen_fixtures.py
+	$(PY) testdata/images/gen_sample.py
+	set -e; for g in $$(ls testdata/*/gen_*.py | grep -v gen_sample.py); do echo "$$g"; $(PY) "$$g"; done
+	sh testdata/fuzz/gen.sh
 
 clean:
 	rm -rf bin
