@@ -6,27 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
-// seed: the readable corpus lives there; what the fuzzer finds lands in
-// testdata/fuzz/FuzzX beside this file, where go test replays it.
-func addSeeds(f *testing.F, dirs ...string) {
-	f.Helper()
-	for _, d := range dirs {
-		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no seeds in testdata/fuzz/%s", d)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
-}
+	"github.com/convtool/convtool/internal/fuzzseed"
+)
 
 // fuzzMaxPixels keeps every accepted image small, so the fuzzer spends its
 // time on headers and chunk structure rather than on big allocations.
@@ -36,7 +18,7 @@ const fuzzMaxPixels = 1 << 16
 // over the pixel limit, returns a one-line error or a well-formed image,
 // and for PNG agrees with image/png wherever its own decoder answers.
 func FuzzDecode(f *testing.F) {
-	addSeeds(f, "img")
+	fuzzseed.Add(f, "img")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		im, err := Decode(b, fuzzMaxPixels)
 		if err != nil {

@@ -3,37 +3,17 @@ package npy
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
-// seed: the readable corpus lives there; what the fuzzer finds lands in
-// testdata/fuzz/FuzzX beside this file, where go test replays it.
-func addSeeds(f *testing.F, dirs ...string) {
-	f.Helper()
-	for _, d := range dirs {
-		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no seeds in testdata/fuzz/%s", d)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
-}
+	"github.com/convtool/convtool/internal/fuzzseed"
+)
 
 // FuzzReadStream reads from a stream of unknown size (stdin): no panic, a
 // one-line error, and memory that grows only with the bytes that arrived.
 // Whatever is accepted writes back and reads again to the same array.
 func FuzzReadStream(f *testing.F) {
-	addSeeds(f, "npy")
+	fuzzseed.Add(f, "npy")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := Read(bytes.NewReader(b), -1)
 		if err != nil {

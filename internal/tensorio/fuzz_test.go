@@ -7,35 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convtool/convtool/internal/fuzzseed"
 	"github.com/convtool/convtool/internal/tensor"
 )
-
-// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
-// seed: the readable corpus lives there; what the fuzzer finds lands in
-// testdata/fuzz/FuzzX beside this file, where go test replays it.
-func addSeeds(f *testing.F, dirs ...string) {
-	f.Helper()
-	for _, d := range dirs {
-		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no seeds in testdata/fuzz/%s", d)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
-}
 
 // FuzzReadStdin feeds bytes to Read as stdin, where the format is sniffed:
 // no panic reaches the caller, an error is one line naming "stdin", and
 // whatever is accepted can be written back in its own format and read
 // again with the same shape.
 func FuzzReadStdin(f *testing.F) {
-	addSeeds(f, "npy", "text", "mat", "img")
+	fuzzseed.Add(f, "npy", "text", "mat", "img")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := Read("-", ReadOptions{MaxPixels: 1 << 16, Stdin: bytes.NewReader(b)})
 		if err != nil {
@@ -75,7 +56,7 @@ func FuzzReadStdin(f *testing.F) {
 // FuzzReadFile reads the bytes from a file named for each format, where
 // the extension decides the parser and a regular file's size is known.
 func FuzzReadFile(f *testing.F) {
-	addSeeds(f, "npy", "text", "mat", "img")
+	fuzzseed.Add(f, "npy", "text", "mat", "img")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dir := t.TempDir()
 		for _, ext := range []string{".npy", ".csv", ".mat", ".png", ".dat"} {

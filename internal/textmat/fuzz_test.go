@@ -4,31 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// addSeeds adds every file under the repository's testdata/fuzz/DIR as a
-// seed: the readable corpus lives there; what the fuzzer finds lands in
-// testdata/fuzz/FuzzX beside this file, where go test replays it.
-func addSeeds(f *testing.F, dirs ...string) {
-	f.Helper()
-	for _, d := range dirs {
-		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "fuzz", d, "*"))
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no seeds in testdata/fuzz/%s", d)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
-}
+	"github.com/convtool/convtool/internal/fuzzseed"
+)
 
 // wellFormed reports what is wrong with an accepted matrix, or "".
 func wellFormed(m *Matrix) string {
@@ -58,7 +38,7 @@ func sameValues(a, b []float32) bool {
 // FuzzReadText: no panic, one-line errors, and whatever is accepted prints
 // (CSV and whitespace) and reads back to the same matrix.
 func FuzzReadText(f *testing.F) {
-	addSeeds(f, "text")
+	fuzzseed.Add(f, "text")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadText(bytes.NewReader(b))
 		if err != nil {
@@ -89,7 +69,7 @@ func FuzzReadText(f *testing.F) {
 // FuzzReadMat: no panic, one-line errors, no allocation beyond what the
 // input justifies, and an accepted matrix writes and reads back the same.
 func FuzzReadMat(f *testing.F) {
-	addSeeds(f, "mat")
+	fuzzseed.Add(f, "mat")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadMat(bytes.NewReader(b))
 		if err != nil {
