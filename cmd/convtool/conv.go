@@ -223,11 +223,12 @@ func runConv(o *convOptions) error {
 		}
 	}
 
-	in, err := readData(o.io, o.g, o.Input)
+	// The kernel first: a bad spec should not consume a piped input.
+	k2, bank, err := kernel.Parse(o.Kernel)
 	if err != nil {
 		return err
 	}
-	k2, bank, err := kernel.Parse(o.Kernel)
+	in, err := readData(o.io, o.g, o.Input)
 	if err != nil {
 		return err
 	}
@@ -250,7 +251,7 @@ func runConv(o *convOptions) error {
 	normalized := "no"
 	if k2 != nil {
 		if o.Normalize {
-			if k2.Sum() == 0 {
+			if k2.ZeroSum() {
 				normalized = "no (zero-sum kernel left as it is)"
 			} else {
 				k2, normalized = k2.Normalized(), "yes"

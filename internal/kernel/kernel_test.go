@@ -284,3 +284,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestZeroSumUpToTruncation: derivative kernels and the truncated LoG are
+// left as they are by Normalized; kernels with a real sum are divided.
+func TestZeroSumUpToTruncation(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		zero bool
+	}{{"sobel-x", true}, {"laplacian", true}, {"log:1.4", true}, {"outline", true}, {"sharpen", false}, {"emboss", false}, {"box:3", false}} {
+		k, _, err := Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.ZeroSum() != tc.zero {
+			t.Errorf("%s: ZeroSum %v, want %v (sum %g)", tc.spec, k.ZeroSum(), tc.zero, k.Sum())
+		}
+		n := k.Normalized()
+		if tc.zero && n.Sum() != k.Sum() {
+			t.Errorf("%s: Normalized changed a zero-sum kernel (sum %g -> %g)", tc.spec, k.Sum(), n.Sum())
+		}
+		if !tc.zero && math.Abs(n.Sum()-1) > 1e-6 {
+			t.Errorf("%s: Normalized sum %g, want 1", tc.spec, n.Sum())
+		}
+	}
+}

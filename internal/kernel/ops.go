@@ -59,6 +59,19 @@ func (k *Kernel) Anchor() (y, x int) {
 	return (k.H - 1) / 2, (k.W - 1) / 2
 }
 
+// ZeroSum reports whether k sums to zero up to truncation: |Σk| at most
+// 1e-3 of Σ|k|. Derivative kernels (Sobel, Laplacian) sum to exactly 0; a
+// truncated Laplacian of Gaussian sums to about -5e-5 of its mass, and
+// dividing by that would blow it up, so it counts as zero-sum too.
+func (k *Kernel) ZeroSum() bool {
+	var l1 float64
+	for _, v := range k.Data {
+		l1 += math.Abs(float64(v))
+	}
+	s := k.Sum()
+	return s == 0 || math.Abs(s) <= 1e-3*l1
+}
+
 // MinMax returns the smallest and largest element.
 func (k *Kernel) MinMax() (lo, hi float32) {
 	lo, hi = k.Data[0], k.Data[0]
@@ -92,14 +105,10 @@ func (k *Kernel) IsNormalized() bool { return math.Abs(k.Sum()-1) <= normTol }
 // amplify rounding — is returned as an unchanged copy, never an error.
 func (k *Kernel) Normalized() *Kernel {
 	c := k.Clone()
-	s := k.Sum()
-	var l1 float64
-	for _, v := range k.Data {
-		l1 += math.Abs(float64(v))
-	}
-	if s == 0 || math.Abs(s) <= 1e-6*l1 {
+	if k.ZeroSum() {
 		return c
 	}
+	s := k.Sum()
 	for i, v := range k.Data {
 		c.Data[i] = float32(float64(v) / s)
 	}
