@@ -57,8 +57,10 @@ func newCmdPoolWith(io *streams, g *globalOptions, runF func(*poolOptions) error
 
 Output size per axis: floor((H + 2p − d(k−1) − 1)/s) + 1, or with --ceil
 ceil(…) + 1 unless that last window would start at or beyond H + p (PyTorch's
-rule: it must start inside the input or the left padding). Padding more than
-half the window is refused, as PyTorch does. --dilation is for max and min.
+rule: it must start inside the input or the left padding). As in PyTorch
+the output must be at least 1: with --ceil a window larger than the padded
+input still gives one clipped window. Padding more than half the window is
+refused, as PyTorch does. --dilation is for max and min.
 
 --adaptive HxW uses PyTorch's bins: output i covers input rows
 [floor(i·H/out), ceil((i+1)·H/out)). --global is --adaptive 1x1.

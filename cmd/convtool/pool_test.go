@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -153,6 +154,67 @@ func TestPoolMatrixJSON(t *testing.T) {
 		if d.T.Data[i] != w {
 			t.Errorf("value %d = %g, want %g", i, d.T.Data[i], w)
 		}
+	}
+}
+
+// TestPoolCeilWindowOverInput is QA's report: with --ceil PyTorch accepts a
+// window larger than the input as long as the output is at least 1
+// (x = arange(15) as 3×5, F.max_pool2d(x, 4, 2, ceil_mode=True) is
+// [[13, 14]], F.avg_pool2d [[6.5, 8]]; with padding 1, count_include_pad
+// decides whether the clipped window's padding counts).
+func TestPoolCeilWindowOverInput(t *testing.T) {
+	dir := t.TempDir()
+	p35 := filepath.Join(dir, "p35.csv")
+	if err := os.WriteFile(p35, []byte("0,1,2,3,4\n5,6,7,8,9\n10,11,12,13,14\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(dir, "one.csv")
+	if err := os.WriteFile(one, []byte("5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   string
+		args []string
+		h, w int
+		want []float32
+	}{
+		{"max", p35, []string{"--size", "4", "--stride", "2", "--ceil"}, 1, 2, []float32{13, 14}},
+		{"avg", p35, []string{"--op", "avg", "--size", "4", "--stride", "2", "--ceil"}, 1, 2, []float32{6.5, 8}},
+		// torch: F.avg_pool2d(x, 4, 2, 1, ceil_mode=True) → 2×3 with window sums
+		// 54 90 51 / 51 80 44. Counting padding, the divisor is the window
+		// clipped to the padded 5×7 (rows −1..2 | 1..3, columns −1..2 | 1..4 |
+		// 3..5): 16 16 12 / 12 12 9; without, the samples: 9 12 6 / 6 8 4.
+		{"avg pad include", p35, []string{"--op", "avg", "--size", "4", "--stride", "2", "--padding", "1", "--ceil"}, 2, 3,
+			[]float32{3.375, 5.625, 4.25, 4.25, 80.0 / 12, 44.0 / 9}},
+		{"avg pad exclude", p35, []string{"--op", "avg", "--size", "4", "--stride", "2", "--padding", "1", "--ceil", "--count-include-pad=false"}, 2, 3,
+			[]float32{6, 7.5, 8.5, 8.5, 10, 11}},
+		{"1x1 k2", one, []string{"--op", "avg", "--size", "2", "--ceil"}, 1, 1, []float32{5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.name+".npy")
+			_, stderr, code := runArgs("", append([]string{"pool", tt.in, out}, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			d, err := tensorio.Read(out, tensorio.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.T.H != tt.h || d.T.W != tt.w {
+				t.Fatalf("output %dx%d, want %dx%d", d.T.H, d.T.W, tt.h, tt.w)
+			}
+			for i, w := range tt.want {
+				if math.Abs(float64(d.T.Data[i]-w)) > 1e-5 {
+					t.Errorf("value %d = %g, want %g", i, d.T.Data[i], w)
+				}
+			}
+		})
+	}
+	_, stderr, code := runArgs("", "pool", one, filepath.Join(dir, "no.npy"), "--size", "5", "--stride", "2", "--ceil")
+	if code != 1 || !strings.Contains(stderr, "is less than 1") {
+		t.Errorf("1x1 k5 s2 ceil: exit %d stderr %q", code, stderr)
 	}
 }
 

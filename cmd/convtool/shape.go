@@ -71,7 +71,7 @@ func newCmdShapeLayer(io *streams, g *globalOptions, kind shape.Kind, runF func(
 	switch kind {
 	case shape.MaxPool:
 		use, short = "pool", "One pooling layer (stride defaults to the window)"
-		formula = "H' = floor((H + 2p − d(k−1) − 1)/s) + 1, or with --ceil ceil(…) + 1 unless\nthat last window would start at or beyond H + p (PyTorch's ceil_mode rule)"
+		formula = "H' = floor((H + 2p − d(k−1) − 1)/s) + 1, or with --ceil ceil(…) + 1 unless\nthat last window would start at or beyond H + p (PyTorch's ceil_mode rule);\nlike PyTorch, --ceil accepts a window larger than the padded input if H' ≥ 1"
 	case shape.ConvT:
 		use, short = "transpose", "One transposed convolution layer"
 		formula = "H' = (H − 1)·s − 2p + d(k−1) + op + 1 (PyTorch's ConvTranspose2d)"
@@ -85,8 +85,12 @@ and the arithmetic that produced them with the numbers substituted:
   ` + formula + `
 
 --padding same is TensorFlow's rule: a total of
-max((ceil(H/s)−1)·s + d(k−1)+1 − H, 0), the smaller half first. A warning
-names the input rows/columns that a stride leaves unseen.
+max((ceil(H/s)−1)·s + d(k−1)+1 − H, 0), the smaller half first; for
+transpose it is conv --transpose's rule, an output exactly s times the input:
+2p − op = d(k−1) + 1 − s, p = op = 0 if that is negative, op = 1 and
+p = (t+1)/2 if it is odd, else p = t/2 and op = 0 (--output-padding, if
+given, replaces op). A warning names the input rows/columns that a stride
+leaves unseen.
 
 ` + shapeConventions,
 		Args: exactArgs(0),
@@ -170,6 +174,7 @@ func (o *shapeLayerOptions) validate() error {
 		l.Kind = shape.DWConv
 	}
 	l.Filters, l.Groups, l.Bias, l.Ceil = o.Filters, o.Groups, o.Bias, o.Ceil
+	l.OutPadSet = o.Kind == shape.ConvT && o.changedFlag != nil && o.changedFlag("output-padding")
 	if o.Kind == shape.MaxPool {
 		l.Bias = false
 	}
@@ -284,7 +289,8 @@ A network file is plain text, one layer a line, # comments:
   dropout 0.5
 
 Kernels, strides, padding and dilation take N or HxW (k1x7); padding also
-same or valid; maxpool/avgpool take ceil. Also: lrn, relu6, tanh, sigmoid,
+same or valid (convT same: the output is s times the input, as
+conv --transpose --padding same); maxpool/avgpool take ceil. Also: lrn, relu6, tanh, sigmoid,
 identity, adaptivemaxpool. Unnamed layers are called after their type and
 position (conv1, relu3). Errors name file:line.
 

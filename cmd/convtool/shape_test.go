@@ -25,6 +25,11 @@ func TestShapeGolden(t *testing.T) {
 		{"conv-depthwise", []string{"shape", "conv", "--input", "112x112x32", "-k", "3", "--stride", "2", "--padding", "1", "--depthwise", "--bias=false"}},
 		{"pool-ceil-drop", []string{"shape", "pool", "--input", "5x5x8", "-k", "2", "--padding", "1", "--ceil"}},
 		{"pool-alexnet", []string{"shape", "pool", "--input", "55x55x96", "-k", "3", "--stride", "2"}},
+		{"pool-ceil-window-over", []string{"shape", "pool", "--input", "3x5x1", "-k", "4", "--stride", "2", "--ceil"}},
+		{"pool-ceil-1x1", []string{"shape", "pool", "--input", "1x1x4", "-k", "2", "--ceil"}},
+		{"transpose-same", []string{"shape", "transpose", "--input", "16x16x64", "-k", "4", "--stride", "2", "--padding", "same", "--filters", "32"}},
+		{"transpose-same-odd-json", []string{"shape", "transpose", "--input", "7x5x8", "-k", "3", "--stride", "2", "--padding", "same", "--json"}},
+		{"transpose-same-op", []string{"shape", "transpose", "--input", "7x5x8", "-k", "3", "--stride", "2", "--padding", "same", "--output-padding", "0"}},
 		{"transpose", []string{"shape", "transpose", "--input", "16x16x64", "-k", "4", "--stride", "2", "--padding", "1", "--filters", "32"}},
 		{"transpose-json", []string{"shape", "transpose", "--input", "7x5x8", "-k", "3", "--stride", "2", "--output-padding", "1", "--json"}},
 		{"net-alexnet", []string{"shape", "net", "alexnet"}},
@@ -145,6 +150,9 @@ func TestShapeErrors(t *testing.T) {
 		{"groups", []string{"shape", "conv", "--input", "8x8x3", "-k", "3", "--groups", "2"}, 1, "2 groups must divide the 3 input"},
 		{"output padding", []string{"shape", "transpose", "--input", "8x8x3", "-k", "3", "--output-padding", "1"}, 1, "output padding 1 must be smaller"},
 		{"net args", []string{"shape", "net"}, 2, "takes 1 arguments"},
+		{"pool floor window over", []string{"shape", "pool", "--input", "3x5x1", "-k", "4", "--stride", "2"}, 1, "kernel 4 (dilated extent 4) is larger than the padded input 3"},
+		{"pool ceil no output", []string{"shape", "pool", "--input", "1x1x1", "-k", "5", "--stride", "2", "--ceil"}, 1, "= -1 is less than 1"},
+		{"transpose same k2 s1", []string{"shape", "transpose", "--input", "8x8x3", "-k", "2", "--padding", "same"}, 1, "padding same needs output padding 1, but it must be smaller"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,7 +79,8 @@ func (p Params) normalize() Params {
 
 // OutSize returns the output size for an input of h×w, or an error saying
 // why the geometry cannot work (bad window, padding over half the window,
-// window larger than the padded input, dilation with avg or l2).
+// an output size below 1 — in floor mode a window larger than the padded
+// input —, dilation with avg or l2).
 func (p Params) OutSize(h, w int) (oh, ow int, err error) {
 	p = p.normalize()
 	if p.Op < Max || p.Op > L2 {

@@ -118,7 +118,9 @@ func ConvOut(axis string, in, k, s, pLo, pHi, d int) (Calc, error) {
 // rule: floor or, with ceil, ceil((in + 2p − d(k−1) − 1)/s) + 1, where in
 // ceil mode the last window must start inside the input or the left
 // padding (else it is dropped). Padding above half the kernel is refused,
-// as PyTorch does.
+// as PyTorch does. As in PyTorch the only size requirement is an output of
+// at least one: in ceil mode a window larger than the padded input is
+// accepted (it is clipped), while in floor mode it leaves no output.
 func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 	if err := checkGeom(k, s, d); err != nil {
 		return Calc{}, err
@@ -139,10 +141,6 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 	ke := EffectiveKernel(k, d)
 	num := in + 2*p - ke
 	out := floorDiv(num+s-1, s) + 1
-	if out < 1 || num < 0 {
-		return Calc{}, fmt.Errorf("%s: window %d (dilated extent %d) is larger than the padded input %d + 2·%d = %d",
-			axis, k, ke, in, p, in+2*p)
-	}
 	ks, kn := kernelTerm(k, d)
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
@@ -151,14 +149,55 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 		Work:    fmt.Sprintf("ceil((%d + 2·%d − %s)/%d) + 1 = ceil(%d/%d) + 1 = %d", in, p, kn, s, num, s, out),
 		Value:   int64(out),
 	}
-	if (out-1)*s >= in+p {
+	if out >= 1 && (out-1)*s >= in+p {
 		c.Note = fmt.Sprintf("the last window would start at %d·%d = %d ≥ %s + p = %d, outside the input and left padding: dropped",
 			out-1, s, (out-1)*s, sym, in+p)
 		out--
 		c.Work += fmt.Sprintf(" − 1 = %d", out)
 		c.Value = int64(out)
 	}
+	if out < 1 {
+		return Calc{}, fmt.Errorf("%s: output size %s = %d is less than 1: window %d (dilated extent %d) reaches past the padded input %d + 2·%d = %d by a stride or more",
+			axis, c.Work[:strings.LastIndex(c.Work, " = ")], out, k, ke, in, p, in+2*p)
+	}
+	if num < 0 {
+		c.Note = fmt.Sprintf("window extent %d is larger than the padded input %d: ceil mode keeps the one clipped window, as PyTorch does", ke, in+2*p)
+	}
 	return c, nil
+}
+
+// TransposeSamePad returns the padding p and output padding op that make a
+// transposed convolution's output exactly s times its input along one
+// axis: (H − 1)·s − 2p + d(k−1) + op + 1 = s·H  ⇔  2p − op = t with
+// t = d(k−1) + 1 − s. If t is negative it returns p = op = 0 (the output is
+// then s·H + t, shorter than s·H); if t is odd, op = 1 and p = (t+1)/2,
+// else p = t/2 and op = 0. It is the rule of `convtool conv --transpose
+// --padding same`; an explicit output padding replaces op. With stride and
+// dilation 1 and an even kernel, op = 1 is not a valid output padding
+// (TransposeOut refuses it): no padding gives exactly s·H there.
+func TransposeSamePad(k, s, d int) (p, op int) {
+	t := d*(k-1) + 1 - s
+	if t < 0 {
+		return 0, 0
+	}
+	if t%2 == 1 {
+		return (t + 1) / 2, 1
+	}
+	return t / 2, 0
+}
+
+// transposeSameNote explains TransposeSamePad's choice for one axis.
+func transposeSameNote(k, s, d int) string {
+	t := d*(k-1) + 1 - s
+	p, op := TransposeSamePad(k, s, d)
+	w := fmt.Sprintf("same: 2p − op = d(k−1) + 1 − s = %d·(%d−1) + 1 − %d = %d", d, k, s, t)
+	switch {
+	case t < 0:
+		return w + fmt.Sprintf(" < 0: p = op = 0, output s·H − %d", -t)
+	case t%2 == 1:
+		return w + fmt.Sprintf(", odd: p = (%d+1)/2 = %d, op = %d", t, p, op)
+	}
+	return w + fmt.Sprintf(", even: p = %d/2 = %d, op = 0", t, p)
 }
 
 // TransposeOut is a transposed convolution's output size along one axis,

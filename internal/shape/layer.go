@@ -156,9 +156,12 @@ type Layer struct {
 	Padding  Padding
 	Dilation Pair
 	OutPad   Pair // transposed convolution's output padding
-	Groups   int
-	Bias     bool
-	Ceil     bool
+	// OutPadSet says OutPad was given (op0 included): with padding same it
+	// replaces the output padding the same rule would pick.
+	OutPadSet bool
+	Groups    int
+	Bias      bool
+	Ceil      bool
 	// Out is an adaptive pool's output size.
 	Out Pair
 	// In is the input layer's size.
@@ -333,12 +336,21 @@ func (r *Result) transpose() error {
 	if g < 1 || in.C%g != 0 || cout%g != 0 {
 		return fmt.Errorf("convT: %d groups must divide the %d input and %d output channels", g, in.C, cout)
 	}
-	if l.Padding.Mode == PadSame {
-		return fmt.Errorf("convT: padding same is not defined for a transposed convolution; give P or PH,PW")
-	}
 	p := l.Padding.Pair
-	if l.Padding.Mode == PadValid {
+	switch l.Padding.Mode {
+	case PadValid:
 		p = Pair{}
+	case PadSame:
+		var sameOp Pair
+		p.H, sameOp.H = TransposeSamePad(k.H, s.H, d.H)
+		p.W, sameOp.W = TransposeSamePad(k.W, s.W, d.W)
+		if !l.OutPadSet {
+			op = sameOp
+			if op.H >= max(s.H, d.H) || op.W >= max(s.W, d.W) {
+				return fmt.Errorf("convT: padding same needs output padding %s, but it must be smaller than the stride %s or the dilation %s: no padding makes the output exactly s times the input; give P (and op)",
+					op, s, d)
+			}
+		}
 	}
 	ch, err := TransposeOut("H'", in.H, k.H, s.H, p.H, d.H, op.H)
 	if err != nil {
@@ -347,6 +359,14 @@ func (r *Result) transpose() error {
 	cw, err := TransposeOut("W'", in.W, k.W, s.W, p.W, d.W, op.W)
 	if err != nil {
 		return err
+	}
+	if l.Padding.Mode == PadSame {
+		ch.Note = transposeSameNote(k.H, s.H, d.H)
+		cw.Note = transposeSameNote(k.W, s.W, d.W)
+		if l.OutPadSet {
+			ch.Note += fmt.Sprintf("; op %d given, used instead", op.H)
+			cw.Note += fmt.Sprintf("; op %d given, used instead", op.W)
+		}
 	}
 	r.Out = Dims{H: int(ch.Value), W: int(cw.Value), C: cout}
 	cc := Calc{Name: "C'", Formula: "filters", Work: strconv.Itoa(cout), Value: int64(cout)}

@@ -57,7 +57,9 @@ var kindWords = map[string]Kind{
 //
 // Options: kN or kHxW (kernel), sN (stride; pooling defaults to the
 // window), pN, pHxW, same or valid (padding, default 0), dN (dilation), gN
-// (groups), opN (output padding), ceil, nobias or bias=false. Layers
+// (groups), opN (output padding), ceil, nobias or bias=false. For convT,
+// same is TransposeSamePad's padding (output s times the input), its
+// output padding unless op is given. Layers
 // without a name are called after their type and position (conv1, relu3).
 // Errors are *LineError ("file:line: problem").
 func ParseNet(r io.Reader, file string) (*Network, error) {
@@ -320,6 +322,7 @@ func parseOption(l *Layer, a string, hasKernel *bool) error {
 		l.Dilation, err = positivePair(val)
 	case "op":
 		l.OutPad, err = ParsePair(val)
+		l.OutPadSet = true
 	case "p":
 		l.Padding, err = ParsePadding(val)
 	case "g":
@@ -409,7 +412,7 @@ func (l Layer) Options() []string {
 	if optionAllowed(l.Kind, "g") && l.Groups != 1 {
 		f = append(f, "g"+strconv.Itoa(l.Groups))
 	}
-	if l.OutPad.H != 0 || l.OutPad.W != 0 {
+	if l.OutPadSet || l.OutPad.H != 0 || l.OutPad.W != 0 {
 		f = append(f, "op"+l.OutPad.String())
 	}
 	if l.Ceil {

@@ -3,6 +3,7 @@ package shape
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -217,6 +218,13 @@ func TestFormulas(t *testing.T) {
 		{"pool ceil drop", func() (Calc, error) { return PoolOut("H'", 5, 2, 2, 1, 1, true) }, 3, "= 4 − 1 = 3"},
 		{"transpose", func() (Calc, error) { return TransposeOut("H'", 2, 3, 1, 0, 1, 0) }, 4, "(2 − 1)·1 − 2·0 + 1·(3−1) + 0 + 1 = 4"},
 		{"transpose s2", func() (Calc, error) { return TransposeOut("H'", 16, 4, 2, 1, 1, 0) }, 32, "= 32"},
+		// PyTorch's ceil mode keeps one clipped window larger than the input
+		// (F.max_pool2d(arange(15).reshape(3,5), 4, 2, ceil_mode=True): 1×2).
+		{"pool ceil window over H", func() (Calc, error) { return PoolOut("H'", 3, 4, 2, 0, 1, true) }, 1, "ceil(-1/2) + 1 = 1  (window extent 4 is larger than the padded input 3"},
+		{"pool ceil window over W", func() (Calc, error) { return PoolOut("W'", 5, 4, 2, 0, 1, true) }, 2, "ceil(1/2) + 1 = 2"},
+		{"pool ceil 1x1 k2", func() (Calc, error) { return PoolOut("H'", 1, 2, 2, 0, 1, true) }, 1, "ceil(-1/2) + 1 = 1"},
+		{"pool ceil padded k4 p1", func() (Calc, error) { return PoolOut("H'", 1, 4, 2, 1, 1, true) }, 1, "ceil((1 + 2·1 − 4)/2) + 1"},
+		{"pool ceil dilated", func() (Calc, error) { return PoolOut("H'", 3, 2, 3, 0, 3, true) }, 1, "ceil((3 + 2·0 − 3·(2−1) − 1)/3) + 1 = ceil(-1/3) + 1 = 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,6 +249,9 @@ func TestFormulaErrors(t *testing.T) {
 		{"zero stride", func() error { _, err := ConvOut("H'", 4, 3, 0, 0, 0, 1); return err }, "stride 0"},
 		{"pool pad", func() error { _, err := PoolOut("H'", 8, 3, 1, 2, 1, false); return err }, "more than half the window"},
 		{"output padding", func() error { _, err := TransposeOut("H'", 4, 3, 2, 0, 1, 2); return err }, "smaller than the stride"},
+		{"pool floor window over", func() error { _, err := PoolOut("H'", 3, 4, 2, 0, 1, false); return err }, "larger than the padded input"},
+		{"pool ceil no output", func() error { _, err := PoolOut("H'", 1, 5, 2, 0, 1, true); return err }, "ceil(-4/2) + 1 = -1 is less than 1"},
+		{"pool ceil stride 1", func() error { _, err := PoolOut("H'", 2, 4, 1, 0, 1, true); return err }, "is less than 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -431,4 +442,150 @@ func FuzzParseNet(f *testing.F) {
 		}
 		_, _ = Walk(n, nil)
 	})
+}
+
+// torchGeom is testdata/shape/torch_geom.json (testdata/shape/gen_geom.py):
+// one-axis output sizes from F.max_pool2d and nn.ConvTranspose2d.
+type torchGeom struct {
+	Pool []struct {
+		H, K, S, P, D int
+		Ceil          bool
+		Out           *int
+	} `json:"pool"`
+	TransposeSame []struct {
+		K, S, D, H, P, OP int
+		Out               *int
+		Exact             [][2]int
+	} `json:"transpose_same"`
+}
+
+func loadTorchGeom(t *testing.T) torchGeom {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/shape/torch_geom.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g torchGeom
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Pool) < 1000 || len(g.TransposeSame) < 200 {
+		t.Fatalf("fixture too small: %d pool, %d transpose cases", len(g.Pool), len(g.TransposeSame))
+	}
+	return g
+}
+
+// TestPoolOutAgainstPyTorch: every (h, k, s, p ≤ k/2, d, ceil) up to
+// h 7, k 6, including windows larger than the padded input, gives torch's
+// output size or, where torch refuses, an error.
+func TestPoolOutAgainstPyTorch(t *testing.T) {
+	for _, c := range loadTorchGeom(t).Pool {
+		got, err := PoolOut("H'", c.H, c.K, c.S, c.P, c.D, c.Ceil)
+		switch {
+		case c.Out == nil && err == nil:
+			t.Errorf("h%d k%d s%d p%d d%d ceil %v: PyTorch refuses, PoolOut gave %d", c.H, c.K, c.S, c.P, c.D, c.Ceil, got.Value)
+		case c.Out != nil && err != nil:
+			t.Errorf("h%d k%d s%d p%d d%d ceil %v: PyTorch gives %d, PoolOut: %v", c.H, c.K, c.S, c.P, c.D, c.Ceil, *c.Out, err)
+		case c.Out != nil && got.Value != int64(*c.Out):
+			t.Errorf("h%d k%d s%d p%d d%d ceil %v: PoolOut %d, PyTorch %d", c.H, c.K, c.S, c.P, c.D, c.Ceil, got.Value, *c.Out)
+		}
+	}
+}
+
+// TestTransposeSamePad checks the rule's documented values, then, against
+// nn.ConvTranspose2d for k ≤ 7, s ≤ 4, d ≤ 3: its p and op give torch's
+// output size, which is exactly s·H whenever 2p − op = d(k−1) + 1 − s can be
+// met (t ≥ 0 and op valid), and `convT … same` through Apply agrees.
+func TestTransposeSamePad(t *testing.T) {
+	tests := []struct{ k, s, d, p, op int }{
+		{4, 2, 1, 1, 0}, // DCGAN's ConvTranspose2d(k4, s2, p1)
+		{3, 2, 1, 1, 1}, // t = 1: p 1, op 1
+		{5, 2, 1, 2, 1},
+		{2, 2, 1, 0, 0},
+		{3, 1, 1, 1, 0},
+		{3, 2, 2, 2, 1}, // t = 3
+		{1, 2, 1, 0, 0}, // t = −1: no shrinking, output s·H − 1
+		{7, 4, 3, 8, 1}, // t = 15
+	}
+	for _, tt := range tests {
+		if p, op := TransposeSamePad(tt.k, tt.s, tt.d); p != tt.p || op != tt.op {
+			t.Errorf("TransposeSamePad(%d,%d,%d) = %d,%d want %d,%d", tt.k, tt.s, tt.d, p, op, tt.p, tt.op)
+		}
+	}
+	for _, c := range loadTorchGeom(t).TransposeSame {
+		name := fmt.Sprintf("k%d s%d d%d h%d", c.K, c.S, c.D, c.H)
+		p, op := TransposeSamePad(c.K, c.S, c.D)
+		if p != c.P || op != c.OP {
+			t.Errorf("%s: TransposeSamePad %d,%d, the fixture's rule %d,%d", name, p, op, c.P, c.OP)
+			continue
+		}
+		l := NewLayer(ConvT)
+		l.Kernel, l.Stride, l.Dilation = Pair{c.K, 1}, Pair{c.S, 1}, Pair{c.D, 1}
+		l.Padding = Padding{Mode: PadSame}
+		r, err := Apply(l, Dims{H: c.H, W: 1, C: 1})
+		if c.Out == nil {
+			if err == nil || len(c.Exact) != 0 {
+				t.Errorf("%s: PyTorch refuses op %d (exact choices %v), Apply: %v", name, op, c.Exact, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: PyTorch gives %d, Apply: %v", name, *c.Out, err)
+			continue
+		}
+		if r.Out.H != *c.Out {
+			t.Errorf("%s: p %d op %d: H' %d, PyTorch %d", name, p, op, r.Out.H, *c.Out)
+		}
+		t0 := c.D*(c.K-1) + 1 - c.S
+		if t0 >= 0 && *c.Out != c.S*c.H {
+			t.Errorf("%s: p %d op %d give %d, not s·H = %d", name, p, op, *c.Out, c.S*c.H)
+		}
+		if t0 < 0 && *c.Out != c.S*c.H+t0 {
+			t.Errorf("%s: t = %d < 0: output %d, want s·H + t = %d", name, t0, *c.Out, c.S*c.H+t0)
+		}
+	}
+}
+
+// TestTransposeSameLayer: an explicit output padding replaces the rule's,
+// and a network file's convT same round-trips with it.
+func TestTransposeSameLayer(t *testing.T) {
+	tests := []struct {
+		name, net string
+		want      Dims
+		note      string
+	}{
+		{"rule", "input 16x16x64\nconvT 32 k4 s2 same", Dims{32, 32, 32}, "even: p = 2/2 = 1, op = 0"},
+		{"odd", "input 5x7x3\nconvT 3 k3 s2 same", Dims{10, 14, 3}, "odd: p = (1+1)/2 = 1, op = 1"},
+		{"op given", "input 5x5x3\nconvT 3 k3 s2 same op0", Dims{9, 9, 3}, "op 0 given"},
+		{"asymmetric", "input 4x4x1\nconvT 1 k3x4 s2x3 d2x1 same", Dims{8, 12, 1}, "= 3, odd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader(tt.net), "t.net")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := res.Layers[len(res.Layers)-1]
+			if l.Out != tt.want || !strings.Contains(l.Calcs[0].String(), tt.note) {
+				t.Errorf("got %s %q, want %s with %q", l.Out, l.Calcs[0], tt.want, tt.note)
+			}
+			var b strings.Builder
+			if err := Format(&b, n); err != nil {
+				t.Fatal(err)
+			}
+			m, err := ParseNet(strings.NewReader(b.String()), "t.net")
+			if err != nil || !sameLayers(n.Layers, m.Layers) {
+				t.Errorf("round trip of %q: %q, %v", tt.net, b.String(), err)
+			}
+		})
+	}
+	_, err := Apply(Layer{Kind: ConvT, Kernel: Square(2), Stride: Square(1), Dilation: Square(1), Groups: 1,
+		Padding: Padding{Mode: PadSame}}, Dims{H: 4, W: 4, C: 1})
+	if err == nil || !strings.Contains(err.Error(), "no padding makes the output exactly s times the input") {
+		t.Errorf("k2 s1 same: err = %v", err)
+	}
 }

@@ -149,6 +149,46 @@ for (c, h, w), (oh, ow) in [((1, 7, 7), (3, 3)), ((2, 10, 7), (4, 3)), ((1, 5, 5
         kind = "global" if (oh, ow) == (1, 1) else "adaptive"
         add(f"{kind}_{op}_{c}x{h}x{w}_to_{oh}x{ow}", kind + "-" + op, x, {"out": [oh, ow]}, y)
 
+# ceil mode with a window larger than the (padded) input: PyTorch only asks
+# for an output of at least 1, so one clipped window is kept. The avg divisor
+# with count_include_pad is that window clipped to the padded input. Drawn
+# last so that the cases above keep their random inputs.
+big = [  # (shape, k, s, p): the 3x5 and 1x1 cases QA reported, then padding
+    ((1, 3, 5), [4, 4], [2, 2], [0, 0]),
+    ((1, 1, 1), [2, 2], [2, 2], [0, 0]),
+    ((1, 1, 1), [2, 2], [1, 1], [1, 1]),
+    ((2, 1, 3), [4, 4], [2, 2], [1, 1]),
+    ((1, 2, 6), [6, 3], [3, 3], [1, 1]),
+    ((1, 2, 2), [5, 5], [3, 2], [2, 2]),
+    ((1, 4, 3), [6, 6], [4, 5], [2, 3]),
+    ((1, 3, 5), [4, 4], [2, 2], [1, 1]),
+]
+for (c, h, w), k, s, p in big:
+    for op in ["max", "min", "avg", "l2"]:
+        for cip in ([True, False] if op == "avg" else [True]):
+            x = rand(c, h, w)
+            params = {"k": k, "s": s, "p": p, "d": [1, 1], "ceil": True, "count_include_pad": cip}
+            y = sliding(op, x, k, s, p, [1, 1], True, cip)
+            add(f"bigwin_{op}_{c}x{h}x{w}_k{k}_s{s}_p{p}_cip{int(cip)}", op, x, params, y)
+# QA's example, x = arange(15) as 3x5: max [[13, 14]], avg [[6.5, 8]]
+x = torch.arange(15, dtype=torch.float32).reshape(1, 3, 5)
+for op, want in [("max", [[13.0, 14.0]]), ("avg", [[6.5, 8.0]])]:
+    params = {"k": [4, 4], "s": [2, 2], "p": [0, 0], "d": [1, 1], "ceil": True, "count_include_pad": True}
+    y = sliding(op, x, [4, 4], [2, 2], [0, 0], [1, 1], True, True)
+    assert y[0].tolist() == want, (op, y)
+    add(f"bigwin_qa_{op}_arange_3x5", op, x, params, y)
+# and the geometries that leave no output even in ceil mode
+for (c, h, w), k, s, p in [((1, 1, 1), [5, 5], [2, 2], [0, 0]), ((1, 3, 5), [6, 2], [2, 2], [0, 0]),
+                           ((1, 2, 2), [4, 4], [1, 1], [0, 0])]:
+    x = rand(c, h, w)
+    params = {"k": k, "s": s, "p": p, "d": [1, 1], "ceil": True, "count_include_pad": True}
+    for op in ["max", "avg"]:
+        try:
+            sliding(op, x, k, s, p, [1, 1], True, True)
+            raise SystemExit(f"torch accepted {op} {h}x{w} k{k} s{s} ceil")
+        except RuntimeError:
+            add(f"refuse_ceil_{op}_{h}x{w}_k{k}_s{s}", op, x, params, err=True)
+
 with open("testdata/pool/pool_cases.json", "w") as f:
     json.dump({"generator": "testdata/pool/gen_pool.py", "torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
 print(len(cases), "cases,", n, "sliding")
