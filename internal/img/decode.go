@@ -173,18 +173,8 @@ func toTensor(m image.Image, pngCT int) (t *tensor.Tensor, depth int, alpha bool
 	case *image.Paletted:
 		return paletted(m, w, h)
 	case *image.YCbCr:
-		t = tensor.New(3, h, w)
-		r, g, bl := t.Plane(0), t.Plane(1), t.Plane(2)
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
-				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
-				rr, gg, bb := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				i := y*w + x
-				r[i], g[i], bl[i] = float32(rr), float32(gg), float32(bb)
-			}
-		}
-		return t, 8, false
+		// As libjpeg (PIL, OpenCV, libvips) does it: jpegcolor.go.
+		return ycbcrToTensor(m), 8, false
 	case *image.CMYK:
 		t = tensor.New(3, h, w)
 		r, g, bl := t.Plane(0), t.Plane(1), t.Plane(2)
