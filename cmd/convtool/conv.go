@@ -14,6 +14,7 @@ import (
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/levels"
 	"github.com/convtool/convtool/internal/progress"
+	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
@@ -413,9 +414,12 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 		case "valid":
 		case "same":
 			var opy, opx int
-			py, opy = transposeSame(kh, p.StrideY, p.DilY)
-			px, opx = transposeSame(kw, p.StrideX, p.DilX)
+			py, opy = shape.TransposeSamePad(kh, p.StrideY, p.DilY)
+			px, opx = shape.TransposeSamePad(kw, p.StrideX, p.DilX)
 			if o.OutputPadding == "" {
+				if opy >= max(p.StrideY, p.DilY) || opx >= max(p.StrideX, p.DilX) {
+					return "", usageErrorf("--transpose --padding same: no padding makes a %dx%d kernel's output exactly the stride times the input here (it would take an output padding of %d,%d, which must be smaller than the stride or dilation); give --padding P", kh, kw, opy, opx)
+				}
 				p.OutPadY, p.OutPadX = opy, opx
 			}
 		case "full":
@@ -487,20 +491,6 @@ func checkWorkSize(h, w, kh, kw int, p conv.Params, maxPixels int64) error {
 		}
 	}
 	return nil
-}
-
-// transposeSame returns the padding p and output padding that make a
-// transposed convolution's output exactly s times its input:
-// (H-1)s - 2p + d(k-1) + op + 1 = sH  ⇔  2p - op = d(k-1) + 1 - s.
-func transposeSame(k, s, d int) (p, op int) {
-	t := d*(k-1) + 1 - s
-	if t < 0 {
-		return 0, 0 // cannot shrink: p = 0 gives the nearest larger output
-	}
-	if t%2 == 1 {
-		return (t + 1) / 2, 1
-	}
-	return t / 2, 0
 }
 
 // parseBias reads "--bias" as a list of numbers or a .npy file.

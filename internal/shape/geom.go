@@ -169,8 +169,8 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 // TransposeSamePad returns the padding p and output padding op that make a
 // transposed convolution's output exactly s times its input along one
 // axis: (H − 1)·s − 2p + d(k−1) + op + 1 = s·H  ⇔  2p − op = t with
-// t = d(k−1) + 1 − s. If t is negative it returns p = op = 0 (the output is
-// then s·H + t, shorter than s·H); if t is odd, op = 1 and p = (t+1)/2,
+// t = d(k−1) + 1 − s. If t is negative it returns p = 0 and op = −t (valid:
+// −t = s − 1 − d(k−1) is below s); if t is odd, op = 1 and p = (t+1)/2,
 // else p = t/2 and op = 0. It is the rule of `convtool conv --transpose
 // --padding same`; an explicit output padding replaces op. With stride and
 // dilation 1 and an even kernel, op = 1 is not a valid output padding
@@ -178,7 +178,7 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 func TransposeSamePad(k, s, d int) (p, op int) {
 	t := d*(k-1) + 1 - s
 	if t < 0 {
-		return 0, 0
+		return 0, -t
 	}
 	if t%2 == 1 {
 		return (t + 1) / 2, 1
@@ -193,7 +193,7 @@ func transposeSameNote(k, s, d int) string {
 	w := fmt.Sprintf("same: 2p − op = d(k−1) + 1 − s = %d·(%d−1) + 1 − %d = %d", d, k, s, t)
 	switch {
 	case t < 0:
-		return w + fmt.Sprintf(" < 0: p = op = 0, output s·H − %d", -t)
+		return w + fmt.Sprintf(" < 0: p = 0, op = −t = %d", op)
 	case t%2 == 1:
 		return w + fmt.Sprintf(", odd: p = (%d+1)/2 = %d, op = %d", t, p, op)
 	}

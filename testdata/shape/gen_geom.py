@@ -12,7 +12,7 @@
 #
 # "transpose_same": for every kernel k, stride s, dilation d and input h,
 # the padding p and output padding op that conv --transpose --padding same
-# picks (2p − op = t = d(k−1) + 1 − s; t < 0: p = op = 0; t odd: op = 1,
+# picks (2p − op = t = d(k−1) + 1 − s; t < 0: p = 0, op = −t; t odd: op = 1,
 # p = (t+1)/2; else p = t/2, op = 0), nn.ConvTranspose2d's output height with
 # them (null where torch refuses the output padding), and "exact": every
 # (p, op) torch accepts that gives exactly s·h.
@@ -40,7 +40,7 @@ for h in range(1, 8):
 def same_rule(k, s, d):
     t = d * (k - 1) + 1 - s
     if t < 0:
-        return 0, 0
+        return 0, -t
     if t % 2 == 1:
         return (t + 1) // 2, 1
     return t // 2, 0
