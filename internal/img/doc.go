@@ -5,8 +5,15 @@
 // Channels follow the file, as PIL reports them: grey is 1 channel, grey
 // with alpha 2 (grey, alpha), RGB 3 and RGBA 4. Palette images expand to RGB,
 // or to RGBA when the palette has a non-opaque entry; JPEG YCbCr and CMYK
-// become RGB. Alpha is straight (not premultiplied). A grey or RGB PNG with
-// a tRNS key colour keeps 1 or 3 channels, as in PIL.
+// become RGB, YCbCr with libjpeg's fancy chroma upsampling and integer
+// colour tables, so JPEGs decode within 2 levels of PIL, OpenCV and libvips.
+// Alpha is straight (not premultiplied). A grey or RGB PNG with a tRNS key
+// colour keeps 1 or 3 channels, as in PIL (libvips adds an alpha band).
+//
+// PNGs are decoded by a streaming decoder (inflate and unfiltering on two
+// goroutines, straight into the tensor) and written by a parallel encoder
+// (pigz-style deflate bands); image/png remains the fallback for interlaced
+// or unusual files.
 //
 // Decode reads the header first and refuses images with more pixels than
 // allowed before allocating any. Encode rounds half away from zero, clamps
