@@ -86,19 +86,14 @@ func sideSize(what string, v float64) (int, error) {
 
 // oddSize is sideSize for kernels that need a centre element (identity).
 func oddSize(what string, v float64) (int, error) {
-	if v != math.Trunc(v) {
-		return 0, fmt.Errorf("%s %v is not an integer", what, v)
+	n, err := sideSize(what, v)
+	if err != nil {
+		return 0, err
 	}
-	if v < 1 {
-		return 0, fmt.Errorf("%s %v must be at least 1", what, v)
-	}
-	if v > MaxSize {
-		return 0, fmt.Errorf("%s %v exceeds the limit of %d", what, v, MaxSize)
-	}
-	if int(v)%2 == 0 {
+	if n%2 == 0 {
 		return 0, fmt.Errorf("%s %v must be odd, so the kernel has a centre", what, v)
 	}
-	return int(v), nil
+	return n, nil
 }
 
 // minSigma keeps 1/σ⁴ (in the LoG) far from overflow; a Gaussian that
