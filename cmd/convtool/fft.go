@@ -171,10 +171,6 @@ func logScale(t *tensor.Tensor, top float64) {
 // picture: large enough to show a 3×3 kernel's response smoothly.
 const kernelResponseSide = 256
 
-func init() {
-	kernelSpectrum = writeKernelResponse
-}
-
 // writeKernelResponse draws k's centred frequency response |H| (linear:
 // it is the gain each frequency gets) to path as an 8-bit image scaled so
 // that the largest gain is 255, on a square of max(256, 4·kernel) samples, fine enough to read.

@@ -100,8 +100,8 @@ type kernelShowOptions struct {
 	PNG string
 	// Cell is the side of one element's square in the picture, in pixels.
 	Cell int
-	// Spectrum, if set, is where the frequency-response picture goes; see
-	// kernelSpectrum.
+	// Spectrum, if set, is where the frequency-response picture goes (drawn
+	// by writeKernelResponse, beside the fft command).
 	Spectrum string
 	// Dilation, if set ("D" or "DY,DX"), shows the kernel with D-1 zeros
 	// between its taps, as a dilated convolution applies it.
@@ -110,19 +110,6 @@ type kernelShowOptions struct {
 	// (.npy, .csv, .txt or .mat by extension), e.g. to hand it to vips.
 	Save string
 }
-
-// ===================== --spectrum: reserved for the fft package =====================
-//
-// kernelSpectrum draws k's frequency response to path for `kernel show
-// --spectrum FILE`. It is nil until the fft command's file sets it, e.g.
-//
-//	func init() { kernelSpectrum = func(io *streams, k *kernel.Kernel, path string) error { … } }
-//
-// so that the FFT lives in internal/fft and this file does not import it.
-// While nil, --spectrum is an error saying so.
-var kernelSpectrum func(io *streams, k *kernel.Kernel, path string) error
-
-// ====================================================================================
 
 func newCmdKernelShow(io *streams, g *globalOptions, runF func(*kernelShowOptions) error) *cobra.Command {
 	opts := &kernelShowOptions{IO: io, G: g}
@@ -176,9 +163,6 @@ func (o *kernelShowOptions) Validate() error {
 }
 
 func kernelShowRun(opts *kernelShowOptions) error {
-	if opts.Spectrum != "" && kernelSpectrum == nil {
-		return fmt.Errorf("--spectrum %s: the frequency response is not available in this build yet", opts.Spectrum)
-	}
 	k, bank, err := kernel.Parse(opts.Spec)
 	if err != nil {
 		return err
@@ -227,7 +211,7 @@ func kernelShowRun(opts *kernelShowOptions) error {
 		return err
 	}
 	if opts.Spectrum != "" {
-		return kernelSpectrum(opts.IO, k, opts.Spectrum)
+		return writeKernelResponse(opts.IO, k, opts.Spectrum)
 	}
 	return nil
 }

@@ -182,14 +182,3 @@ func TestKernelPNG(t *testing.T) {
 	}
 }
 
-// TestKernelSpectrumReserved: until the fft package fills the hook,
-// --spectrum is a clear error, not a silent no-op.
-func TestKernelSpectrumReserved(t *testing.T) {
-	if kernelSpectrum != nil {
-		t.Skip("--spectrum is wired")
-	}
-	out, errOut, code := runArgs("", "kernel", "show", "box:3", "--spectrum", filepath.Join(t.TempDir(), "s.png"))
-	if code != 1 || out != "" || !strings.Contains(errOut, "--spectrum") {
-		t.Errorf("exit %d, stderr %q", code, errOut)
-	}
-}
