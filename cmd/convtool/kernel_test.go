@@ -181,4 +181,3 @@ func TestKernelPNG(t *testing.T) {
 		}
 	}
 }
-
