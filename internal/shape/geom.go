@@ -2,6 +2,8 @@ package shape
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -236,7 +238,7 @@ func AdaptiveBin(i, in, n int) (start, end int) {
 // ConvParams counts a convolution's (or transposed convolution's)
 // parameters: k_h·k_w·(C_in/g)·C_out weights plus C_out biases.
 func ConvParams(cin, cout, kh, kw, groups int, bias bool) Calc {
-	w := int64(kh) * int64(kw) * int64(cin/groups) * int64(cout)
+	w := satMul(kh, kw, cin/groups, cout)
 	c := Calc{Name: "params", Formula: "k_h·k_w·(C/g)·C'", Value: w}
 	c.Work = fmt.Sprintf("%d·%d·(%d/%d)·%d", kh, kw, cin, groups, cout)
 	if groups == 1 {
@@ -246,7 +248,7 @@ func ConvParams(cin, cout, kh, kw, groups int, bias bool) Calc {
 	if bias {
 		c.Formula += " + C'"
 		c.Work += fmt.Sprintf(" + %d", cout)
-		c.Value += int64(cout)
+		c.Value = satAdd(c.Value, cout)
 	}
 	c.Work += " = " + Thousands(c.Value)
 	return c
@@ -255,7 +257,7 @@ func ConvParams(cin, cout, kh, kw, groups int, bias bool) Calc {
 // ConvMACs counts a convolution's multiply-adds: every output value costs
 // k_h·k_w·(C_in/g) of them.
 func ConvMACs(outH, outW, cout, kh, kw, cin, groups int) Calc {
-	v := int64(outH) * int64(outW) * int64(cout) * int64(kh) * int64(kw) * int64(cin/groups)
+	v := satMul(outH, outW, cout, kh, kw, cin/groups)
 	c := Calc{
 		Name:    "MACs",
 		Formula: "H'·W'·C'·k_h·k_w·(C/g)",
@@ -272,7 +274,7 @@ func ConvMACs(outH, outW, cout, kh, kw, cin, groups int) Calc {
 // TransposeMACs counts a transposed convolution's multiply-adds: every
 // input value is scattered through k_h·k_w·(C_out/g) weights.
 func TransposeMACs(inH, inW, cin, kh, kw, cout, groups int) Calc {
-	v := int64(inH) * int64(inW) * int64(cin) * int64(kh) * int64(kw) * int64(cout/groups)
+	v := satMul(inH, inW, cin, kh, kw, cout/groups)
 	c := Calc{
 		Name:    "MACs",
 		Formula: "H·W·C·k_h·k_w·(C'/g)",
@@ -288,11 +290,11 @@ func TransposeMACs(inH, inW, cin, kh, kw, cout, groups int) Calc {
 
 // FCParams counts a fully connected layer's parameters: in·out + out.
 func FCParams(in, out int, bias bool) Calc {
-	c := Calc{Name: "params", Formula: "N·N'", Work: fmt.Sprintf("%d·%d", in, out), Value: int64(in) * int64(out)}
+	c := Calc{Name: "params", Formula: "N·N'", Work: fmt.Sprintf("%d·%d", in, out), Value: satMul(in, out)}
 	if bias {
 		c.Formula += " + N'"
 		c.Work += fmt.Sprintf(" + %d", out)
-		c.Value += int64(out)
+		c.Value = satAdd(c.Value, out)
 	}
 	c.Work += " = " + Thousands(c.Value)
 	return c
@@ -300,7 +302,7 @@ func FCParams(in, out int, bias bool) Calc {
 
 // FCMACs counts a fully connected layer's multiply-adds: in·out.
 func FCMACs(in, out int) Calc {
-	v := int64(in) * int64(out)
+	v := satMul(in, out)
 	return Calc{Name: "MACs", Formula: "N·N'", Work: fmt.Sprintf("%d·%d = %s", in, out, Thousands(v)), Value: v}
 }
 
@@ -358,4 +360,30 @@ func gcd(a, b int) int {
 		a, b = b, a%b
 	}
 	return a
+}
+
+// Overflow is the value a count saturates at when it does not fit in 64
+// bits; Apply refuses a layer whose parameters or MACs reach it.
+const Overflow = math.MaxInt64
+
+// satMul multiplies non-negative factors, saturating at Overflow instead of
+// wrapping round to a negative count.
+func satMul(xs ...int) int64 {
+	v := uint64(1)
+	for _, x := range xs {
+		hi, lo := bits.Mul64(v, uint64(max(x, 0)))
+		if hi != 0 || lo > Overflow {
+			return Overflow
+		}
+		v = lo
+	}
+	return int64(v)
+}
+
+// satAdd adds a non-negative x to v, saturating at Overflow.
+func satAdd(v int64, x int) int64 {
+	if v > Overflow-int64(max(x, 0)) {
+		return Overflow
+	}
+	return v + int64(max(x, 0))
 }

@@ -264,6 +264,9 @@ func Apply(l Layer, in Dims) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Params == Overflow || r.MACs == Overflow {
+		return nil, fmt.Errorf("%s: the parameter or MAC count does not fit in 64 bits", l.Kind)
+	}
 	return r, nil
 }
 
@@ -380,7 +383,7 @@ func (r *Result) transpose() error {
 	if l.Bias {
 		pc.Formula += " + C'"
 		pc.Work += fmt.Sprintf(" + %d", cout)
-		pc.Value += int64(cout)
+		pc.Value = satAdd(pc.Value, cout)
 	}
 	pc.Work += " = " + Thousands(pc.Value)
 	m := TransposeMACs(in.H, in.W, in.C, k.H, k.W, cout, g)

@@ -587,3 +587,22 @@ func TestTransposeSameLayer(t *testing.T) {
 		t.Errorf("k2 s1 same: err = %v", err)
 	}
 }
+
+// TestCountsDoNotWrap: counts past 64 bits are refused, never printed as a
+// wrapped negative number.
+func TestCountsDoNotWrap(t *testing.T) {
+	if v := satMul(1<<40, 1<<40); v != Overflow {
+		t.Errorf("satMul(2^40, 2^40) = %d, want Overflow", v)
+	}
+	if v := satMul(3, 5, 7); v != 105 {
+		t.Errorf("satMul(3,5,7) = %d", v)
+	}
+	if v := satAdd(Overflow-1, 5); v != Overflow {
+		t.Errorf("satAdd near the top = %d", v)
+	}
+	l := NewLayer(Conv)
+	l.Kernel, l.Filters = Pair{11, 11}, 100000
+	if _, err := Apply(l, Dims{H: 1000000, W: 1000000, C: 100000}); err == nil || !strings.Contains(err.Error(), "64 bits") {
+		t.Errorf("Apply on a huge layer: %v, want a 64-bit overflow error", err)
+	}
+}
