@@ -69,6 +69,9 @@ the real part of the inverse transform is kept.`,
 			if err := opts.validate(cmd.Flags().Changed("shape")); err != nil {
 				return err
 			}
+			if err := checkOutputPath(opts.Output, opts.Format); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}

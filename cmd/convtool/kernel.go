@@ -156,8 +156,27 @@ func (o *kernelShowOptions) Validate() error {
 	if o.Cell < 1 || o.Cell > 1024 {
 		return usageErrorf("--cell %d: want 1 to 1024 pixels", o.Cell)
 	}
-	if o.PNG == "-" || o.Spectrum == "-" {
-		return usageErrorf("kernel show writes its pictures to files, not to stdout")
+	if o.PNG == "-" || o.Spectrum == "-" || o.Save == "-" {
+		return usageErrorf("kernel show writes its files to paths, not to stdout")
+	}
+	// Every output's format is settled before anything is written.
+	for _, f := range []struct {
+		flag, path string
+		image      bool
+	}{{"png", o.PNG, true}, {"spectrum", o.Spectrum, true}, {"save", o.Save, false}} {
+		if f.path == "" {
+			continue
+		}
+		format, err := tensorio.FormatOf(f.path)
+		if err != nil {
+			return usageErrorf("--%s %s: %v", f.flag, f.path, err)
+		}
+		if isImage := tensorio.KindOf(format) == tensorio.KindImage; isImage != f.image {
+			if f.image {
+				return usageErrorf("--%s %s: want an image file (.png, …)", f.flag, f.path)
+			}
+			return usageErrorf("--%s %s: want a matrix file (.npy, .csv, .txt, .mat); --png draws the kernel", f.flag, f.path)
+		}
 	}
 	return nil
 }
@@ -175,14 +194,17 @@ func kernelShowRun(opts *kernelShowOptions) error {
 		if bank != nil {
 			return usageErrorf("--dilation shows a 2-D kernel, %s is a %s bank", opts.Spec, bank.Shape())
 		}
+		if int64(k.H-1)*int64(dy)+1 > kernel.MaxSize || int64(k.W-1)*int64(dx)+1 > kernel.MaxSize {
+			return usageErrorf("--dilation %s: the dilated kernel would be larger than %dx%d", opts.Dilation, kernel.MaxSize, kernel.MaxSize)
+		}
 		k = k.Dilated(dy, dx)
 		k.Name = fmt.Sprintf("%s dilated %d,%d", k.Name, dy, dx)
 	}
 	// Pictures first: if one cannot be written, nothing is printed but
 	// the error.
 	if bank != nil {
-		if opts.Spectrum != "" {
-			return fmt.Errorf("kernel %q: --spectrum draws a 2-D kernel, this is a %s bank", opts.Spec, bank.Shape())
+		if opts.Spectrum != "" || opts.Save != "" {
+			return usageErrorf("kernel %q: --spectrum and --save take a 2-D kernel, this is a %s bank", opts.Spec, bank.Shape())
 		}
 		if opts.PNG != "" {
 			if err := writePicture(opts.IO, opts.PNG, bankPicture(bank, opts.Cell)); err != nil {
@@ -201,19 +223,16 @@ func kernelShowRun(opts *kernelShowOptions) error {
 			return err
 		}
 	}
+	if opts.Spectrum != "" {
+		if err := writeKernelResponse(opts.IO, k, opts.Spectrum); err != nil {
+			return err
+		}
+	}
 	info := describeKernel(k)
 	if opts.G.JSON {
-		err = writeJSON(opts.IO, info)
-	} else {
-		err = printKernel(opts.IO, k, info)
+		return writeJSON(opts.IO, info)
 	}
-	if err != nil {
-		return err
-	}
-	if opts.Spectrum != "" {
-		return writeKernelResponse(opts.IO, k, opts.Spectrum)
-	}
-	return nil
+	return printKernel(opts.IO, k, info)
 }
 
 // kernelInfo is `kernel show --json`, and what the text form prints.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -42,8 +43,23 @@ func TestKernelSave(t *testing.T) {
 			t.Errorf("%s: scale/offset %v %v %v, want %v %v %v", tc.spec, got.HasScale, got.Scale, got.Offset, want.HasScale, want.Scale, want.Offset)
 		}
 	}
-	if r := runCLI(t, nil, "kernel", "show", "box:3", "--save", filepath.Join(t.TempDir(), "k.png")); r.code != exitError {
-		t.Errorf("--save to an image: exit %d, want %d", r.code, exitError)
+	// A wrong extension is a usage error found before anything is
+	// written: the picture asked for beside it must not appear either.
+	dir := t.TempDir()
+	for _, save := range []string{"k.png", "k.xyz", "nodir/k.npy"} {
+		pic := filepath.Join(dir, "pic.png")
+		r := runCLI(t, nil, "kernel", "show", "box:3", "--png", pic, "--save", filepath.Join(dir, save))
+		want := exitUsage
+		if save == "nodir/k.npy" {
+			want = exitError // found only when writing: the picture is atomic, the save fails after it
+		}
+		if r.code != want {
+			t.Errorf("--save %s: exit %d, want %d (%s)", save, r.code, want, r.stderr)
+		}
+		if _, err := os.Stat(pic); want == exitUsage && err == nil {
+			t.Errorf("--save %s: the picture was written before the usage error", save)
+		}
+		os.Remove(pic)
 	}
 }
 

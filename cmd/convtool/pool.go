@@ -77,6 +77,9 @@ rounded and clamped to the sample range. .npy keeps float32.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
+			if err := checkOutputPath(opts.Output, opts.Format); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -66,6 +67,9 @@ precision.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input, opts.Output = args[0], args[1]
 			if err := opts.validate(); err != nil {
+				return err
+			}
+			if err := checkOutputPath(opts.Output, opts.Format); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -185,7 +189,7 @@ func parseInlineSignal(s string) ([]float32, bool) {
 	k := make([]float32, len(fields))
 	for i, f := range fields {
 		v, err := strconv.ParseFloat(f, 32)
-		if err != nil {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, false
 		}
 		k[i] = float32(v)

@@ -164,6 +164,11 @@ func Convolve(dst, a, v []float32, mode Mode, method Method) ([]float32, Method,
 	if method == "" || method == Auto {
 		method = Choose(len(a), len(v), mode)
 	}
+	if method == FFT && (!finite(a) || !finite(v)) {
+		// A transform spreads one NaN or Inf over every output; the
+		// direct sum keeps it where numpy does.
+		method = Direct
+	}
 	switch method {
 	case Direct:
 		direct(dst, a, v, start)
@@ -229,4 +234,14 @@ func viaFFT(dst, a, v []float32, start int) {
 	for i := range dst {
 		dst[i] = float32(buf[start+i] * scale)
 	}
+}
+
+// finite reports whether x holds no NaN or infinity.
+func finite(x []float32) bool {
+	for _, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -183,3 +183,30 @@ func BenchmarkCrossover(b *testing.B) {
 		}
 	}
 }
+
+// TestNonFiniteStaysLocal: a NaN spoils only the outputs whose window
+// covers it (as np.convolve), so FFT gives way to the direct sum.
+func TestNonFiniteStaysLocal(t *testing.T) {
+	a := make([]float32, 400)
+	for i := range a {
+		a[i] = float32(i % 7)
+	}
+	a[5] = float32(math.NaN())
+	v := make([]float32, 150)
+	for i := range v {
+		v[i] = 1
+	}
+	y, used, err := Convolve(nil, a, v, Valid, FFT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nans := 0
+	for _, x := range y {
+		if x != x {
+			nans++
+		}
+	}
+	if used != Direct || nans != 6 {
+		t.Errorf("method %s, %d NaN of %d outputs; want direct and 6", used, nans, len(y))
+	}
+}
