@@ -189,6 +189,28 @@ func (o *convOptions) validate() error {
 	return checkOutputPath(o.Output, o.Format)
 }
 
+// progressDelay is how long a convolution runs before its bar appears, so
+// that quick runs stay silent (tests set it to 0 to see the bar).
+var progressDelay = 500 * time.Millisecond
+
+// validateKernel checks the flags that depend only on whether the kernel is
+// a 2-D filter or a 4-D layer, before the input is read (a piped stdin is
+// not consumed, and a batch fails once, not per file).
+func (o *convOptions) validateKernel(is2D bool) error {
+	const layer = "a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW)"
+	switch {
+	case is2D && o.Groups > 1:
+		return usageErrorf("--groups applies to %s; a 2-D kernel already filters each channel on its own", layer)
+	case is2D && o.Bias != "":
+		return usageErrorf("--bias applies to %s", layer)
+	case !is2D && o.Normalize:
+		return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
+	case !is2D && o.Explain:
+		return usageErrorf("--explain works with a 2-D kernel")
+	}
+	return nil
+}
+
 // pair parses "N" or "A,B" as (A, B), each at least lo.
 func pair(flag, s string, lo int) (int, int, error) {
 	parts := strings.Split(s, ",")
@@ -229,13 +251,16 @@ func runConv(o *convOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.validateKernel(k2 != nil); err != nil {
+		return err
+	}
 	in, err := readData(o.io, o.g, o.Input)
 	if err != nil {
 		return err
 	}
 	if o.Gray {
 		if in.T, err = toGray(in); err != nil {
-			return fmt.Errorf("%s: %w", displayName(o.Input), err)
+			return fmt.Errorf("%s: %w", o.Input, err)
 		}
 	}
 
@@ -246,9 +271,6 @@ func runConv(o *convOptions) error {
 	scale, offset := 1.0, 0.0
 	var kname string
 	var kh, kw int
-	if k2 != nil && o.Groups > 1 {
-		return usageErrorf("--groups applies to a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW); a 2-D kernel already filters each channel on its own")
-	}
 	normalized := "no"
 	if k2 != nil {
 		if o.Normalize {
@@ -266,9 +288,6 @@ func runConv(o *convOptions) error {
 		}
 		kname, kh, kw = k2.Name, k2.H, k2.W
 	} else {
-		if o.Normalize {
-			return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
-		}
 		if o.Flip {
 			bank = bank.Rotate180()
 		}
@@ -306,14 +325,11 @@ func runConv(o *convOptions) error {
 		return err
 	}
 	if err := checkWorkSize(in.T.H, in.T.W, kh, kw, p, o.g.MaxPixels); err != nil {
-		return fmt.Errorf("%s: %w", displayName(o.Input), err)
+		return fmt.Errorf("%s: %w", o.Input, err)
 	}
 
 	var bias []float32
 	if o.Bias != "" {
-		if bank == nil {
-			return usageErrorf("--bias applies to a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW)")
-		}
 		if bias, err = parseBias(o.io, o.g, o.Bias); err != nil {
 			return err
 		}
@@ -321,22 +337,19 @@ func runConv(o *convOptions) error {
 	method := conv.Method(o.Method)
 
 	if o.Explain {
-		if k2 == nil {
-			return usageErrorf("--explain works with a 2-D kernel")
-		}
 		// With the result on stdout, the explanation goes to stderr.
 		w := o.io.Out
 		if o.Output == "-" {
 			w = o.io.ErrOut
 		}
 		if err := conv.Explain(w, in.T, k2, p); err != nil {
-			return fmt.Errorf("%s: %w", displayName(o.Input), err)
+			return fmt.Errorf("%s: %w", o.Input, err)
 		}
 	}
 
+	var bar *progress.Bar // nil (silent) unless stderr is a terminal
 	if o.io.ErrIsTerminal && !o.g.Quiet {
-		bar := progress.New(o.io.ErrOut, "conv", 500*time.Millisecond)
-		defer bar.Finish()
+		bar = progress.New(o.io.ErrOut, "conv", progressDelay)
 		p.Progress = bar.Update
 	}
 	var out *tensor.Tensor
@@ -346,8 +359,9 @@ func runConv(o *convOptions) error {
 	} else {
 		out, used, err = conv.Layer(in.T, bank, bias, p, method)
 	}
+	bar.Finish() // erased before anything else reaches stderr
 	if err != nil {
-		return fmt.Errorf("%s: %w", displayName(o.Input), err)
+		return fmt.Errorf("%s: %w", o.Input, err)
 	}
 
 	colour := out.C
@@ -513,14 +527,6 @@ func parseBias(io *streams, g *globalOptions, spec string) ([]float32, error) {
 	return out, nil
 }
 
-// displayName is how a path appears in messages: "-" is stdin/stdout.
-func displayName(path string) string {
-	if path == "-" {
-		return "-"
-	}
-	return path
-}
-
 // filterImage applies a 2-D kernel to every channel, honouring alpha for
 // images. A transposed filter has no anchor to carry alpha from, so there
 // alpha goes through the same transposed convolution as colour.
@@ -588,8 +594,10 @@ func whyNot(m conv.Method, k *kernel.Kernel, in *tensor.Tensor) string {
 	case m == conv.Separable && k == nil:
 		return "a layer is not one 2-D kernel"
 	case m == conv.Separable:
-		_, _, rank := k.Separate(kernel.DefaultRankTol)
-		return fmt.Sprintf("the kernel has rank %d, not 1", rank)
+		// conv's own test: every element within 1e-6 of the largest of
+		// col⊗row. kernel show's SVD rank may call a nearly separable
+		// kernel rank 1; the engine does not run it as one.
+		return "the kernel is not rank 1 to within 1e-6 of its largest element"
 	case m == conv.FFT:
 		return "the input holds NaN or Inf"
 	}

@@ -177,7 +177,7 @@ func runPool(o *poolOptions) error {
 		// Adaptive bins may overlap, so the output can outgrow the input:
 		// bound it like an image before allocating.
 		if ah, aw := int64(o.adaptive.H), int64(o.adaptive.W); o.G.MaxPixels > 0 && ah > o.G.MaxPixels/aw {
-			return fmt.Errorf("%s: --adaptive %dx%d is %d samples a channel, more than --max-pixels %d", displayName(o.Input), ah, aw, ah*aw, o.G.MaxPixels)
+			return fmt.Errorf("%s: --adaptive %dx%d is %d samples a channel, more than --max-pixels %d", o.Input, ah, aw, ah*aw, o.G.MaxPixels)
 		}
 		out, err = pool.Adaptive(in.T, o.op, o.adaptive.H, o.adaptive.W)
 		mode := "adaptive " + fmt.Sprintf("%dx%d", o.adaptive.H, o.adaptive.W)

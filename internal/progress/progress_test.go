@@ -53,8 +53,16 @@ func TestDrawsThrottlesAndErases(t *testing.T) {
 	}
 }
 
+// TestNilBar: a nil bar (no terminal) takes every call and draws nothing;
+// a bar asked about zero total work draws nothing either.
 func TestNilBar(t *testing.T) {
 	var b *Bar
 	b.Update(1, 2)
 	b.Finish()
+	z, buf, _ := newTestBar(0)
+	z.Update(0, 0)
+	z.Finish()
+	if buf.Len() != 0 {
+		t.Errorf("drew %q for no work", buf.String())
+	}
 }
