@@ -147,7 +147,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.IntVar(&o.Groups, "groups", 1, "groups of a 4-D kernel (C_in and C_out must divide by it)")
 	f.StringVar(&o.Bias, "bias", "", "bias per output channel: a .npy file or V[,V…]")
 	o.Edge = ""
-	f.Var(newEnum(&o.Edge, []string{"zero", "reflect", "replicate", "circular", "symmetric"}, edgeAliases), "edge", "edge mode: zero|reflect|replicate|circular|symmetric (aliases above; default zero for matrices, replicate for images)")
+	f.Var(edgeFlag{&o.Edge}, "edge", "edge mode: zero|reflect|replicate|circular|symmetric (aliases above; default zero for matrices, replicate for images)")
 	f.BoolVar(&o.Flip, "flip", false, "true convolution: turn the kernel by 180° (default: cross-correlation)")
 	f.BoolVar(&o.Transpose, "transpose", false, "transposed convolution (PyTorch conv_transpose2d)")
 	o.Method = "auto"
@@ -167,10 +167,21 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-var edgeAliases = map[string]string{
-	"constant": "zero", "black": "zero", "reflect101": "reflect", "mirror": "symmetric",
-	"copy": "replicate", "clamp": "replicate", "edge": "replicate", "nearest": "replicate",
-	"wrap": "circular", "tile": "circular", "periodic": "circular",
+// edgeFlag is --edge: conv.ParseEdge decides which words (and aliases) are
+// accepted, so the command and the library share one table; the flag
+// stores the canonical name ("" until given: the default depends on the
+// input's kind).
+type edgeFlag struct{ name *string }
+
+func (f edgeFlag) String() string { return *f.name }
+func (f edgeFlag) Type() string   { return "string" }
+func (f edgeFlag) Set(s string) error {
+	e, err := conv.ParseEdge(s)
+	if err != nil {
+		return err
+	}
+	*f.name = e.String()
+	return nil
 }
 
 func (o *convOptions) validate() error {
