@@ -1,6 +1,6 @@
 # convtool — build, test, benchmark.
 GO ?= go
-FUZZTIME ?= 5s
+FUZZTIME ?= 5000x
 
 # Every fuzz target, as PACKAGE:TARGET (grep -rn 'func Fuzz' internal).
 # Seeds: testdata/fuzz/<kind>/ (readable files, testdata/fuzz/gen.sh) plus
@@ -32,7 +32,9 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# fuzz runs each target for FUZZTIME on top of its seeds (make fuzz
+# fuzz runs each target for FUZZTIME (executions, not seconds: a time
+# budget can end mid-input and fail with "context deadline exceeded") on
+# top of its seeds (make fuzz
 # FUZZTIME=10m for a long hunt). A failure leaves the input in the
 # package's testdata/fuzz/FuzzX/: commit it with the fix.
 fuzz:
