@@ -53,7 +53,7 @@ type Correlator struct {
 	uh, uw int // useful outputs per tile
 	ny, nx int // tiles
 	plan   *Plan
-	kspec  []complex128 // conj(K) / (th*tw), column-major
+	kspec  []complex64 // conj(K) / (th*tw), row-major like a tile's spectrum
 }
 
 // maxTileSide bounds a tile's side unless the kernel itself is larger, so
@@ -113,11 +113,10 @@ func (c *Correlator) init(k []float32, kh, kw int, o Options, th, tw int) *Corre
 		}
 	}
 	c.kspec = c.plan.Forward(nil, kp, c.eh, c.ew, c.ew)
-	scale := complex(1/float64(c.th*c.tw), 0)
+	scale := float32(1 / float64(c.th*c.tw))
 	for i, v := range c.kspec {
-		c.kspec[i] = complex(real(v), -imag(v)) * scale
+		c.kspec[i] = complex(real(v)*scale, -imag(v)*scale)
 	}
-	c.kspec = c.plan.transposed(c.kspec)
 	return c
 }
 
@@ -169,7 +168,7 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 	if tiles == 1 {
 		wk := c.plan.workers[0]
 		if wk.spec == nil {
-			wk.spec = make([]complex128, c.plan.SpectrumLen())
+			wk.spec = make([]complex64, c.plan.SpectrumLen())
 		}
 		c.tile(c.plan.parallel, wk.spec, dst, src, 0, 0)
 		return dst
@@ -178,7 +177,7 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 	var wg sync.WaitGroup
 	for _, wk := range c.plan.workers {
 		if wk.spec == nil {
-			wk.spec = make([]complex128, c.plan.SpectrumLen())
+			wk.spec = make([]complex64, c.plan.SpectrumLen())
 		}
 		wg.Add(1)
 		go func() {
@@ -197,7 +196,7 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 }
 
 // tile computes the outputs of tile (ty, tx) into dst.
-func (c *Correlator) tile(run runner, spec []complex128, dst, src []float32, ty, tx int) {
+func (c *Correlator) tile(run runner, spec []complex64, dst, src []float32, ty, tx int) {
 	y0, x0 := ty*c.uh, tx*c.uw
 	sh, sw := min(c.th, c.h-y0), min(c.tw, c.w-x0)
 	c.plan.rowsForward(run, spec, src[y0*c.w+x0:], sh, sw, c.w)
@@ -210,10 +209,17 @@ func (c *Correlator) tile(run runner, spec []complex128, dst, src []float32, ty,
 		return
 	}
 	count := (rows-1-r0)/c.sy + 1
-	c.plan.rowsInverse(run, spec, r0, c.sy, count, func(y int, row []float64) {
-		out := dst[((y0+y)/c.sy)*c.ow:]
-		for x := q0; x < cols; x += c.sx {
-			out[(x0+x)/c.sx] = float32(row[x])
+	// The output columns this tile fills: one division per row, none per
+	// sample.
+	o0, on := (x0+q0)/c.sx, (cols-1-q0)/c.sx+1
+	c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, func(y int, row []float32) {
+		out := dst[((y0+y)/c.sy)*c.ow+o0:][:on]
+		if c.sx == 1 {
+			copy(out, row[q0:])
+			return
+		}
+		for i := range out {
+			out[i] = row[q0+i*c.sx]
 		}
 	})
 }

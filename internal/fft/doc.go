@@ -1,14 +1,21 @@
-// Package fft computes 2-D discrete Fourier transforms of float32 planes and
+// Package fft computes discrete Fourier transforms of float32 data and
 // what convtool builds on them: linear (valid) correlation by the
-// convolution theorem, centred magnitude spectra, and frequency-domain
-// low-, high- and band-pass filters.
+// convolution theorem, centred magnitude spectra, frequency-domain low-,
+// high- and band-pass filters, and (through Real) 1-D transforms for
+// signal's FFT convolution.
 //
-// The transforms are gonum's dsp/fourier (fftpack, float64 inside): a real
-// transform along rows, which halves the work for real input, and a complex
-// transform along the W/2+1 surviving columns. A Plan owns the transform
-// objects and buffers for one size and is reused for every channel (and, in
-// a Correlator, the kernel's spectrum is computed once); it keeps one set per
-// goroutine so that rows, columns or tiles run on GOMAXPROCS goroutines.
+// The transforms are our own, in float32 throughout: a mixed-radix
+// Stockham FFT (radix 4, 2, 3 and 5 butterflies, a generic one for other
+// primes; radixPlan) and a real transform that runs a complex one of half
+// the length (realPlan). Twiddles are computed once per length, in float64
+// and rounded; the butterflies run over batches of interleaved sequences
+// so that a 2-D transform's columns (and rows) go through them several at a
+// time with unit-stride inner loops. 2-D planes take a real transform along
+// rows and a complex one along the W/2+1 surviving columns. A Plan owns the
+// tables and buffers for one size and is reused for every channel (and, in
+// a Correlator, the kernel's spectrum is computed once); it keeps one set
+// of buffers per goroutine so that rows, columns or tiles run on
+// GOMAXPROCS goroutines.
 //
 // Correlation pads to fast sizes (GoodSize: products of 2, 3 and 5); it is
 // never circular: the caller pads the plane by its edge rule (a circular

@@ -4,31 +4,45 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
-// Plan computes forward and inverse 2-D transforms of real H×W planes. The
-// spectrum is the non-redundant half that real input leaves: H rows of
-// W/2+1 complex coefficients, row-major (the other half is the complex
-// conjugate mirror, F[u,v] = conj F[-u,-v]).
+// Plan computes forward and inverse 2-D transforms of real H×W float32
+// planes. The spectrum is the non-redundant half that real input leaves: H
+// rows of W/2+1 complex64 coefficients, row-major (the other half is the
+// complex conjugate mirror, F[u,v] = conj F[-u,-v]).
 //
-// A Plan owns its transform objects and buffers, one set per goroutine it
-// may use, so it is not safe for concurrent use: give each caller its own.
+// Rows go through a real transform (realPlan), a batch of rowLanes rows at
+// a time; columns through a complex one (radixPlan), colLanes adjacent
+// columns at a time, copied row by row into a work buffer where the
+// butterflies run down all of them together.
+//
+// A Plan owns its twiddle tables (shared) and work buffers (one set per
+// goroutine it may use), so it is not safe for concurrent use: give each
+// caller its own.
 type Plan struct {
 	h, w, nc int
+	rows     *realPlan
+	cols     *radixPlan
 	workers  []*worker
 }
 
-// worker is the state one goroutine needs: gonum's transforms keep
-// scratch space inside, so they cannot be shared.
+// worker is the scratch one goroutine needs, allocated on first use.
 type worker struct {
-	row  *fourier.FFT      // length w, real
-	col  *fourier.CmplxFFT // length h, complex
-	rin  []float64         // w
-	cblk []complex128      // colBlock*h, allocated on first use
-	spec []complex128      // h*nc, for whole-tile work on this worker
+	rz, rs []complex64 // rowLanes rows of the row transform
+	cz, cs []complex64 // colLanes columns of the column transform
+	tmp    []complex64 // generic-radix scratch
+	row    []float32   // one inverse-transformed row
+	spec   []complex64 // a whole tile's spectrum, for the Correlator
 }
+
+// rowLanes and colLanes are how many rows and columns one batched transform
+// carries: 8 complex64 columns are one 64-byte cache line per row, and
+// each butterfly's inner loop runs over all the lanes (and, after the first
+// pass, over several groups) with the same twiddles.
+const (
+	rowLanes = 8
+	colLanes = 8
+)
 
 // parallelMin is the plane size (H*W) below which a transform stays on one
 // goroutine: under it, starting goroutines costs more than it saves.
@@ -48,17 +62,25 @@ func newPlan(h, w, nw int) *Plan {
 	if h < 1 || w < 1 {
 		panic(fmt.Sprintf("fft.NewPlan: bad size %dx%d", h, w))
 	}
-	nw = max(nw, 1)
-	p := &Plan{h: h, w: w, nc: w/2 + 1}
-	p.workers = make([]*worker, nw)
+	p := &Plan{h: h, w: w, nc: w/2 + 1, rows: newRealPlan(w), cols: newRadixPlan(h)}
+	p.workers = make([]*worker, max(nw, 1))
 	for i := range p.workers {
-		p.workers[i] = &worker{
-			row: fourier.NewFFT(w),
-			col: fourier.NewCmplxFFT(h),
-			rin: make([]float64, w),
-		}
+		p.workers[i] = &worker{}
 	}
 	return p
+}
+
+// buffers allocates wk's row and column buffers on first use.
+func (p *Plan) buffers(wk *worker) {
+	if wk.rz != nil {
+		return
+	}
+	wk.rz = make([]complex64, rowLanes*p.rows.cn)
+	wk.rs = make([]complex64, rowLanes*p.rows.cn)
+	wk.cz = make([]complex64, colLanes*p.h)
+	wk.cs = make([]complex64, colLanes*p.h)
+	wk.tmp = make([]complex64, max(p.rows.half.tmpLen, p.cols.tmpLen))
+	wk.row = make([]float32, p.w)
 }
 
 // Size returns the plane size the plan transforms.
@@ -104,17 +126,18 @@ type runner func(n int, f func(wk *worker, lo, hi int))
 // Forward computes the half spectrum of the sh×sw plane src (rows stride
 // values apart), zero-extended to the plan's H×W, into dst and returns it.
 // dst must have SpectrumLen elements (nil allocates). The transform is
-// unnormalised, as gonum's.
-func (p *Plan) Forward(dst []complex128, src []float32, sh, sw, stride int) []complex128 {
+// unnormalised, as numpy's fft2.
+func (p *Plan) Forward(dst []complex64, src []float32, sh, sw, stride int) []complex64 {
 	if dst == nil {
-		dst = make([]complex128, p.SpectrumLen())
+		dst = make([]complex64, p.SpectrumLen())
 	}
 	p.check(dst, src, sh, sw, stride)
-	p.forward(p.parallel, dst, src, sh, sw, stride)
+	p.rowsForward(p.parallel, dst, src, sh, sw, stride)
+	p.columns(p.parallel, dst, nil, true, false)
 	return dst
 }
 
-func (p *Plan) check(spec []complex128, plane []float32, ph, pw, stride int) {
+func (p *Plan) check(spec []complex64, plane []float32, ph, pw, stride int) {
 	if len(spec) != p.SpectrumLen() {
 		panic("fft: spectrum length mismatch")
 	}
@@ -123,122 +146,124 @@ func (p *Plan) check(spec []complex128, plane []float32, ph, pw, stride int) {
 	}
 }
 
-func (p *Plan) forward(run runner, dst []complex128, src []float32, sh, sw, stride int) {
-	p.rowsForward(run, dst, src, sh, sw, stride)
-	p.columns(run, dst, nil, true, false)
-}
-
 // rowsForward is the real transform of every row (rows past sh are zero).
-func (p *Plan) rowsForward(run runner, dst []complex128, src []float32, sh, sw, stride int) {
-	w, nc := p.w, p.nc
-	run(p.h, func(wk *worker, lo, hi int) {
-		for y := lo; y < hi; y++ {
-			out := dst[y*nc : (y+1)*nc]
-			if y >= sh {
-				clear(out) // a zero row transforms to zeros
+func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, stride int) {
+	nc, cn := p.nc, p.rows.cn
+	run(ceilDiv(p.h, rowLanes), func(wk *worker, lo, hi int) {
+		p.buffers(wk)
+		for b := lo; b < hi; b++ {
+			y0 := b * rowLanes
+			y1 := min(y0+rowLanes, p.h)
+			for y := max(y0, sh); y < y1; y++ {
+				clear(dst[y*nc : (y+1)*nc]) // a zero row transforms to zeros
+			}
+			lanes := min(y1, sh) - y0
+			if lanes <= 0 {
 				continue
 			}
-			row := src[y*stride : y*stride+sw]
-			for x, v := range row {
-				wk.rin[x] = float64(v)
+			z, zs := wk.rz[:lanes*cn], wk.rs[:lanes*cn]
+			for l := range lanes {
+				p.rows.load(z, lanes, l, src[(y0+l)*stride:][:sw])
 			}
-			clear(wk.rin[sw:w])
-			wk.row.Coefficients(out, wk.rin)
+			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
+			for l := range lanes {
+				p.rows.store(dst[(y0+l)*nc:], res, lanes, l)
+			}
 		}
 	})
 }
 
-// colBlock is how many columns the column pass gathers at once: reading
-// a block of a row (colBlock·16 bytes, whole cache lines) instead of one
-// value per row halves the pass's time on a 1024×1024 plane.
-const colBlock = 8
-
 // columns runs the complex transform down every column of spec: forward
-// if fwd, then multiplication by mul (if not nil), then inverse if inv.
-// Fusing the three saves two strided passes over the spectrum. mul is
-// column-major (mul[x*H+y] multiplies spec[y*nc+x]) so that it is read
-// contiguously here; see transposed.
-func (p *Plan) columns(run runner, spec, mul []complex128, fwd, inv bool) {
+// if fwd, then multiplication by mul (if not nil; row-major like spec),
+// then inverse if inv. Fusing the three saves two strided passes over the
+// spectrum. The inverse is conj(DFT(conj ·)); the conjugations ride on the
+// product and the copy back.
+func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 	h, nc := p.h, p.nc
-	nb := (nc + colBlock - 1) / colBlock
-	run(nb, func(wk *worker, lo, hi int) {
-		if wk.cblk == nil {
-			wk.cblk = make([]complex128, colBlock*h)
-		}
+	run(ceilDiv(nc, colLanes), func(wk *worker, lo, hi int) {
+		p.buffers(wk)
 		for b := lo; b < hi; b++ {
-			x0 := b * colBlock
-			bw := min(colBlock, nc-x0)
+			x0 := b * colLanes
+			lanes := min(colLanes, nc-x0)
+			z, zs := wk.cz[:lanes*h], wk.cs[:lanes*h]
 			for y := range h {
-				for j, v := range spec[y*nc+x0 : y*nc+x0+bw] {
-					wk.cblk[j*h+y] = v
-				}
+				copy(z[y*lanes:(y+1)*lanes], spec[y*nc+x0:y*nc+x0+lanes])
 			}
-			for j := range bw {
-				c := wk.cblk[j*h : (j+1)*h]
-				if fwd && h > 1 {
-					wk.col.Coefficients(c, c)
-				}
-				if mul != nil {
-					for y, m := range mul[(x0+j)*h : (x0+j+1)*h] {
-						c[y] *= m
+			if fwd {
+				z, zs = p.cols.run(z, zs, wk.tmp, lanes)
+			}
+			switch {
+			case mul != nil:
+				for y := range h {
+					c := z[y*lanes : (y+1)*lanes]
+					m := mul[y*nc+x0 : y*nc+x0+lanes]
+					m = m[:len(c)]
+					for j, v := range c {
+						v *= m[j]
+						if inv {
+							v = complex(real(v), -imag(v))
+						}
+						c[j] = v
 					}
 				}
-				if inv && h > 1 {
-					wk.col.Sequence(c, c)
-				}
+			case inv:
+				conj(z)
+			}
+			if inv {
+				z, _ = p.cols.run(z, zs, wk.tmp, lanes)
+				conj(z)
 			}
 			for y := range h {
-				row := spec[y*nc+x0 : y*nc+x0+bw]
-				for j := range row {
-					row[j] = wk.cblk[j*h+y]
-				}
+				copy(spec[y*nc+x0:y*nc+x0+lanes], z[y*lanes:(y+1)*lanes])
 			}
 		}
 	})
+}
+
+// conj conjugates every value of z.
+func conj(z []complex64) {
+	for i, v := range z {
+		z[i] = complex(real(v), -imag(v))
+	}
 }
 
 // Inverse transforms the half spectrum spec back to a real H×W plane and
 // writes its top-left oh×ow corner, multiplied by scale, into dst (rows
 // stride values apart). Pass scale 1/(H*W) for the true inverse. spec is
 // overwritten.
-func (p *Plan) Inverse(dst []float32, oh, ow, stride int, spec []complex128, scale float64) []float32 {
+func (p *Plan) Inverse(dst []float32, oh, ow, stride int, spec []complex64, scale float32) []float32 {
 	if dst == nil {
 		stride = ow
 		dst = make([]float32, oh*ow)
 	}
 	p.check(spec, dst, oh, ow, stride)
 	p.columns(p.parallel, spec, nil, false, true)
-	p.rowsInverse(p.parallel, spec, 0, 1, oh, func(y int, row []float64) {
-		out := dst[y*stride : y*stride+ow]
-		for x := range out {
-			out[x] = float32(row[x] * scale)
-		}
+	p.rowsInverse(p.parallel, spec, 0, 1, oh, scale, func(y int, row []float32) {
+		copy(dst[y*stride:y*stride+ow], row)
 	})
 	return dst
 }
 
 // rowsInverse runs the inverse real transform on the count rows r0,
-// r0+step, … and hands each finished row (length W, unscaled) to emit,
+// r0+step, … and hands each finished row (length W, times scale) to emit,
 // possibly from several goroutines at once for different rows.
-func (p *Plan) rowsInverse(run runner, spec []complex128, r0, step, count int, emit func(y int, row []float64)) {
-	nc := p.nc
-	run(count, func(wk *worker, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y := r0 + i*step
-			wk.row.Sequence(wk.rin, spec[y*nc:(y+1)*nc])
-			emit(y, wk.rin)
+func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, scale float32, emit func(y int, row []float32)) {
+	nc, cn := p.nc, p.rows.cn
+	run(ceilDiv(count, rowLanes), func(wk *worker, lo, hi int) {
+		p.buffers(wk)
+		for b := lo; b < hi; b++ {
+			i0 := b * rowLanes
+			lanes := min(rowLanes, count-i0)
+			z, zs := wk.rz[:lanes*cn], wk.rs[:lanes*cn]
+			for l := range lanes {
+				y := r0 + (i0+l)*step
+				p.rows.loadSpec(z, lanes, l, spec[y*nc:(y+1)*nc])
+			}
+			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
+			for l := range lanes {
+				p.rows.storeReal(wk.row, res, lanes, l, scale)
+				emit(r0+(i0+l)*step, wk.row)
+			}
 		}
 	})
-}
-
-// transposed returns the half spectrum spec in the column-major layout
-// that columns takes its multiplier in.
-func (p *Plan) transposed(spec []complex128) []complex128 {
-	t := make([]complex128, len(spec))
-	for y := range p.h {
-		for x, v := range spec[y*p.nc : (y+1)*p.nc] {
-			t[x*p.h+y] = v
-		}
-	}
-	return t
 }

@@ -1,7 +1,8 @@
 package fft
 
 // GoodSize returns the smallest m >= n whose only prime factors are 2, 3
-// and 5: the sizes fftpack transforms fastest. GoodSize(n) is 1 for n <= 1.
+// and 5: the sizes the radix-2/3/4/5 butterflies transform fastest.
+// GoodSize(n) is 1 for n <= 1.
 func GoodSize(n int) int {
 	if n <= 1 {
 		return 1

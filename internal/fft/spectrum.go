@@ -13,15 +13,15 @@ import (
 // Spectrum returns the centred magnitude spectrum |fftshift(fft2(x))| of
 // every channel of t, at t's exact size (numpy's np.abs(np.fft.fftshift(
 // np.fft.fft2(x)))): the zero frequency lands at (H/2, W/2), integer halves.
-// Sizes with large prime factors are exact too, only slower (fftpack's
-// general radix is O(n·p) per line).
+// Sizes with large prime factors are exact too, only slower (the generic
+// butterfly is O(n·p) per line for a prime factor p).
 func Spectrum(t *tensor.Tensor) *tensor.Tensor {
 	out := tensor.New(t.C, t.H, t.W)
 	if t.Len() == 0 {
 		return out
 	}
 	p := NewPlan(t.H, t.W)
-	spec := make([]complex128, p.SpectrumLen())
+	spec := make([]complex64, p.SpectrumLen())
 	for c := range t.C {
 		p.Forward(spec, t.Plane(c), t.H, t.W, t.W)
 		shiftedMagnitude(out.Plane(c), spec, t.H, t.W)
@@ -32,19 +32,24 @@ func Spectrum(t *tensor.Tensor) *tensor.Tensor {
 // shiftedMagnitude expands a half spectrum to the full H×W magnitude with
 // the zero frequency moved to (H/2, W/2). The missing half mirrors the kept
 // one: |F[u, v]| = |F[-u, -v]| for real input.
-func shiftedMagnitude(dst []float32, spec []complex128, h, w int) {
+func shiftedMagnitude(dst []float32, spec []complex64, h, w int) {
 	nc := w/2 + 1
 	for u := range h {
 		su := (u + h/2) % h
 		mu := (h - u) % h
+		out := dst[su*w : (su+1)*w]
+		sv := w / 2 // where frequency v lands: (v + w/2) mod w
 		for v := range w {
-			var f complex128
+			var f complex64
 			if v < nc {
 				f = spec[u*nc+v]
 			} else {
 				f = spec[mu*nc+w-v]
 			}
-			dst[su*w+(v+w/2)%w] = float32(math.Hypot(real(f), imag(f)))
+			out[sv] = float32(math.Hypot(float64(real(f)), float64(imag(f))))
+			if sv++; sv == w {
+				sv = 0
+			}
 		}
 	}
 }
@@ -230,24 +235,21 @@ func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor {
 	p := NewPlan(h, w)
 	nc := p.HalfWidth()
 	scale := 1 / float64(h*w)
-	gain := make([]complex128, p.SpectrumLen())
+	gain := make([]complex64, p.SpectrumLen())
 	for u := range h {
 		du := float64((u+h/2)%h - h/2)
 		for v := range nc {
 			dv := float64((v+w/2)%w - w/2)
-			gain[u*nc+v] = complex(f.Gain(math.Hypot(du, dv))*scale, 0)
+			gain[u*nc+v] = complex(float32(f.Gain(math.Hypot(du, dv))*scale), 0)
 		}
 	}
-	gain = p.transposed(gain)
-	spec := make([]complex128, p.SpectrumLen())
+	spec := make([]complex64, p.SpectrumLen())
 	for c := range t.C {
 		p.rowsForward(p.parallel, spec, t.Plane(c), h, w, w)
 		p.columns(p.parallel, spec, gain, true, true)
 		dst := out.Plane(c)
-		p.rowsInverse(p.parallel, spec, 0, 1, h, func(y int, row []float64) {
-			for x, v := range row {
-				dst[y*w+x] = float32(v)
-			}
+		p.rowsInverse(p.parallel, spec, 0, 1, h, 1, func(y int, row []float32) {
+			copy(dst[y*w:(y+1)*w], row)
 		})
 	}
 	return out

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
 	"github.com/convtool/convtool/internal/fft"
 )
 
@@ -216,23 +214,15 @@ func direct(dst, a, v []float32, start int) {
 // convolution the transform computes is the linear one.
 func viaFFT(dst, a, v []float32, start int) {
 	N := fft.GoodSize(len(a) + len(v) - 1)
-	t := fourier.NewFFT(N)
-	buf := make([]float64, N)
-	load := func(x []float32) []complex128 {
-		for i, s := range x {
-			buf[i] = float64(s)
-		}
-		clear(buf[len(x):])
-		return t.Coefficients(nil, buf)
-	}
-	fa, fv := load(a), load(v)
+	t := fft.NewReal(N)
+	fa, fv := t.Forward(nil, a), t.Forward(nil, v)
 	for i := range fa {
 		fa[i] *= fv[i]
 	}
-	t.Sequence(buf, fa)
-	scale := 1 / float64(N)
+	buf := t.Inverse(nil, fa)
+	scale := float32(1 / float64(N))
 	for i := range dst {
-		dst[i] = float32(buf[start+i] * scale)
+		dst[i] = buf[start+i] * scale
 	}
 }
 
