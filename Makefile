@@ -14,16 +14,21 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
-	./internal/tensorio:FuzzReadFile
+	./internal/tensorio:FuzzReadFile \
+	./internal/fft:FuzzPasses
 
 .PHONY: build test vet fmt-check bench fuzz fixtures clean
 
 build:
 	$(GO) build -o bin/convtool ./cmd/convtool
 
-# test is what CI and the README run: formatting, vet and every test.
+# test is what CI and the README run: formatting, vet and every test, and
+# internal/fft once more without its assembly (-tags purego, the path of
+# every other architecture) and cross-vetted for arm64.
 test: fmt-check vet
 	$(GO) test ./...
+	$(GO) test -tags purego ./internal/fft/
+	GOARCH=arm64 $(GO) vet ./internal/fft/
 
 vet:
 	$(GO) vet ./...

@@ -132,7 +132,7 @@ func mulNegI(v complex64) complex64 { return complex(imag(v), -real(v)) }
 // mulReal returns v·f: two multiplications, where v*complex(f, 0) costs four.
 func mulReal(v complex64, f float32) complex64 { return complex(real(v)*f, imag(v)*f) }
 
-func pass2(x, y []complex64, s, m int, tw []complex64) {
+func pass2Go(x, y []complex64, s, m int, tw []complex64) {
 	for p := range m {
 		w := tw[p]
 		a0 := x[s*p : s*p+s]
@@ -148,7 +148,7 @@ func pass2(x, y []complex64, s, m int, tw []complex64) {
 	}
 }
 
-func pass4(x, y []complex64, s, m int, tw []complex64) {
+func pass4Go(x, y []complex64, s, m int, tw []complex64) {
 	for p := range m {
 		w1, w2, w3 := tw[3*p], tw[3*p+1], tw[3*p+2]
 		a0 := x[s*p : s*p+s]
@@ -186,7 +186,7 @@ func pass4(x, y []complex64, s, m int, tw []complex64) {
 // sin60 is sin(2π/3); the radix-3 butterfly needs ω_3 = −1/2 − i·sin60.
 const sin60 = 0.86602540378443864676
 
-func pass3(x, y []complex64, s, m int, tw []complex64) {
+func pass3Go(x, y []complex64, s, m int, tw []complex64) {
 	for p := range m {
 		w1, w2 := tw[2*p], tw[2*p+1]
 		a0 := x[s*p : s*p+s]

@@ -1,0 +1,217 @@
+//go:build generate
+
+// gen writes internal/fft's AVX2+FMA butterflies (radix_amd64.s) and their
+// Go declarations (radix_amd64_stubs.go) with avo. It is a module of its
+// own so that avo never becomes a dependency of convtool; the generated
+// files are committed, so building convtool needs only the Go toolchain.
+// Regenerate from this directory with:
+//
+//	go run -tags generate gen.go -pkg fft -out ../radix_amd64.s -stubs ../radix_amd64_stubs.go
+//
+// Each function is one whole Stockham pass of radixPlan (see radix.go for
+// the formula) over interleaved complex64 values, four per YMM register:
+// for every group p it broadcasts the group's twiddles, then runs down the
+// s values of the group in steps of four. s must be a positive multiple
+// of 4; the Go caller keeps the other cases for the pure-Go pass.
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+const sig = "func(x, y []complex64, s, m int, tw []complex64)"
+
+// negOdd flips the sign of every imaginary part (the odd float32 lanes).
+var negOdd Mem
+
+func main() {
+	ConstraintExpr("amd64,!purego")
+	negOdd = GLOBL("negodd", RODATA|NOPTR)
+	for i := 0; i < 8; i++ {
+		if i%2 == 1 {
+			DATA(4*i, U32(0x80000000))
+		} else {
+			DATA(4*i, U32(0))
+		}
+	}
+	pass2()
+	pass3()
+	pass4()
+	Generate()
+}
+
+// twiddle loads complex twiddle w (8 bytes at m) as its broadcast real and
+// imaginary parts, ready for cmul.
+func twiddle(m Mem) (re, im VecVirtual) {
+	w := YMM()
+	VBROADCASTSD(m, w)
+	re, im = YMM(), YMM()
+	VMOVSLDUP(w, re)
+	VMOVSHDUP(w, im)
+	return re, im
+}
+
+// cmul returns v·w for four interleaved complex values v and a broadcast
+// twiddle (re, im): [a b]·[c d] = [ac−bd, bc+ad] as a swap, a multiply and
+// one fused multiply-add-subtract.
+func cmul(v, re, im VecVirtual) VecVirtual {
+	t := YMM()
+	VPERMILPS(U8(0xB1), v, t)
+	VMULPS(im, t, t)
+	VFMADDSUB231PS(re, v, t)
+	return t
+}
+
+// mulNegI returns v·(−i) = [b −a].
+func mulNegI(v, mask VecVirtual) VecVirtual {
+	t := YMM()
+	VPERMILPS(U8(0xB1), v, t)
+	VXORPS(mask, t, t)
+	return t
+}
+
+// pass is the frame shared by every radix: pointers to the r input runs
+// and r output runs of group p, advanced by 32 bytes per step; after a
+// group the inputs have reached group p+1 and the outputs move on by
+// (r−1)·s values. body computes one step from the loaded inputs.
+func pass(name string, r int, body func(in []VecVirtual, tw []Mem) []VecVirtual, setup func()) {
+	TEXT(name, NOSPLIT, sig)
+	Pragma("noescape")
+	Doc(name + " is pass" + string(rune('0'+r)) + " for s a positive multiple of 4, with AVX2 and FMA.")
+	x := Load(Param("x").Base(), GP64())
+	y := Load(Param("y").Base(), GP64())
+	s := Load(Param("s"), GP64())
+	m := Load(Param("m"), GP64())
+	tw := Load(Param("tw").Base(), GP64())
+	setup()
+
+	sb := GP64() // bytes in a run of s values
+	MOVQ(s, sb)
+	SHLQ(U8(3), sb)
+	js := GP64() // bytes between input runs j and j+1: s·m values
+	MOVQ(sb, js)
+	IMULQ(m, js)
+	in := make([]GPVirtual, r)
+	out := make([]GPVirtual, r)
+	for j := range in {
+		in[j] = GP64()
+		if j == 0 {
+			MOVQ(x, in[j])
+		} else {
+			LEAQ(Mem{Base: in[j-1], Index: js, Scale: 1}, in[j])
+		}
+		out[j] = GP64()
+		if j == 0 {
+			MOVQ(y, out[j])
+		} else {
+			LEAQ(Mem{Base: out[j-1], Index: sb, Scale: 1}, out[j])
+		}
+	}
+	skip := GP64() // (r−1)·s values, in bytes
+	IMUL3Q(U32(uint32(r-1)), sb, skip)
+
+	Label(name + "_group")
+	twm := make([]Mem, r-1)
+	for k := range twm {
+		twm[k] = Mem{Base: tw, Disp: 8 * k}
+	}
+	q := GP64()
+	MOVQ(s, q)
+	Label(name + "_step")
+	vin := make([]VecVirtual, r)
+	for j := range vin {
+		vin[j] = YMM()
+		VMOVUPS(Mem{Base: in[j]}, vin[j])
+	}
+	vout := body(vin, twm)
+	for k, v := range vout {
+		VMOVUPS(v, Mem{Base: out[k]})
+	}
+	for j := range in {
+		ADDQ(U8(32), in[j])
+		ADDQ(U8(32), out[j])
+	}
+	SUBQ(U8(4), q)
+	JNZ(LabelRef(name + "_step"))
+
+	for j := range out {
+		ADDQ(skip, out[j])
+	}
+	ADDQ(U32(uint32(8*(r-1))), tw)
+	DECQ(m)
+	JNZ(LabelRef(name + "_group"))
+	VZEROUPPER()
+	RET()
+}
+
+// The twiddles are loaded inside the step loop: broadcasting them there
+// costs two shuffles per use but keeps the frame within 16 vector and 15
+// general registers for every radix.
+
+func pass2() {
+	pass("pass2AVX2", 2, func(in []VecVirtual, tw []Mem) []VecVirtual {
+		s, d := YMM(), YMM()
+		VADDPS(in[1], in[0], s)
+		VSUBPS(in[1], in[0], d)
+		re, im := twiddle(tw[0])
+		return []VecVirtual{s, cmul(d, re, im)}
+	}, func() {})
+}
+
+var mask, half, sin60 VecVirtual
+
+func pass3() {
+	pass("pass3AVX2", 3, func(in []VecVirtual, tw []Mem) []VecVirtual {
+		t1, d := YMM(), YMM()
+		VADDPS(in[2], in[1], t1)
+		VSUBPS(in[2], in[1], d)
+		y0 := YMM()
+		VADDPS(t1, in[0], y0)
+		t2 := YMM()
+		VMOVUPS(in[0], t2)
+		VFNMADD231PS(half, t1, t2) // t2 = u0 − t1/2
+		VMULPS(sin60, d, d)
+		t3 := mulNegI(d, mask)
+		a, b := YMM(), YMM()
+		VADDPS(t3, t2, a)
+		VSUBPS(t3, t2, b)
+		re1, im1 := twiddle(tw[0])
+		y1 := cmul(a, re1, im1)
+		re2, im2 := twiddle(tw[1])
+		y2 := cmul(b, re2, im2)
+		return []VecVirtual{y0, y1, y2}
+	}, func() {
+		mask, half, sin60 = YMM(), YMM(), YMM()
+		VMOVUPS(negOdd, mask)
+		VBROADCASTSS(ConstData("half", F32(0.5)), half)
+		VBROADCASTSS(ConstData("sin60", F32(0.86602540378443864676)), sin60)
+	})
+}
+
+func pass4() {
+	pass("pass4AVX2", 4, func(in []VecVirtual, tw []Mem) []VecVirtual {
+		t0, t1, t2, d := YMM(), YMM(), YMM(), YMM()
+		VADDPS(in[2], in[0], t0)
+		VSUBPS(in[2], in[0], t1)
+		VADDPS(in[3], in[1], t2)
+		VSUBPS(in[3], in[1], d)
+		t3 := mulNegI(d, mask)
+		y0, a, b, c := YMM(), YMM(), YMM(), YMM()
+		VADDPS(t2, t0, y0)
+		VSUBPS(t2, t0, b)
+		VADDPS(t3, t1, a)
+		VSUBPS(t3, t1, c)
+		re1, im1 := twiddle(tw[0])
+		y1 := cmul(a, re1, im1)
+		re2, im2 := twiddle(tw[1])
+		y2 := cmul(b, re2, im2)
+		re3, im3 := twiddle(tw[2])
+		y3 := cmul(c, re3, im3)
+		return []VecVirtual{y0, y1, y2, y3}
+	}, func() {
+		mask = YMM()
+		VMOVUPS(negOdd, mask)
+	})
+}

@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package fft
+
+// Without the assembly (other architectures, or -tags purego) every pass
+// is the pure-Go one.
+
+const useAVX2 = false
+
+func pass2(x, y []complex64, s, m int, tw []complex64) { pass2Go(x, y, s, m, tw) }
+func pass3(x, y []complex64, s, m int, tw []complex64) { pass3Go(x, y, s, m, tw) }
+func pass4(x, y []complex64, s, m int, tw []complex64) { pass4Go(x, y, s, m, tw) }
