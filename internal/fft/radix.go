@@ -216,7 +216,7 @@ const (
 	s5b = 0.58778525229247312917
 )
 
-func pass5(x, y []complex64, s, m int, tw []complex64) {
+func pass5Go(x, y []complex64, s, m int, tw []complex64) {
 	for p := range m {
 		w1, w2, w3, w4 := tw[4*p], tw[4*p+1], tw[4*p+2], tw[4*p+3]
 		a0 := x[s*p : s*p+s]

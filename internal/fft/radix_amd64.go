@@ -42,3 +42,12 @@ func pass4(x, y []complex64, s, m int, tw []complex64) {
 	}
 	pass4Go(x, y, s, m, tw)
 }
+
+func pass5(x, y []complex64, s, m int, tw []complex64) {
+	if useAVX2 && s%4 == 0 && m > 0 {
+		_, _, _ = x[5*m*s-1], y[5*m*s-1], tw[4*m-1]
+		pass5AVX2(x, y, s, m, tw)
+		return
+	}
+	pass5Go(x, y, s, m, tw)
+}

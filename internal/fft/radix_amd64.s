@@ -26,35 +26,31 @@ TEXT ·pass2AVX2(SB), NOSPLIT, $0-88
 	SHLQ   $0x03, DI
 	MOVQ   DI, R8
 	IMULQ  BX, R8
-	MOVQ   CX, CX
-	LEAQ   (AX)(R8*1), R8
-	LEAQ   (CX)(DI*1), R9
-	IMUL3Q $0x00000001, DI, DI
+	LEAQ   (R8)(R8*2), R9
+	LEAQ   (DI)(DI*2), R9
+	IMUL3Q $0x00000001, DI, R9
 
 pass2AVX2_group:
 	MOVQ DX, R10
 
 pass2AVX2_step:
 	VMOVUPS        (AX), Y0
-	VMOVUPS        (R8), Y1
+	VMOVUPS        (AX)(R8*1), Y1
 	VADDPS         Y1, Y0, Y2
 	VSUBPS         Y1, Y0, Y0
-	VBROADCASTSD   (SI), Y1
-	VMOVSLDUP      Y1, Y3
-	VMOVSHDUP      Y1, Y1
-	VPERMILPS      $0xb1, Y0, Y4
-	VMULPS         Y1, Y4, Y4
-	VFMADDSUB231PS Y3, Y0, Y4
 	VMOVUPS        Y2, (CX)
-	VMOVUPS        Y4, (R9)
+	VBROADCASTSD   (SI), Y1
+	VMOVSLDUP      Y1, Y2
+	VMOVSHDUP      Y1, Y1
+	VPERMILPS      $0xb1, Y0, Y3
+	VMULPS         Y1, Y3, Y3
+	VFMADDSUB231PS Y2, Y0, Y3
+	VMOVUPS        Y3, (CX)(DI*1)
 	ADDQ           $0x20, AX
 	ADDQ           $0x20, CX
-	ADDQ           $0x20, R8
-	ADDQ           $0x20, R9
 	SUBQ           $0x04, R10
 	JNZ            pass2AVX2_step
-	ADDQ           DI, CX
-	ADDQ           DI, R9
+	ADDQ           R9, CX
 	ADDQ           $0x00000008, SI
 	DECQ           BX
 	JNZ            pass2AVX2_group
@@ -76,56 +72,47 @@ TEXT ·pass3AVX2(SB), NOSPLIT, $0-88
 	SHLQ         $0x03, DI
 	MOVQ         DI, R8
 	IMULQ        BX, R8
-	MOVQ         CX, CX
-	LEAQ         (AX)(R8*1), R9
-	LEAQ         (CX)(DI*1), R10
-	LEAQ         (R9)(R8*1), R8
-	LEAQ         (R10)(DI*1), R11
-	IMUL3Q       $0x00000002, DI, DI
+	LEAQ         (R8)(R8*2), R9
+	LEAQ         (DI)(DI*2), R9
+	IMUL3Q       $0x00000002, DI, R9
 
 pass3AVX2_group:
-	MOVQ DX, R12
+	MOVQ DX, R10
 
 pass3AVX2_step:
 	VMOVUPS        (AX), Y3
-	VMOVUPS        (R9), Y4
-	VMOVUPS        (R8), Y5
+	VMOVUPS        (AX)(R8*1), Y4
+	VMOVUPS        (AX)(R8*2), Y5
 	VADDPS         Y5, Y4, Y6
 	VSUBPS         Y5, Y4, Y4
 	VADDPS         Y6, Y3, Y5
+	VMOVUPS        Y5, (CX)
 	VMOVUPS        Y3, Y3
 	VFNMADD231PS   Y1, Y6, Y3
 	VMULPS         Y2, Y4, Y4
 	VPERMILPS      $0xb1, Y4, Y4
 	VXORPS         Y0, Y4, Y4
-	VADDPS         Y4, Y3, Y6
+	VADDPS         Y4, Y3, Y5
 	VSUBPS         Y4, Y3, Y3
 	VBROADCASTSD   (SI), Y4
-	VMOVSLDUP      Y4, Y7
-	VMOVSHDUP      Y4, Y4
-	VPERMILPS      $0xb1, Y6, Y8
-	VMULPS         Y4, Y8, Y8
-	VFMADDSUB231PS Y7, Y6, Y8
-	VBROADCASTSD   8(SI), Y4
 	VMOVSLDUP      Y4, Y6
 	VMOVSHDUP      Y4, Y4
-	VPERMILPS      $0xb1, Y3, Y7
+	VPERMILPS      $0xb1, Y5, Y7
 	VMULPS         Y4, Y7, Y7
-	VFMADDSUB231PS Y6, Y3, Y7
-	VMOVUPS        Y5, (CX)
-	VMOVUPS        Y8, (R10)
-	VMOVUPS        Y7, (R11)
+	VFMADDSUB231PS Y6, Y5, Y7
+	VMOVUPS        Y7, (CX)(DI*1)
+	VBROADCASTSD   8(SI), Y4
+	VMOVSLDUP      Y4, Y5
+	VMOVSHDUP      Y4, Y4
+	VPERMILPS      $0xb1, Y3, Y6
+	VMULPS         Y4, Y6, Y6
+	VFMADDSUB231PS Y5, Y3, Y6
+	VMOVUPS        Y6, (CX)(DI*2)
 	ADDQ           $0x20, AX
 	ADDQ           $0x20, CX
-	ADDQ           $0x20, R9
-	ADDQ           $0x20, R10
-	ADDQ           $0x20, R8
-	ADDQ           $0x20, R11
-	SUBQ           $0x04, R12
+	SUBQ           $0x04, R10
 	JNZ            pass3AVX2_step
-	ADDQ           DI, CX
-	ADDQ           DI, R10
-	ADDQ           DI, R11
+	ADDQ           R9, CX
 	ADDQ           $0x00000010, SI
 	DECQ           BX
 	JNZ            pass3AVX2_group
@@ -151,23 +138,18 @@ TEXT ·pass4AVX2(SB), NOSPLIT, $0-88
 	SHLQ    $0x03, DI
 	MOVQ    DI, R8
 	IMULQ   BX, R8
-	MOVQ    CX, CX
-	LEAQ    (AX)(R8*1), R9
-	LEAQ    (CX)(DI*1), R10
-	LEAQ    (R9)(R8*1), R11
-	LEAQ    (R10)(DI*1), R12
-	LEAQ    (R11)(R8*1), R8
-	LEAQ    (R12)(DI*1), R13
-	IMUL3Q  $0x00000003, DI, DI
+	LEAQ    (R8)(R8*2), R9
+	LEAQ    (DI)(DI*2), R10
+	IMUL3Q  $0x00000003, DI, R11
 
 pass4AVX2_group:
-	MOVQ DX, R14
+	MOVQ DX, R12
 
 pass4AVX2_step:
 	VMOVUPS        (AX), Y1
-	VMOVUPS        (R9), Y2
-	VMOVUPS        (R11), Y3
-	VMOVUPS        (R8), Y4
+	VMOVUPS        (AX)(R8*1), Y2
+	VMOVUPS        (AX)(R8*2), Y3
+	VMOVUPS        (AX)(R9*1), Y4
 	VADDPS         Y3, Y1, Y5
 	VSUBPS         Y3, Y1, Y1
 	VADDPS         Y4, Y2, Y3
@@ -175,47 +157,144 @@ pass4AVX2_step:
 	VPERMILPS      $0xb1, Y2, Y2
 	VXORPS         Y0, Y2, Y2
 	VADDPS         Y3, Y5, Y4
-	VSUBPS         Y3, Y5, Y5
+	VMOVUPS        Y4, (CX)
+	VSUBPS         Y3, Y5, Y4
 	VADDPS         Y2, Y1, Y3
 	VSUBPS         Y2, Y1, Y1
 	VBROADCASTSD   (SI), Y2
-	VMOVSLDUP      Y2, Y6
+	VMOVSLDUP      Y2, Y5
 	VMOVSHDUP      Y2, Y2
-	VPERMILPS      $0xb1, Y3, Y7
-	VMULPS         Y2, Y7, Y7
-	VFMADDSUB231PS Y6, Y3, Y7
+	VPERMILPS      $0xb1, Y3, Y6
+	VMULPS         Y2, Y6, Y6
+	VFMADDSUB231PS Y5, Y3, Y6
+	VMOVUPS        Y6, (CX)(DI*1)
 	VBROADCASTSD   8(SI), Y2
 	VMOVSLDUP      Y2, Y3
 	VMOVSHDUP      Y2, Y2
-	VPERMILPS      $0xb1, Y5, Y6
-	VMULPS         Y2, Y6, Y6
-	VFMADDSUB231PS Y3, Y5, Y6
+	VPERMILPS      $0xb1, Y4, Y5
+	VMULPS         Y2, Y5, Y5
+	VFMADDSUB231PS Y3, Y4, Y5
+	VMOVUPS        Y5, (CX)(DI*2)
 	VBROADCASTSD   16(SI), Y2
 	VMOVSLDUP      Y2, Y3
 	VMOVSHDUP      Y2, Y2
-	VPERMILPS      $0xb1, Y1, Y5
-	VMULPS         Y2, Y5, Y5
-	VFMADDSUB231PS Y3, Y1, Y5
-	VMOVUPS        Y4, (CX)
-	VMOVUPS        Y7, (R10)
-	VMOVUPS        Y6, (R12)
-	VMOVUPS        Y5, (R13)
+	VPERMILPS      $0xb1, Y1, Y4
+	VMULPS         Y2, Y4, Y4
+	VFMADDSUB231PS Y3, Y1, Y4
+	VMOVUPS        Y4, (CX)(R10*1)
 	ADDQ           $0x20, AX
 	ADDQ           $0x20, CX
-	ADDQ           $0x20, R9
-	ADDQ           $0x20, R10
-	ADDQ           $0x20, R11
-	ADDQ           $0x20, R12
-	ADDQ           $0x20, R8
-	ADDQ           $0x20, R13
-	SUBQ           $0x04, R14
+	SUBQ           $0x04, R12
 	JNZ            pass4AVX2_step
-	ADDQ           DI, CX
-	ADDQ           DI, R10
-	ADDQ           DI, R12
-	ADDQ           DI, R13
+	ADDQ           R11, CX
 	ADDQ           $0x00000018, SI
 	DECQ           BX
 	JNZ            pass4AVX2_group
 	VZEROUPPER
 	RET
+
+// func pass5AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
+// Requires: AVX, FMA3
+TEXT ·pass5AVX2(SB), NOSPLIT, $0-88
+	MOVQ         x_base+0(FP), AX
+	MOVQ         y_base+24(FP), CX
+	MOVQ         s+48(FP), DX
+	MOVQ         m+56(FP), BX
+	MOVQ         tw_base+64(FP), SI
+	VMOVUPS      negodd<>+0(SB), Y0
+	VBROADCASTSS c5a<>+0(SB), Y1
+	VBROADCASTSS c5b<>+0(SB), Y2
+	VBROADCASTSS s5a<>+0(SB), Y3
+	VBROADCASTSS s5b<>+0(SB), Y4
+	MOVQ         DX, DI
+	SHLQ         $0x03, DI
+	MOVQ         DI, R8
+	IMULQ        BX, R8
+	LEAQ         (R8)(R8*2), R9
+	LEAQ         (DI)(DI*2), R10
+	IMUL3Q       $0x00000004, DI, R11
+
+pass5AVX2_group:
+	MOVQ DX, R12
+
+pass5AVX2_step:
+	VMOVUPS        (AX), Y5
+	VMOVUPS        (AX)(R8*1), Y6
+	VMOVUPS        (AX)(R8*2), Y7
+	VMOVUPS        (AX)(R9*1), Y8
+	VMOVUPS        (AX)(R8*4), Y9
+	VADDPS         Y9, Y6, Y10
+	VSUBPS         Y9, Y6, Y6
+	VADDPS         Y8, Y7, Y9
+	VSUBPS         Y8, Y7, Y7
+	VADDPS         Y10, Y5, Y8
+	VADDPS         Y9, Y8, Y8
+	VMOVUPS        Y8, (CX)
+	VMOVUPS        Y5, Y8
+	VFMADD231PS    Y1, Y10, Y8
+	VFMADD231PS    Y2, Y9, Y8
+	VMOVUPS        Y5, Y5
+	VFMADD231PS    Y2, Y10, Y5
+	VFMADD231PS    Y1, Y9, Y5
+	VMULPS         Y3, Y6, Y9
+	VFMADD231PS    Y4, Y7, Y9
+	VMULPS         Y4, Y6, Y6
+	VFNMADD231PS   Y3, Y7, Y6
+	VPERMILPS      $0xb1, Y9, Y7
+	VXORPS         Y0, Y7, Y7
+	VPERMILPS      $0xb1, Y6, Y6
+	VXORPS         Y0, Y6, Y6
+	VADDPS         Y7, Y8, Y9
+	VSUBPS         Y7, Y8, Y7
+	VBROADCASTSD   (SI), Y8
+	VMOVSLDUP      Y8, Y10
+	VMOVSHDUP      Y8, Y8
+	VPERMILPS      $0xb1, Y9, Y11
+	VMULPS         Y8, Y11, Y11
+	VFMADDSUB231PS Y10, Y9, Y11
+	VMOVUPS        Y11, (CX)(DI*1)
+	VBROADCASTSD   24(SI), Y8
+	VMOVSLDUP      Y8, Y9
+	VMOVSHDUP      Y8, Y8
+	VPERMILPS      $0xb1, Y7, Y10
+	VMULPS         Y8, Y10, Y10
+	VFMADDSUB231PS Y9, Y7, Y10
+	VMOVUPS        Y10, (CX)(DI*4)
+	VADDPS         Y6, Y5, Y9
+	VSUBPS         Y6, Y5, Y7
+	VBROADCASTSD   8(SI), Y5
+	VMOVSLDUP      Y5, Y6
+	VMOVSHDUP      Y5, Y5
+	VPERMILPS      $0xb1, Y9, Y8
+	VMULPS         Y5, Y8, Y8
+	VFMADDSUB231PS Y6, Y9, Y8
+	VMOVUPS        Y8, (CX)(DI*2)
+	VBROADCASTSD   16(SI), Y5
+	VMOVSLDUP      Y5, Y6
+	VMOVSHDUP      Y5, Y5
+	VPERMILPS      $0xb1, Y7, Y8
+	VMULPS         Y5, Y8, Y8
+	VFMADDSUB231PS Y6, Y7, Y8
+	VMOVUPS        Y8, (CX)(R10*1)
+	ADDQ           $0x20, AX
+	ADDQ           $0x20, CX
+	SUBQ           $0x04, R12
+	JNZ            pass5AVX2_step
+	ADDQ           R11, CX
+	ADDQ           $0x00000020, SI
+	DECQ           BX
+	JNZ            pass5AVX2_group
+	VZEROUPPER
+	RET
+
+DATA c5a<>+0(SB)/4, $(0.309017)
+GLOBL c5a<>(SB), RODATA|NOPTR, $4
+
+DATA c5b<>+0(SB)/4, $(-0.809017)
+GLOBL c5b<>(SB), RODATA|NOPTR, $4
+
+DATA s5a<>+0(SB)/4, $(0.95105654)
+GLOBL s5a<>(SB), RODATA|NOPTR, $4
+
+DATA s5b<>+0(SB)/4, $(0.58778524)
+GLOBL s5b<>(SB), RODATA|NOPTR, $4

@@ -18,3 +18,8 @@ func pass3AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
 //
 //go:noescape
 func pass4AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
+
+// pass5AVX2 is pass5 for s a positive multiple of 4, with AVX2 and FMA.
+//
+//go:noescape
+func pass5AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)

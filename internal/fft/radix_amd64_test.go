@@ -42,7 +42,7 @@ func checkPass(t *testing.T, rng *rand.Rand, r, s, m, off int) {
 	got := make([]complex64, n+off)[off:]
 	want := make([]complex64, n)
 	fs := map[int][2]func(x, y []complex64, s, m int, tw []complex64){
-		2: {pass2, pass2Go}, 3: {pass3, pass3Go}, 4: {pass4, pass4Go},
+		2: {pass2, pass2Go}, 3: {pass3, pass3Go}, 4: {pass4, pass4Go}, 5: {pass5, pass5Go},
 	}[r]
 	pass, ref := fs[0], fs[1]
 	pass(x, got, s, m, tw)
@@ -56,7 +56,7 @@ func checkPass(t *testing.T, rng *rand.Rand, r, s, m, off int) {
 
 func TestPassesAsmMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, r := range []int{2, 3, 4} {
+	for _, r := range []int{2, 3, 4, 5} {
 		for _, s := range []int{4, 8, 12, 20, 64, 100} {
 			for _, m := range []int{1, 2, 3, 7} {
 				for _, off := range []int{0, 1, 3} {
@@ -77,7 +77,7 @@ func TestTransformAsmMatchesGo(t *testing.T) {
 		t.Skip("no AVX2+FMA on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, c := range []struct{ n, lanes int }{{288, 8}, {96, 1}, {2160, 8}, {45, 4}, {1024, 3}, {1000, 8}} {
+	for _, c := range []struct{ n, lanes int }{{288, 8}, {96, 1}, {2160, 8}, {45, 4}, {1024, 3}, {1000, 8}, {1125, 8}, {4320, 8}} {
 		p := newRadixPlan(c.n)
 		x := make([]complex64, c.n*c.lanes)
 		for i := range x {
@@ -98,14 +98,14 @@ func TestTransformAsmMatchesGo(t *testing.T) {
 }
 
 // FuzzPasses compares the assembly and pure-Go passes on shapes the fuzzer
-// picks: radix 2, 3 or 4, runs s of any multiple of 4 up to 256, up to 64
+// picks: radix 2, 3, 4 or 5, runs s of any multiple of 4 up to 256, up to 64
 // groups and an unaligned start.
 func FuzzPasses(f *testing.F) {
 	f.Add(uint8(4), uint8(2), uint8(3), uint8(1), uint64(1))
 	f.Add(uint8(3), uint8(1), uint8(1), uint8(0), uint64(2))
 	f.Add(uint8(2), uint8(25), uint8(9), uint8(3), uint64(3))
 	f.Fuzz(func(t *testing.T, r, s4, m, off uint8, seed uint64) {
-		rr := 2 + int(r)%3
+		rr := 2 + int(r)%4
 		s := 4 * (1 + int(s4)%64)
 		mm := 1 + int(m)%64
 		checkPass(t, rand.New(rand.NewPCG(seed, 0)), rr, s, mm, int(off)%4)

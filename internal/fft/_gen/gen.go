@@ -39,6 +39,7 @@ func main() {
 	pass2()
 	pass3()
 	pass4()
+	pass5()
 	Generate()
 }
 
@@ -72,16 +73,19 @@ func mulNegI(v, mask VecVirtual) VecVirtual {
 	return t
 }
 
-// pass is the frame shared by every radix: pointers to the r input runs
-// and r output runs of group p, advanced by 32 bytes per step; after a
-// group the inputs have reached group p+1 and the outputs move on by
-// (r−1)·s values. body computes one step from the loaded inputs.
-func pass(name string, r int, body func(in []VecVirtual, tw []Mem) []VecVirtual, setup func()) {
+// pass is the frame shared by every radix. Input run j of group p starts
+// j·s·m values after run 0 and output run k k·s values after output run 0,
+// so two pointers, advanced by 32 bytes per step, address all of them with
+// index registers (js, 3·js, sb, 3·sb and scales 1, 2, 4); after a group
+// the input pointer has reached group p+1 and the output one moves on by
+// (r−1)·s values. body computes one step from the loaded inputs and hands
+// each output to store as soon as it is ready, to keep registers free.
+func pass(name string, r int, body func(in []VecVirtual, tw []Mem, store func(k int, v VecVirtual)), setup func()) {
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(name + " is pass" + string(rune('0'+r)) + " for s a positive multiple of 4, with AVX2 and FMA.")
-	x := Load(Param("x").Base(), GP64())
-	y := Load(Param("y").Base(), GP64())
+	in := Load(Param("x").Base(), GP64())
+	out := Load(Param("y").Base(), GP64())
 	s := Load(Param("s"), GP64())
 	m := Load(Param("m"), GP64())
 	tw := Load(Param("tw").Base(), GP64())
@@ -93,21 +97,17 @@ func pass(name string, r int, body func(in []VecVirtual, tw []Mem) []VecVirtual,
 	js := GP64() // bytes between input runs j and j+1: s·m values
 	MOVQ(sb, js)
 	IMULQ(m, js)
-	in := make([]GPVirtual, r)
-	out := make([]GPVirtual, r)
-	for j := range in {
-		in[j] = GP64()
-		if j == 0 {
-			MOVQ(x, in[j])
-		} else {
-			LEAQ(Mem{Base: in[j-1], Index: js, Scale: 1}, in[j])
+	js3, sb3 := GP64(), GP64()
+	LEAQ(Mem{Base: js, Index: js, Scale: 2}, js3)
+	LEAQ(Mem{Base: sb, Index: sb, Scale: 2}, sb3)
+	at := func(base, one, three Register, j int) Mem {
+		switch j {
+		case 0:
+			return Mem{Base: base}
+		case 3:
+			return Mem{Base: base, Index: three, Scale: 1}
 		}
-		out[j] = GP64()
-		if j == 0 {
-			MOVQ(y, out[j])
-		} else {
-			LEAQ(Mem{Base: out[j-1], Index: sb, Scale: 1}, out[j])
-		}
+		return Mem{Base: base, Index: one, Scale: uint8(j)}
 	}
 	skip := GP64() // (r−1)·s values, in bytes
 	IMUL3Q(U32(uint32(r-1)), sb, skip)
@@ -123,22 +123,15 @@ func pass(name string, r int, body func(in []VecVirtual, tw []Mem) []VecVirtual,
 	vin := make([]VecVirtual, r)
 	for j := range vin {
 		vin[j] = YMM()
-		VMOVUPS(Mem{Base: in[j]}, vin[j])
+		VMOVUPS(at(in, js, js3, j), vin[j])
 	}
-	vout := body(vin, twm)
-	for k, v := range vout {
-		VMOVUPS(v, Mem{Base: out[k]})
-	}
-	for j := range in {
-		ADDQ(U8(32), in[j])
-		ADDQ(U8(32), out[j])
-	}
+	body(vin, twm, func(k int, v VecVirtual) { VMOVUPS(v, at(out, sb, sb3, k)) })
+	ADDQ(U8(32), in)
+	ADDQ(U8(32), out)
 	SUBQ(U8(4), q)
 	JNZ(LabelRef(name + "_step"))
 
-	for j := range out {
-		ADDQ(skip, out[j])
-	}
+	ADDQ(skip, out)
 	ADDQ(U32(uint32(8*(r-1))), tw)
 	DECQ(m)
 	JNZ(LabelRef(name + "_group"))
@@ -151,24 +144,26 @@ func pass(name string, r int, body func(in []VecVirtual, tw []Mem) []VecVirtual,
 // general registers for every radix.
 
 func pass2() {
-	pass("pass2AVX2", 2, func(in []VecVirtual, tw []Mem) []VecVirtual {
+	pass("pass2AVX2", 2, func(in []VecVirtual, tw []Mem, store func(int, VecVirtual)) {
 		s, d := YMM(), YMM()
 		VADDPS(in[1], in[0], s)
 		VSUBPS(in[1], in[0], d)
+		store(0, s)
 		re, im := twiddle(tw[0])
-		return []VecVirtual{s, cmul(d, re, im)}
+		store(1, cmul(d, re, im))
 	}, func() {})
 }
 
 var mask, half, sin60 VecVirtual
 
 func pass3() {
-	pass("pass3AVX2", 3, func(in []VecVirtual, tw []Mem) []VecVirtual {
+	pass("pass3AVX2", 3, func(in []VecVirtual, tw []Mem, store func(int, VecVirtual)) {
 		t1, d := YMM(), YMM()
 		VADDPS(in[2], in[1], t1)
 		VSUBPS(in[2], in[1], d)
 		y0 := YMM()
 		VADDPS(t1, in[0], y0)
+		store(0, y0)
 		t2 := YMM()
 		VMOVUPS(in[0], t2)
 		VFNMADD231PS(half, t1, t2) // t2 = u0 − t1/2
@@ -178,10 +173,9 @@ func pass3() {
 		VADDPS(t3, t2, a)
 		VSUBPS(t3, t2, b)
 		re1, im1 := twiddle(tw[0])
-		y1 := cmul(a, re1, im1)
+		store(1, cmul(a, re1, im1))
 		re2, im2 := twiddle(tw[1])
-		y2 := cmul(b, re2, im2)
-		return []VecVirtual{y0, y1, y2}
+		store(2, cmul(b, re2, im2))
 	}, func() {
 		mask, half, sin60 = YMM(), YMM(), YMM()
 		VMOVUPS(negOdd, mask)
@@ -191,7 +185,7 @@ func pass3() {
 }
 
 func pass4() {
-	pass("pass4AVX2", 4, func(in []VecVirtual, tw []Mem) []VecVirtual {
+	pass("pass4AVX2", 4, func(in []VecVirtual, tw []Mem, store func(int, VecVirtual)) {
 		t0, t1, t2, d := YMM(), YMM(), YMM(), YMM()
 		VADDPS(in[2], in[0], t0)
 		VSUBPS(in[2], in[0], t1)
@@ -200,18 +194,73 @@ func pass4() {
 		t3 := mulNegI(d, mask)
 		y0, a, b, c := YMM(), YMM(), YMM(), YMM()
 		VADDPS(t2, t0, y0)
+		store(0, y0)
 		VSUBPS(t2, t0, b)
 		VADDPS(t3, t1, a)
 		VSUBPS(t3, t1, c)
 		re1, im1 := twiddle(tw[0])
-		y1 := cmul(a, re1, im1)
+		store(1, cmul(a, re1, im1))
 		re2, im2 := twiddle(tw[1])
-		y2 := cmul(b, re2, im2)
+		store(2, cmul(b, re2, im2))
 		re3, im3 := twiddle(tw[2])
-		y3 := cmul(c, re3, im3)
-		return []VecVirtual{y0, y1, y2, y3}
+		store(3, cmul(c, re3, im3))
 	}, func() {
 		mask = YMM()
 		VMOVUPS(negOdd, mask)
+	})
+}
+
+var c5a, c5b, s5a, s5b VecVirtual
+
+// pass5 follows pass5 in radix.go: with s14 = u1+u4, d14 = u1−u4, s23 =
+// u2+u3, d23 = u2−u3 and the cosines and sines of 2π/5 and 4π/5,
+// y1,4 = u0 + c1·s14 + c2·s23 ∓ i(s1·d14 + s2·d23) and
+// y2,3 = u0 + c2·s14 + c1·s23 ∓ i(s2·d14 − s1·d23), before twiddles.
+func pass5() {
+	pass("pass5AVX2", 5, func(in []VecVirtual, tw []Mem, store func(int, VecVirtual)) {
+		s14, d14, s23, d23 := YMM(), YMM(), YMM(), YMM()
+		VADDPS(in[4], in[1], s14)
+		VSUBPS(in[4], in[1], d14)
+		VADDPS(in[3], in[2], s23)
+		VSUBPS(in[3], in[2], d23)
+		y0 := YMM()
+		VADDPS(s14, in[0], y0)
+		VADDPS(s23, y0, y0)
+		store(0, y0)
+		r1, r2 := YMM(), YMM()
+		VMOVUPS(in[0], r1)
+		VFMADD231PS(c5a, s14, r1)
+		VFMADD231PS(c5b, s23, r1)
+		VMOVUPS(in[0], r2)
+		VFMADD231PS(c5b, s14, r2)
+		VFMADD231PS(c5a, s23, r2)
+		a, b := YMM(), YMM()
+		VMULPS(s5a, d14, a)
+		VFMADD231PS(s5b, d23, a)
+		VMULPS(s5b, d14, b)
+		VFNMADD231PS(s5a, d23, b)
+		i1 := mulNegI(a, mask)
+		i2 := mulNegI(b, mask)
+		p, q := YMM(), YMM()
+		VADDPS(i1, r1, p)
+		VSUBPS(i1, r1, q)
+		re, im := twiddle(tw[0])
+		store(1, cmul(p, re, im))
+		re, im = twiddle(tw[3])
+		store(4, cmul(q, re, im))
+		VADDPS(i2, r2, p)
+		VSUBPS(i2, r2, q)
+		re, im = twiddle(tw[1])
+		store(2, cmul(p, re, im))
+		re, im = twiddle(tw[2])
+		store(3, cmul(q, re, im))
+	}, func() {
+		mask = YMM()
+		VMOVUPS(negOdd, mask)
+		c5a, c5b, s5a, s5b = YMM(), YMM(), YMM(), YMM()
+		VBROADCASTSS(ConstData("c5a", F32(0.30901699437494742410)), c5a)
+		VBROADCASTSS(ConstData("c5b", F32(-0.80901699437494742410)), c5b)
+		VBROADCASTSS(ConstData("s5a", F32(0.95105651629515357212)), s5a)
+		VBROADCASTSS(ConstData("s5b", F32(0.58778525229247312917)), s5b)
 	})
 }
