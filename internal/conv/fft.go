@@ -18,33 +18,39 @@ func filterFFT(padded *tensor.Tensor, k *kernel.Kernel, p Params) (*tensor.Tenso
 // Cost model of filterFFT, in the nanoseconds of Cost. Correlating c planes
 // is 2c+1 transform passes (each plane forward and back, the kernel once),
 // each of fft.Work units (tiles·T_h·T_w·log2(T_h·T_w); one tile up to
-// 2048 per side), plus a per-sample cost for padding, the float32↔float64
-// copies, the spectrum product and the output.
+// 2048 per side), plus a per-sample cost for padding, the copies in and
+// out of the transform, the spectrum product and the output.
 //
 // Measured with BenchmarkCrossover in fft_test.go (go test -run '^$' -bench
-// Crossover -benchtime 3x -count 5 ./internal/conv/; a dense random k×k
-// kernel, 'same' padding, replicate edge, on 1×1024×1024), medians in ms,
-// two runs on the shared 2-core machine (load average 4–6, so absolute
-// times are about 1.5–2× those behind the direct constants above; only the
-// ratios are used):
+// 'Crossover/k(3|5|7|9|11|15|21|31)/' -benchtime 3x -count 3
+// ./internal/conv/; a dense random k×k kernel, 'same' padding, replicate
+// edge, on 1×1024×1024), medians in ms of runs alternated on the shared
+// 2-core AMD EPYC (load average 9–13, so absolute times are 1.5–3× those
+// behind the direct constants above; only the ratios are used), with
+// internal/fft's float32 transform and its AVX2 butterflies:
 //
-//	k        3     5     7     9    11    15    21    31    45     63
-//	direct  10.5  10.0  14.5  33.7  32.7  106   169   192   516   1305
-//	fft     126   124   134   221*  152   333*  158   132   179    204
-//	(run 1: direct 8.5/13.3/16.6/20.1/27.7/50.5/103/205/429/863,
-//	        fft ~130 for every k; * a noisy outlier)
+//	k        3     5     7     9    11    15    21    31
+//	direct  4.9   6.8   16.3  21.3  26.4  61.7  214   344
+//	fft     16.4  27.5  21.4  17.6  15.9  17.9  17.9  18.5
 //
 // FFT time hardly depends on the kernel (the transform is 1080×1080 for
-// k ≤ 55, 1125×1125 above), and direct grows with k². The crossover lies
-// between 21×21 (fft/direct 0.94 and 1.34 in the two runs) and 31×31
-// (0.69, 0.72). Expressed in the direct model's units (118 ms at 31×31,
-// 54 ms at 21×21), fft at 1080² is put at ≈80 ms: 3 passes of 23.5 M
-// units at 1.1 ns plus 4 ns per sample, so auto switches to fft at about
-// 26×26 for a dense kernel on a 1-megapixel channel. Rank-1 kernels still
-// go separable, which beats both.
+// k ≤ 55), and direct grows with k². The crossover lies between 7×7
+// (fft/direct 1.31) and 9×9 (0.83). Expressed in the direct model's units
+// (9.7 ms at 7×7, 13.5 ms at 9×9, 18.2 at 11×11), fft at 1080² is put at
+// ≈11.7 ms: 3 passes of 23.5 M units at 0.15 ns plus 1 ns per sample, so
+// auto switches to fft at about 8×8 for a dense kernel on a 1-megapixel
+// channel. (With gonum's float64 FFT the figures were 1.1 ns and 4 ns and
+// the switch came at 26×26.) Rank-1 kernels still go separable, which
+// beats both. A faster direct path moves the crossover up: refit then.
+//
+// Small planes pay a fixed cost the per-unit terms miss (the plan, its
+// twiddles, the kernel's spectrum, goroutines): a 3×3 kernel on 64×64
+// took 99 µs by FFT against 31 µs direct, about 70 µs more than the units
+// give, and 6.3 µs against 3.8 on 4×4; nsFFTCall charges 50 µs.
 const (
-	nsFFTUnit   = 1.1 // per tiles·T²·log2 T² unit of one transform pass
-	nsFFTSample = 4.0 // per input sample and plane: copies, product, output
+	nsFFTUnit   = 0.15  // per tiles·T²·log2 T² unit of one transform pass
+	nsFFTSample = 1.0   // per input sample and plane: copies, product, output
+	nsFFTCall   = 50000 // per call: plan, twiddles, kernel spectrum
 )
 
 // fftCost estimates filterFFT's time (arbitrary units comparable with directCost) for a c×h×w padded input and a kh×kw kernel; +Inf while FFT is unavailable.
@@ -53,5 +59,5 @@ func fftCost(c, h, w, kh, kw int) float64 {
 	if math.IsInf(work, 1) {
 		return work
 	}
-	return float64(2*c+1)*work*nsFFTUnit + float64(c*h*w)*nsFFTSample
+	return float64(2*c+1)*work*nsFFTUnit + float64(c*h*w)*nsFFTSample + nsFFTCall
 }
