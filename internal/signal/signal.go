@@ -91,28 +91,41 @@ func OutLen(la, lv int, mode Mode) int {
 	return l
 }
 
-// Cost model, nanoseconds on the shared 2-core development machine (Go
-// 1.26, GOMAXPROCS 2, load average 4–6), fitted to BenchmarkCrossover in
+// Cost model, nanoseconds on the shared 2-core development machine (AMD
+// EPYC, Go 1.26, GOMAXPROCS 2), fitted to BenchmarkCrossover in
 // signal_test.go (go test -run '^$' -bench Crossover -count 3 -benchtime
-// 200ms ./internal/signal/; mode full; medians in ms):
+// 200ms ./internal/signal/; mode full; medians in ms). Direct, measured
+// with the machine at load average 4–6:
 //
 //	signal n      kernel m:   3      16     32     64     128    256    1024
 //	1024     direct        0.005  0.020  0.059  0.130  0.302  0.270  0.977
-//	         fft           0.126  0.098  0.081  0.149  0.092  0.086  0.195
 //	16384    direct        0.075  0.271  0.648  1.69   2.79   4.16   25.8
-//	         fft           2.41   1.48   1.55   2.25   1.42   3.07   3.39
 //	262144   direct        1.54   5.88   14.3   22.5   53.5   95.1   421
-//	         fft           47.6   34.8   31.6   47.3   59.9   58.2   64.0
+//
+// FFT with internal/fft's float32 transform (lengths from fftLen), beside
+// direct again, both at load average 12–15 (so 1.5–3× slower than above):
+//
+//	1024     fft           0.100  0.041  0.041  0.069  0.051  0.053  0.102
+//	         direct        0.014  0.077  0.058  0.214  0.514  0.175  1.88
+//	16384    fft           0.615  0.558  0.634  0.830  0.554  0.914  2.03
+//	         direct        0.096  0.178  0.332  0.636  4.24   7.55   33.5
+//	262144   fft           10.3   10.5   70*    22.8   11.8   34.7   17.9
+//	         direct        0.812  9.29   32.8   34.6   126    183    518
+//	(* an outlier of the shared machine)
 //
 // Direct is ≈1.5 ns per multiply-add (float64 sums, not vectorised); FFT is
-// three real transforms of the padded length N at ≈4 ns per N·log2 N
-// (fftpack in float64, twiddles set up per call) plus ≈5 ns per sample.
-// The crossover is at m ≈ 100 whatever n (64 < m < 128 at n = 1024; 128 ≤
-// m < 256 at n = 262144).
+// three real transforms of the padded length N at ≈1 ns per N·log2 N plus
+// ≈2 ns per sample (with gonum's float64 fftpack it was 4 and 5 ns). The
+// crossover is at m ≈ 16–64 (between 3 and 16 at n = 1024, 32 and 64 at
+// n = 16384, about 16 at n = 262144); the model puts it at m ≈ 25–40.
+// A call also pays a fixed cost (plans, twiddles, buffers) that the
+// per-unit terms miss: n = 1024, m = 3 took 0.05–0.1 ms where they give
+// 0.035, so nsFFTCall charges 20 µs, which keeps short signals direct.
 const (
 	nsDirectMAC = 1.5
-	nsFFTUnit   = 4.0 // per N·log2 N of one real transform
-	nsFFTSample = 5.0 // per padded sample: copies, product, output
+	nsFFTUnit   = 1.0   // per N·log2 N of one real transform
+	nsFFTSample = 2.0   // per padded sample: copies, product, output
+	nsFFTCall   = 20000 // per call: plans, twiddles, buffers
 )
 
 // Cost estimates the time in nanoseconds of computing mode's outputs for
@@ -125,8 +138,8 @@ func Cost(la, lv int, mode Mode, m Method) float64 {
 		// Outputs near the ends overlap fewer taps; l·k bounds the work.
 		return float64(l) * float64(k) * nsDirectMAC
 	case FFT:
-		N := float64(fft.GoodSize(n + k - 1))
-		return 3*N*math.Log2(max(N, 2))*nsFFTUnit + N*nsFFTSample
+		N := float64(fftLen(n + k - 1))
+		return 3*N*math.Log2(max(N, 2))*nsFFTUnit + N*nsFFTSample + nsFFTCall
 	}
 	return min(Cost(la, lv, mode, Direct), Cost(la, lv, mode, FFT))
 }
@@ -213,7 +226,7 @@ func direct(dst, a, v []float32, start int) {
 // zero-padded to a fast length of at least n+m−1, so that the circular
 // convolution the transform computes is the linear one.
 func viaFFT(dst, a, v []float32, start int) {
-	N := fft.GoodSize(len(a) + len(v) - 1)
+	N := fftLen(len(a) + len(v) - 1)
 	t := fft.NewReal(N)
 	fa, fv := t.Forward(nil, a), t.Forward(nil, v)
 	for i := range fa {
@@ -225,6 +238,13 @@ func viaFFT(dst, a, v []float32, start int) {
 		dst[i] = buf[start+i] * scale
 	}
 }
+
+// fftLen returns the transform length for n outputs: a multiple of 8 whose
+// other factors are 2, 3 and 5. The real transform runs a complex one of
+// half the length, and a factor 4 there comes first, so that every later
+// pass works on runs of 4 or more values, the width of the assembly
+// butterflies; a length such as 16875 = 3³·5⁴ would run every pass in Go.
+func fftLen(n int) int { return 8 * fft.GoodSize((n+7)/8) }
 
 // finite reports whether x holds no NaN or infinity.
 func finite(x []float32) bool {
