@@ -53,7 +53,7 @@ type Correlator struct {
 	uh, uw int // useful outputs per tile
 	ny, nx int // tiles
 	plan   *Plan
-	kspec  []complex64 // conj(K) / (th*tw), row-major like a tile's spectrum
+	kspec  []complex64 // conj(K) / (th*tw), in Plan.blocked's order
 }
 
 // maxTileSide bounds a tile's side unless the kernel itself is larger, so
@@ -117,6 +117,7 @@ func (c *Correlator) init(k []float32, kh, kw int, o Options, th, tw int) *Corre
 	for i, v := range c.kspec {
 		c.kspec[i] = complex(real(v)*scale, -imag(v)*scale)
 	}
+	c.kspec = c.plan.blocked(c.kspec)
 	return c
 }
 

@@ -174,8 +174,8 @@ func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, s
 }
 
 // columns runs the complex transform down every column of spec: forward
-// if fwd, then multiplication by mul (if not nil; row-major like spec),
-// then inverse if inv. Fusing the three saves two strided passes over the
+// if fwd, then multiplication by mul (if not nil; in the layout of
+// blocked), then inverse if inv. Fusing the three saves two strided passes over the
 // spectrum. The inverse is conj(DFT(conj ·)); the conjugations ride on the
 // product and the copy back.
 func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
@@ -193,18 +193,11 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 				z, zs = p.cols.run(z, zs, wk.tmp, lanes)
 			}
 			switch {
+			case mul != nil && inv:
+				mulConj(z, mul[x0*h:x0*h+lanes*h])
 			case mul != nil:
-				for y := range h {
-					c := z[y*lanes : (y+1)*lanes]
-					m := mul[y*nc+x0 : y*nc+x0+lanes]
-					m = m[:len(c)]
-					for j, v := range c {
-						v *= m[j]
-						if inv {
-							v = complex(real(v), -imag(v))
-						}
-						c[j] = v
-					}
+				for i, m := range mul[x0*h : x0*h+lanes*h] {
+					z[i] *= m
 				}
 			case inv:
 				conj(z)
@@ -218,6 +211,15 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 			}
 		}
 	})
+}
+
+// mulConjGo sets z[i] = conj(z[i]·w[i]) for every i < len(z).
+func mulConjGo(z, w []complex64) {
+	w = w[:len(z)]
+	for i, v := range z {
+		v *= w[i]
+		z[i] = complex(real(v), -imag(v))
+	}
 }
 
 // conj conjugates every value of z.
@@ -266,4 +268,21 @@ func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, sc
 			}
 		}
 	})
+}
+
+// blocked returns the row-major half spectrum spec in the order the column
+// pass works through it: the colLanes-wide blocks of columns one after the
+// other, each H rows of its lanes, so that a multiplier for columns is read
+// in one contiguous run per block.
+func (p *Plan) blocked(spec []complex64) []complex64 {
+	h, nc := p.h, p.nc
+	out := make([]complex64, len(spec))
+	for x0 := 0; x0 < nc; x0 += colLanes {
+		lanes := min(colLanes, nc-x0)
+		blk := out[x0*h : x0*h+lanes*h]
+		for y := range h {
+			copy(blk[y*lanes:(y+1)*lanes], spec[y*nc+x0:y*nc+x0+lanes])
+		}
+	}
+	return out
 }

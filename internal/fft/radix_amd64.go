@@ -51,3 +51,14 @@ func pass5(x, y []complex64, s, m int, tw []complex64) {
 	}
 	pass5Go(x, y, s, m, tw)
 }
+
+// mulConj sets z[i] = conj(z[i]·w[i]) for every i < len(z).
+func mulConj(z, w []complex64) {
+	w = w[:len(z)]
+	n := len(z) &^ 3
+	if useAVX2 && n > 0 {
+		mulConjAVX2(z, w, n)
+		z, w = z[n:], w[n:]
+	}
+	mulConjGo(z, w)
+}

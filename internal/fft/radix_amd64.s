@@ -298,3 +298,28 @@ GLOBL s5a<>(SB), RODATA|NOPTR, $4
 
 DATA s5b<>+0(SB)/4, $(0.58778524)
 GLOBL s5b<>(SB), RODATA|NOPTR, $4
+
+// func mulConjAVX2(z []complex64, w []complex64, n int)
+// Requires: AVX, FMA3
+TEXT ·mulConjAVX2(SB), NOSPLIT, $0-56
+	MOVQ    z_base+0(FP), AX
+	MOVQ    w_base+24(FP), CX
+	MOVQ    n+48(FP), DX
+	VMOVUPS negodd<>+0(SB), Y0
+
+mulConj_loop:
+	VMOVUPS        (AX), Y1
+	VMOVUPS        (CX), Y2
+	VMOVSLDUP      Y2, Y3
+	VMOVSHDUP      Y2, Y2
+	VPERMILPS      $0xb1, Y1, Y4
+	VMULPS         Y2, Y4, Y4
+	VFMADDSUB231PS Y3, Y1, Y4
+	VXORPS         Y0, Y4, Y4
+	VMOVUPS        Y4, (AX)
+	ADDQ           $0x20, AX
+	ADDQ           $0x20, CX
+	SUBQ           $0x04, DX
+	JNZ            mulConj_loop
+	VZEROUPPER
+	RET

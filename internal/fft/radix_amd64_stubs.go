@@ -23,3 +23,8 @@ func pass4AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
 //
 //go:noescape
 func pass5AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
+
+// mulConjAVX2 sets z[i] = conj(z[i]·w[i]) for i < n, n a positive multiple of 4, with AVX2 and FMA.
+//
+//go:noescape
+func mulConjAVX2(z []complex64, w []complex64, n int)

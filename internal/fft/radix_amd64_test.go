@@ -111,3 +111,30 @@ func FuzzPasses(f *testing.F) {
 		checkPass(t, rand.New(rand.NewPCG(seed, 0)), rr, s, mm, int(off)%4)
 	})
 }
+
+// TestMulConjAsmMatchesGo checks the spectrum product on lengths that are
+// not multiples of 4 (the tail runs in Go) and unaligned slices.
+func TestMulConjAsmMatchesGo(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2+FMA on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{1, 3, 4, 5, 8, 13, 64, 101} {
+		for _, off := range []int{0, 1, 3} {
+			z := make([]complex64, n+off)[off:]
+			w := make([]complex64, n+off)[off:]
+			for i := range z {
+				z[i] = complex(rng.Float32()*2-1, rng.Float32()*2-1)
+				w[i] = complex(rng.Float32()*2-1, rng.Float32()*2-1)
+			}
+			want := append([]complex64(nil), z...)
+			mulConjGo(want, w)
+			mulConj(z, w)
+			for i := range want {
+				if d := math.Hypot(float64(real(z[i]-want[i])), float64(imag(z[i]-want[i]))); !(d <= asmTol) {
+					t.Fatalf("n=%d off=%d: z[%d] = %v, pure Go %v", n, off, i, z[i], want[i])
+				}
+			}
+		}
+	}
+}

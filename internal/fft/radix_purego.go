@@ -11,3 +11,5 @@ func pass2(x, y []complex64, s, m int, tw []complex64) { pass2Go(x, y, s, m, tw)
 func pass3(x, y []complex64, s, m int, tw []complex64) { pass3Go(x, y, s, m, tw) }
 func pass4(x, y []complex64, s, m int, tw []complex64) { pass4Go(x, y, s, m, tw) }
 func pass5(x, y []complex64, s, m int, tw []complex64) { pass5Go(x, y, s, m, tw) }
+
+func mulConj(z, w []complex64) { mulConjGo(z, w) }

@@ -243,6 +243,7 @@ func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor {
 			gain[u*nc+v] = complex(float32(f.Gain(math.Hypot(du, dv))*scale), 0)
 		}
 	}
+	gain = p.blocked(gain)
 	spec := make([]complex64, p.SpectrumLen())
 	for c := range t.C {
 		p.rowsForward(p.parallel, spec, t.Plane(c), h, w, w)

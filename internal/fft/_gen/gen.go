@@ -40,6 +40,7 @@ func main() {
 	pass3()
 	pass4()
 	pass5()
+	mulConj()
 	Generate()
 }
 
@@ -263,4 +264,37 @@ func pass5() {
 		VBROADCASTSS(ConstData("s5a", F32(0.95105651629515357212)), s5a)
 		VBROADCASTSS(ConstData("s5b", F32(0.58778525229247312917)), s5b)
 	})
+}
+
+// mulConj is the product of a spectrum block with the kernel's spectrum,
+// conjugated for the inverse transform that follows: z[i] = conj(z[i]·w[i])
+// for the first n values, n a multiple of 4. conj(v·w) = [ac−bd, −(bc+ad)]:
+// the same swap, multiply and fused multiply-add-subtract as cmul, with
+// both twiddle parts taken per value, then a sign flip of the odd lanes.
+func mulConj() {
+	TEXT("mulConjAVX2", NOSPLIT, "func(z, w []complex64, n int)")
+	Pragma("noescape")
+	Doc("mulConjAVX2 sets z[i] = conj(z[i]·w[i]) for i < n, n a positive multiple of 4, with AVX2 and FMA.")
+	z := Load(Param("z").Base(), GP64())
+	w := Load(Param("w").Base(), GP64())
+	n := Load(Param("n"), GP64())
+	mask := YMM()
+	VMOVUPS(negOdd, mask)
+	Label("mulConj_loop")
+	v, ww, re, im, t := YMM(), YMM(), YMM(), YMM(), YMM()
+	VMOVUPS(Mem{Base: z}, v)
+	VMOVUPS(Mem{Base: w}, ww)
+	VMOVSLDUP(ww, re)
+	VMOVSHDUP(ww, im)
+	VPERMILPS(U8(0xB1), v, t)
+	VMULPS(im, t, t)
+	VFMADDSUB231PS(re, v, t)
+	VXORPS(mask, t, t)
+	VMOVUPS(t, Mem{Base: z})
+	ADDQ(U8(32), z)
+	ADDQ(U8(32), w)
+	SUBQ(U8(4), n)
+	JNZ(LabelRef("mulConj_loop"))
+	VZEROUPPER()
+	RET()
 }
