@@ -26,6 +26,7 @@ func benchCorrelate(b *testing.B, n, k int) {
 	oh, ow := c.OutSize()
 	dst := make([]float32, oh*ow)
 	b.SetBytes(int64(4 * n * n))
+	defer cpuTime(b)()
 	for b.Loop() {
 		c.Correlate(dst, x)
 	}
@@ -42,6 +43,7 @@ func BenchmarkSpectrum512x3(b *testing.B) {
 		t.Data[i] = float32(i % 251)
 	}
 	b.SetBytes(int64(4 * t.Len()))
+	defer cpuTime(b)()
 	for b.Loop() {
 		Spectrum(t)
 	}
@@ -57,9 +59,11 @@ func benchForward(b *testing.B, n int) {
 	p := NewPlan(n, n)
 	spec := p.Forward(nil, x, n, n, n)
 	b.SetBytes(int64(4 * n * n))
+	stop := cpuTime(b)
 	for b.Loop() {
 		p.Forward(spec, x, n, n, n)
 	}
+	stop()
 	// 2.5·N·log2 N flops, the usual count for a real transform.
 	b.ReportMetric(2.5*float64(n*n)*math.Log2(float64(n*n))*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
@@ -83,6 +87,7 @@ func BenchmarkCorrelateTensor3x4096_k31(b *testing.B) {
 		kk[i] = float32(i%7) / 21
 	}
 	b.SetBytes(int64(4 * t.Len()))
+	defer cpuTime(b)()
 	for b.Loop() {
 		if _, err := CorrelateTensor(t, kk, k, k, Options{}); err != nil {
 			b.Fatal(err)

@@ -46,7 +46,10 @@ func shiftedMagnitude(dst []float32, spec []complex64, h, w int) {
 			} else {
 				f = spec[mu*nc+w-v]
 			}
-			out[sv] = float32(math.Hypot(float64(real(f)), float64(imag(f))))
+			// float32 parts squared in float64 neither overflow nor lose
+			// precision, so Hypot's scaling is not needed.
+			re, im := float64(real(f)), float64(imag(f))
+			out[sv] = float32(math.Sqrt(re*re + im*im))
 			if sv++; sv == w {
 				sv = 0
 			}
