@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type convOptions struct {
 	Alpha         string
 	Gray          bool
 	Explain       bool
+	Mosaic        bool
 	Format        string
 	OutDir        string // batch mode: 1+ inputs, outputs named after them here
 }
@@ -161,6 +163,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.Var(newEnum(&o.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
 	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
+	f.BoolVar(&o.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	o.Format = ""
 	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
 	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
@@ -196,6 +199,11 @@ func (o *convOptions) validate() error {
 	}
 	if o.Transpose && o.Edge != "" && o.Edge != "zero" {
 		return usageErrorf("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
+	}
+	if o.Mosaic && o.OutDir == "" {
+		if err := checkPicturePath(o.Output, o.Format); err != nil {
+			return usageErrorf("--mosaic draws a picture: %v", err)
+		}
 	}
 	return checkOutputPath(o.Output, o.Format)
 }
@@ -385,7 +393,9 @@ func runConv(o *convOptions) error {
 	if k2 == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
 	}
-	if err := writeData(o.io, o.Output, od, o.Format); err != nil {
+	title := fmt.Sprintf("conv %s: %s -> %s (CxHxW)", filepath.Base(kname), in.T.Shape(), out.Shape())
+	drew, err := writeResult(o.io, o.g, "conv", o.Output, o.Format, od, o.Mosaic, title)
+	if err != nil {
 		return err
 	}
 
@@ -397,6 +407,9 @@ func runConv(o *convOptions) error {
 		op = "transposed " + op
 	}
 	s.data("output", o.Output, out)
+	if drew {
+		s.add("picture", "mosaic")
+	}
 	if strings.ContainsAny(kname, " ,;") {
 		kname = strconv.Quote(kname)
 	}

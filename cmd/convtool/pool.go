@@ -25,6 +25,7 @@ type poolOptions struct {
 	IncludePad    bool
 	Global        bool
 	Adaptive      string
+	Mosaic        bool
 	Format        string
 
 	// set by validate
@@ -80,6 +81,11 @@ rounded and clamped to the sample range. .npy keeps float32.`,
 			if err := checkOutputPath(opts.Output, opts.Format); err != nil {
 				return err
 			}
+			if opts.Mosaic {
+				if err := checkPicturePath(opts.Output, opts.Format); err != nil {
+					return usageErrorf("--mosaic draws a picture: %v", err)
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -96,6 +102,7 @@ rounded and clamped to the sample range. .npy keeps float32.`,
 	f.BoolVar(&opts.IncludePad, "count-include-pad", true, "avg: count padding in the divisor (PyTorch's default)")
 	f.BoolVar(&opts.Global, "global", false, "reduce each channel to one value (adaptive 1x1)")
 	f.StringVar(&opts.Adaptive, "adaptive", "", "adaptive pooling to HxW output with PyTorch's bins")
+	f.BoolVar(&opts.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	f.StringVar(&opts.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
 	return cmd
 }
@@ -204,9 +211,14 @@ func runPool(o *poolOptions) error {
 	}
 	res := *in
 	res.T = out
-	if err := writeData(o.IO, o.Output, &res, o.Format); err != nil {
+	title := fmt.Sprintf("pool %s: %s -> %s (CxHxW)", o.op, in.T.Shape(), out.Shape())
+	drew, err := writeResult(o.IO, o.G, "pool", o.Output, o.Format, &res, o.Mosaic, title)
+	if err != nil {
 		return err
 	}
 	sum.data("input", o.Input, in.T).data("output", o.Output, out)
+	if drew {
+		sum.add("picture", "mosaic")
+	}
 	return sum.print(o.IO, o.G, o.Output)
 }

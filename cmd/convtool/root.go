@@ -90,6 +90,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdShape(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
+		newCmdShow(io, g),
 	)
 	return root
 }
