@@ -162,7 +162,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	o.Alpha = "keep"
 	f.Var(newEnum(&o.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
 	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
-	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
+	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum; for a 4-D layer the per-input-channel sums, bias and total (small inputs)")
 	f.BoolVar(&o.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	o.Format = ""
 	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
@@ -224,8 +224,6 @@ func (o *convOptions) validateKernel(is2D bool) error {
 		return usageErrorf("--bias applies to %s", layer)
 	case !is2D && o.Normalize:
 		return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
-	case !is2D && o.Explain:
-		return usageErrorf("--explain works with a 2-D kernel")
 	}
 	return nil
 }
@@ -361,7 +359,11 @@ func runConv(o *convOptions) error {
 		if o.Output == "-" {
 			w = o.io.ErrOut
 		}
-		if err := conv.Explain(w, in.T, k2, p); err != nil {
+		explain := func() error { return conv.Explain(w, in.T, k2, p) }
+		if k2 == nil {
+			explain = func() error { return conv.ExplainLayer(w, in.T, bank, bias, p) }
+		}
+		if err := explain(); err != nil {
 			return fmt.Errorf("%s: %w", o.Input, err)
 		}
 	}

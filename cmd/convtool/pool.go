@@ -26,6 +26,7 @@ type poolOptions struct {
 	Global        bool
 	Adaptive      string
 	Mosaic        bool
+	Explain       bool
 	Format        string
 
 	// set by validate
@@ -102,6 +103,7 @@ rounded and clamped to the sample range. .npy keeps float32.`,
 	f.BoolVar(&opts.IncludePad, "count-include-pad", true, "avg: count padding in the divisor (PyTorch's default)")
 	f.BoolVar(&opts.Global, "global", false, "reduce each channel to one value (adaptive 1x1)")
 	f.StringVar(&opts.Adaptive, "adaptive", "", "adaptive pooling to HxW output with PyTorch's bins")
+	f.BoolVar(&opts.Explain, "explain", false, "print every window and what it took: the max and where, or the sum and the divisor with and without padding (small inputs)")
 	f.BoolVar(&opts.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	f.StringVar(&opts.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
 	return cmd
@@ -122,6 +124,9 @@ func (o *poolOptions) validate() error {
 	if o.Global || o.Adaptive != "" {
 		if o.Global && o.Adaptive != "" {
 			return usageErrorf("--global and --adaptive exclude each other (--global is --adaptive 1x1)")
+		}
+		if o.Explain {
+			return usageErrorf("--explain shows sliding windows, not --global or --adaptive bins")
 		}
 		for _, name := range windowFlags {
 			if changed(name) {
@@ -194,6 +199,16 @@ func runPool(o *poolOptions) error {
 		sum.add("mode", mode)
 	} else {
 		p := o.params
+		if o.Explain {
+			// With the result on stdout, the explanation goes to stderr.
+			w := o.IO.Out
+			if o.Output == "-" {
+				w = o.IO.ErrOut
+			}
+			if err := pool.Explain(w, in.T, p); err != nil {
+				return fmt.Errorf("%s: %s: %w", o.Input, in.T.Shape(), err)
+			}
+		}
 		out, err = pool.Pool(in.T, p)
 		sum.add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
