@@ -47,6 +47,7 @@ type convOptions struct {
 	Alpha         string
 	Gray          bool
 	Explain       bool
+	ExplainGIF    string
 	Mosaic        bool
 	Format        string
 	OutDir        string // batch mode: 1+ inputs, outputs named after them here
@@ -163,6 +164,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.Var(newEnum(&o.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
 	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum; for a 4-D layer the per-input-channel sums, bias and total (small inputs)")
+	f.StringVar(&o.ExplainGIF, "explain-gif", "", "draw the window sliding over the padded (or zero-inserted) input, the output filling in, as an animated GIF `FILE` (2-D kernel, first channel, small inputs)")
 	f.BoolVar(&o.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	o.Format = ""
 	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
@@ -200,6 +202,11 @@ func (o *convOptions) validate() error {
 	if o.Transpose && o.Edge != "" && o.Edge != "zero" {
 		return usageErrorf("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
 	}
+	if o.ExplainGIF != "" {
+		if o.OutDir != "" || o.ExplainGIF == "-" || !strings.EqualFold(filepath.Ext(o.ExplainGIF), ".gif") {
+			return usageErrorf("--explain-gif %q: want a .gif file (one input, not stdout)", o.ExplainGIF)
+		}
+	}
 	if o.Mosaic && o.OutDir == "" {
 		if err := checkPicturePath(o.Output, o.Format); err != nil {
 			return usageErrorf("--mosaic draws a picture: %v", err)
@@ -222,6 +229,8 @@ func (o *convOptions) validateKernel(is2D bool) error {
 		return usageErrorf("--groups applies to %s; a 2-D kernel already filters each channel on its own", layer)
 	case is2D && o.Bias != "":
 		return usageErrorf("--bias applies to %s", layer)
+	case !is2D && o.ExplainGIF != "":
+		return usageErrorf("--explain-gif draws a 2-D kernel sliding over one channel; for %s use --explain", layer)
 	case !is2D && o.Normalize:
 		return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
 	}
@@ -364,6 +373,18 @@ func runConv(o *convOptions) error {
 			explain = func() error { return conv.ExplainLayer(w, in.T, bank, bias, p) }
 		}
 		if err := explain(); err != nil {
+			return fmt.Errorf("%s: %w", o.Input, err)
+		}
+	}
+
+	if o.ExplainGIF != "" {
+		title := fmt.Sprintf("%s %dx%d: padding %d,%d,%d,%d (%s), stride %d,%d, dilation %d,%d", filepath.Base(kname), kh, kw,
+			p.Pad.Top, p.Pad.Bottom, p.Pad.Left, p.Pad.Right, p.Edge, p.StrideY, p.StrideX, p.DilY, p.DilX)
+		if o.Transpose {
+			title = fmt.Sprintf("transposed %s %dx%d: p %d,%d, stride %d,%d, dilation %d,%d", filepath.Base(kname), kh, kw,
+				p.Pad.Top, p.Pad.Left, p.StrideY, p.StrideX, p.DilY, p.DilX)
+		}
+		if err := writeSlide(o.io, o.ExplainGIF, in.T, k2, p, title); err != nil {
 			return fmt.Errorf("%s: %w", o.Input, err)
 		}
 	}

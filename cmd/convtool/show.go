@@ -2,12 +2,17 @@ package main
 
 import (
 	"fmt"
+	"image/gif"
+	goio "io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/convtool/convtool/internal/conv"
 	"github.com/convtool/convtool/internal/figure"
+	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/mosaic"
+	"github.com/convtool/convtool/internal/slide"
 	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
@@ -152,4 +157,18 @@ func writeResult(io *streams, g *globalOptions, command, path, format string, d 
 		fmt.Fprintf(io.ErrOut, "%s: %s\n", command, notice)
 	}
 	return true, nil
+}
+
+// writeSlide draws the sliding-window animation of channel 0 and writes it
+// as a GIF, atomically.
+func writeSlide(io *streams, path string, in *tensor.Tensor, k *kernel.Kernel, p conv.Params, title string) error {
+	s, err := slide.New(in, k, p, slide.Options{Title: title})
+	if err != nil {
+		return err
+	}
+	g, err := s.GIF()
+	if err != nil {
+		return err
+	}
+	return tensorio.WriteEncoded(path, io.Out, func(w goio.Writer) error { return gif.EncodeAll(w, g) })
 }

@@ -381,3 +381,65 @@ func signedSum(terms []string) string {
 	}
 	return b.String()
 }
+
+// Walk is the geometry of Filter(in, k, p, ·) as Explain tells it, for
+// pictures of the window sliding: the input as the window sees it (padded
+// by the edge rule, or zero-inserted and padded for a transposed
+// convolution), the kernel as it is correlated (turned by 180° for a
+// transposed one), and how the window moves.
+type Walk struct {
+	// Input is the padded (or zero-inserted) input.
+	Input *tensor.Tensor
+	// Kernel is what is correlated with Input.
+	Kernel *kernel.Kernel
+	// The window's top-left tap for output (oy, ox) is Input (oy·StrideY,
+	// ox·StrideX); its taps are DilY rows and DilX columns apart.
+	StrideY, StrideX, DilY, DilX int
+	// OutH, OutW is the output size.
+	OutH, OutW int
+	// Input sample (y, x) of the original lies at Input (OrigY + y·StepY,
+	// OrigX + x·StepX); every other cell is padding or an inserted zero.
+	OrigY, OrigX, StepY, StepX int
+	// Transposed is set for a transposed convolution.
+	Transposed bool
+}
+
+// NewWalk returns the geometry of Filter(in, k, p, ·).
+func NewWalk(in *tensor.Tensor, k *kernel.Kernel, p Params) (*Walk, error) {
+	if in == nil || k == nil {
+		return nil, fmt.Errorf("walk: nil input or kernel")
+	}
+	pr, err := prepare(in, p, k.H, k.W)
+	if err != nil {
+		return nil, err
+	}
+	w := &Walk{Input: pr.input(), Kernel: k, StrideY: pr.sy, StrideX: pr.sx, DilY: pr.dy, DilX: pr.dx,
+		OutH: pr.ho, OutW: pr.wo, OrigY: p.Pad.Top, OrigX: p.Pad.Left, StepY: 1, StepX: 1}
+	if p.Transpose {
+		w.Kernel = k.Rotate180()
+		w.OrigY, w.OrigX = p.DilY*(k.H-1)-p.Pad.Top, p.DilX*(k.W-1)-p.Pad.Left
+		w.StepY, w.StepX = p.StrideY, p.StrideX
+		w.Transposed = true
+	}
+	return w, nil
+}
+
+// Cell kinds of a Walk's input.
+const (
+	CellInput    = iota // a sample of the original input
+	CellPad             // padding (filled by the edge rule, or zeros)
+	CellInserted        // a zero inserted between samples (transposed)
+)
+
+// Cell says what cell (y, x) of w.Input is, for an original input of
+// h×wd samples.
+func (w *Walk) Cell(y, x, h, wd int) int {
+	dy, dx := y-w.OrigY, x-w.OrigX
+	if dy < 0 || dx < 0 || dy > (h-1)*w.StepY || dx > (wd-1)*w.StepX {
+		return CellPad
+	}
+	if dy%w.StepY != 0 || dx%w.StepX != 0 {
+		return CellInserted
+	}
+	return CellInput
+}

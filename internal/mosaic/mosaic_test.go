@@ -4,13 +4,12 @@ import (
 	"flag"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/convtool/convtool/internal/figure"
+	"github.com/convtool/convtool/internal/figure/figuretest"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -118,9 +117,7 @@ func TestRefusesNothing(t *testing.T) {
 }
 
 // TestGolden compares the whole picture, labels and colour bar included,
-// with a committed PNG: a tolerance of 8/255 a sample absorbs rasteriser
-// differences in anti-aliased text, and at most 0.5% of pixels may differ
-// by more (a changed layout or colour moves far more).
+// with a committed PNG (figuretest.ComparePNG says with what tolerance).
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -131,62 +128,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ComparePNG(t, filepath.Join(golden, tc.name+".png"), pic.Canvas.Image(), *update)
+			figuretest.ComparePNG(t, filepath.Join(golden, tc.name+".png"), pic.Canvas.Image(), *update)
 		})
 	}
-}
-
-// ComparePNG is the golden-picture check (see TestGolden).
-func ComparePNG(t *testing.T, path string, got *image.RGBA, update bool) {
-	t.Helper()
-	if update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(f, got); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want.Bounds() != got.Bounds() {
-		t.Fatalf("%s: picture is %v, golden %v (go test -update to accept)", path, got.Bounds(), want.Bounds())
-	}
-	bad, n := 0, 0
-	b := got.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			g := got.RGBAAt(x, y)
-			wr, wg, wb, _ := want.At(x, y).RGBA()
-			n++
-			if absDiff(g.R, wr>>8) > 8 || absDiff(g.G, wg>>8) > 8 || absDiff(g.B, wb>>8) > 8 {
-				bad++
-			}
-		}
-	}
-	if bad*200 > n {
-		t.Errorf("%s: %d of %d pixels differ by more than 8/255 (go test -update to accept)", path, bad, n)
-	}
-}
-
-func absDiff(a uint8, b uint32) int {
-	d := int(a) - int(b)
-	if d < 0 {
-		return -d
-	}
-	return d
 }
