@@ -250,6 +250,11 @@ type shapeNetOptions struct {
 	Input  string
 	Print  bool
 	List   bool
+	Plot   string // --plot FILE: the network drawn (.png, .svg)
+	RF     string // --rf Y,X: with Layer, Image and a PICTURE argument
+	Layer  string
+	Image  string
+	RFOut  string
 
 	in *shape.Dims
 }
@@ -303,11 +308,17 @@ position (conv1, relu3). Errors name file:line.
 			if opts.List {
 				return exactArgs(0)(cmd, args)
 			}
+			if opts.RF != "" {
+				return exactArgs(2, "NAME|FILE", "PICTURE")(cmd, args)
+			}
 			return exactArgs(1, "NAME|FILE")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
+			if len(args) >= 1 {
 				opts.Source = args[0]
+			}
+			if len(args) == 2 {
+				opts.RFOut = args[1]
 			}
 			if err := opts.validate(); err != nil {
 				return err
@@ -322,6 +333,10 @@ position (conv1, relu3). Errors name file:line.
 	f.StringVar(&opts.Input, "input", "", "override the network's input size HxWxC")
 	f.BoolVar(&opts.Print, "print", false, "print the network file (a preset's text) instead of walking it")
 	f.BoolVar(&opts.List, "list", false, "list the presets")
+	f.StringVar(&opts.Plot, "plot", "", "also draw the network as boxes sized by H, W and C, with residual and branch edges, in `FILE` (.png or .svg)")
+	f.StringVar(&opts.RF, "rf", "", "draw the receptive field of output position `Y,X` of --layer on --image, written to the PICTURE argument")
+	f.StringVar(&opts.Layer, "layer", "", "the layer (name or row number) whose output position --rf names")
+	f.StringVar(&opts.Image, "image", "", "the input image --rf draws on; the network is walked at its size")
 	return cmd
 }
 
@@ -336,7 +351,7 @@ func (o *shapeNetOptions) validate() error {
 	if o.List && o.Print {
 		return usageErrorf("--list and --print exclude each other")
 	}
-	return nil
+	return o.validatePictures()
 }
 
 // loadNetwork returns a preset by name, else parses the file.
@@ -372,9 +387,17 @@ func runShapeNet(o *shapeNetOptions) error {
 		_, err := fmt.Fprint(o.IO.Out, text)
 		return err
 	}
+	if o.RF != "" {
+		return runShapeRF(o, n)
+	}
 	res, err := shape.Walk(n, o.in)
 	if err != nil {
 		return err
+	}
+	if o.Plot != "" {
+		if err := writeNetPlot(o.IO, o.Plot, res); err != nil {
+			return err
+		}
 	}
 	if o.G.JSON {
 		return printJSONDoc(o.IO, netToJSON(res))

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	stddraw "image/draw"
+	"io"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -14,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -23,9 +25,9 @@ import (
 // point is one pixel) and Cells paints sampled data directly.
 type Canvas struct {
 	W, H int
-	vc   *vgimg.Canvas
 	dc   draw.Canvas
-	img  *image.RGBA
+	img  *image.RGBA   // nil for a vector (SVG) canvas
+	svg  *vgsvg.Canvas // nil for a raster canvas
 }
 
 // MaxSide bounds a picture's width and height, so that a huge tensor is
@@ -42,10 +44,31 @@ func NewCanvas(w, h int) (*Canvas, error) {
 	if !ok {
 		return nil, fmt.Errorf("vgimg drew into a %T, not an RGBA image", vc.Image())
 	}
-	return &Canvas{W: w, H: h, vc: vc, dc: draw.New(vc), img: img}, nil
+	return &Canvas{W: w, H: h, dc: draw.New(vc), img: img}, nil
 }
 
-// Image returns the picture (shared, not copied).
+// NewSVGCanvas returns a w×h vector canvas (one point per pixel unit) for
+// drawings written as SVG; Image is nil on it.
+func NewSVGCanvas(w, h int) (*Canvas, error) {
+	if w < 1 || h < 1 || w > MaxSide || h > MaxSide {
+		return nil, fmt.Errorf("a %dx%d picture is outside 1..%d pixels a side", w, h, MaxSide)
+	}
+	sc := vgsvg.New(vg.Length(w), vg.Length(h))
+	c := &Canvas{W: w, H: h, dc: draw.New(sc), svg: sc}
+	c.Fill(image.Rect(0, 0, w, h), color.White)
+	return c, nil
+}
+
+// WriteSVG writes a vector canvas as SVG.
+func (c *Canvas) WriteSVG(w io.Writer) error {
+	if c.svg == nil {
+		return fmt.Errorf("figure: not a vector canvas")
+	}
+	_, err := c.svg.WriteTo(w)
+	return err
+}
+
+// Image returns the picture (shared, not copied); nil for a vector canvas.
 func (c *Canvas) Image() *image.RGBA { return c.img }
 
 // pt turns pixel coordinates (y down) into the canvas's points (y up).
@@ -141,6 +164,11 @@ func (c *Canvas) Polygon(col color.Color, xy ...float64) {
 
 // Fill paints the pixel rectangle r in col, exactly (no anti-aliasing).
 func (c *Canvas) Fill(r image.Rectangle, col color.Color) {
+	if c.img == nil {
+		x0, y0, x1, y1 := float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)
+		c.Polygon(col, x0, y0, x1, y0, x1, y1, x0, y1)
+		return
+	}
 	stddraw.Draw(c.img, r.Intersect(c.img.Rect), &image.Uniform{C: col}, image.Point{}, stddraw.Src)
 }
 
@@ -148,6 +176,14 @@ func (c *Canvas) Fill(r image.Rectangle, col color.Color) {
 // (px, py) of r shows cell (py·h/r.Dy(), px·w/r.Dx()), coloured by at.
 // Painting is exact, so a test can read a cell's colour back.
 func (c *Canvas) Cells(r image.Rectangle, h, w int, at func(y, x int) color.RGBA) {
+	if c.img == nil {
+		for y := range h {
+			for x := range w {
+				c.Fill(image.Rect(r.Min.X+x*r.Dx()/w, r.Min.Y+y*r.Dy()/h, r.Min.X+(x+1)*r.Dx()/w, r.Min.Y+(y+1)*r.Dy()/h), at(y, x))
+			}
+		}
+		return
+	}
 	r = r.Intersect(c.img.Rect)
 	rows := make([]int, r.Dy())
 	for py := range rows {
