@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/specplot"
 	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
@@ -21,6 +23,7 @@ type fftOptions struct {
 	Filter        string
 	Shape         string
 	Format        string
+	Plot          string
 
 	filter *fft.Filter // set by validate when --filter is given
 }
@@ -72,6 +75,11 @@ the real part of the inverse transform is kept.`,
 			if err := checkOutputPath(opts.Output, opts.Format); err != nil {
 				return err
 			}
+			if opts.Plot != "" {
+				if err := checkPicturePath(opts.Plot, ""); err != nil {
+					return usageErrorf("--plot: %v", err)
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -82,6 +90,7 @@ the real part of the inverse transform is kept.`,
 	f.StringVar(&opts.Filter, "filter", "", "lowpass:R, highpass:R or bandpass:R1:R2 (radii in frequency bins)")
 	f.StringVar(&opts.Shape, "shape", "ideal", "filter profile: ideal, gaussian or butterworth[:N]")
 	f.StringVar(&opts.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
+	f.StringVar(&opts.Plot, "plot", "", "also draw the input's spectrum log(1+|F|) (mean over colour channels) with frequency axes, a colour bar and the filter's radii, to `FILE`")
 	return cmd
 }
 
@@ -118,6 +127,12 @@ func runFFT(o *fftOptions) error {
 		colour, _ = tensor.FromData(in.T.C-1, in.T.H, in.T.W, in.T.Data[:(in.T.C-1)*in.T.H*in.T.W])
 	}
 	sum := newSummary("fft")
+	if o.Plot != "" {
+		if err := writeSpectrumPlot(o.IO, o.Plot, colour, o.filter, filepath.Base(o.Input)); err != nil {
+			return err
+		}
+		sum.add("plot", o.Plot)
+	}
 	res := *in
 	if o.filter != nil {
 		out := o.filter.Apply(colour)
@@ -192,4 +207,49 @@ func writeKernelResponse(io *streams, k *kernel.Kernel, path string) error {
 	}
 	d := &tensorio.Data{T: r, Kind: tensorio.KindImage, Format: format, Rank: 3, Depth: 8}
 	return writeData(io, path, d, format)
+}
+
+// writeKernelPlot draws k beside its frequency response (the same
+// response --spectrum writes) with axes, colour bars and the half-gain
+// outline.
+func writeKernelPlot(io *streams, k *kernel.Kernel, path string) error {
+	n := max(64, 4*max(k.H, k.W))
+	r := fft.KernelResponse(k, n, n)
+	_, peak := r.MinMax()
+	pic, err := specplot.Draw(r.Data, r.H, r.W, specplot.Options{
+		Title:    fmt.Sprintf("%s: frequency response |H| on %dx%d bins, half-gain outline dashed", k.Name, n, n),
+		BarLabel: "gain |H|", Contour: float64(peak) / 2, Kernel: k,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return writeCanvas(io, path, "", pic.Canvas)
+}
+
+// writeSpectrumPlot draws log(1+|F|) of x (averaged over its channels)
+// with the filter's radii, if any.
+func writeSpectrumPlot(io *streams, path string, x *tensor.Tensor, f *fft.Filter, name string) error {
+	mag := fft.Spectrum(x)
+	mean := make([]float32, x.H*x.W)
+	for c := range mag.C {
+		for i, v := range mag.Plane(c) {
+			mean[i] += float32(math.Log1p(float64(v))) / float32(mag.C)
+		}
+	}
+	o := specplot.Options{Title: fmt.Sprintf("%s: centred spectrum %dx%d", name, x.H, x.W), BarLabel: "log(1 + |F|)"}
+	if x.C > 1 {
+		o.Title += fmt.Sprintf(", mean of %d channels", x.C)
+	}
+	if f != nil {
+		o.Rings = []float64{f.R1}
+		if f.Band == fft.Bandpass {
+			o.Rings = append(o.Rings, f.R2)
+		}
+		o.Title += ", " + f.String() + " radii dashed"
+	}
+	pic, err := specplot.Draw(mean, x.H, x.W, o)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return writeCanvas(io, path, "", pic.Canvas)
 }

@@ -109,6 +109,10 @@ type kernelShowOptions struct {
 	// Save, if set, is where the kernel's values go as a matrix file
 	// (.npy, .csv, .txt or .mat by extension), e.g. to hand it to vips.
 	Save string
+	// Plot, if set, is where the labelled figure goes: the kernel with a
+	// colour bar beside its frequency response with axes, colour bar and
+	// half-gain outline.
+	Plot string
 }
 
 func newCmdKernelShow(io *streams, g *globalOptions, runF func(*kernelShowOptions) error) *cobra.Command {
@@ -147,6 +151,7 @@ its slices (rows: first axis, columns: second), on one colour scale.
 	f.IntVar(&opts.Cell, "cell", 32, "side of one element in the picture, in pixels")
 	f.StringVar(&opts.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
 	f.StringVar(&opts.Dilation, "dilation", "", "show the kernel dilated: D-1 zeros between taps (D or DY,DX); size k+(k-1)(D-1)")
+	f.StringVar(&opts.Plot, "plot", "", "draw a labelled figure to `FILE`: the kernel with a colour bar beside its frequency response with axes (bins), colour bar and half-gain outline")
 	f.StringVar(&opts.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
 	return cmd
 }
@@ -156,14 +161,14 @@ func (o *kernelShowOptions) Validate() error {
 	if o.Cell < 1 || o.Cell > 1024 {
 		return usageErrorf("--cell %d: want 1 to 1024 pixels", o.Cell)
 	}
-	if o.PNG == "-" || o.Spectrum == "-" || o.Save == "-" {
+	if o.PNG == "-" || o.Spectrum == "-" || o.Save == "-" || o.Plot == "-" {
 		return usageErrorf("kernel show writes its files to paths, not to stdout")
 	}
 	// Every output's format is settled before anything is written.
 	for _, f := range []struct {
 		flag, path string
 		image      bool
-	}{{"png", o.PNG, true}, {"spectrum", o.Spectrum, true}, {"save", o.Save, false}} {
+	}{{"png", o.PNG, true}, {"spectrum", o.Spectrum, true}, {"save", o.Save, false}, {"plot", o.Plot, true}} {
 		if f.path == "" {
 			continue
 		}
@@ -203,8 +208,8 @@ func kernelShowRun(opts *kernelShowOptions) error {
 	// Pictures first: if one cannot be written, nothing is printed but
 	// the error.
 	if bank != nil {
-		if opts.Spectrum != "" || opts.Save != "" {
-			return usageErrorf("kernel %q: --spectrum and --save take a 2-D kernel, this is a %s bank", opts.Spec, bank.Shape())
+		if opts.Spectrum != "" || opts.Save != "" || opts.Plot != "" {
+			return usageErrorf("kernel %q: --spectrum, --plot and --save take a 2-D kernel, this is a %s bank", opts.Spec, bank.Shape())
 		}
 		if opts.PNG != "" {
 			if err := writePicture(opts.IO, opts.PNG, bankPicture(bank, opts.Cell)); err != nil {
@@ -225,6 +230,11 @@ func kernelShowRun(opts *kernelShowOptions) error {
 	}
 	if opts.Spectrum != "" {
 		if err := writeKernelResponse(opts.IO, k, opts.Spectrum); err != nil {
+			return err
+		}
+	}
+	if opts.Plot != "" {
+		if err := writeKernelPlot(opts.IO, k, opts.Plot); err != nil {
 			return err
 		}
 	}

@@ -55,3 +55,28 @@ func TestShapeNetPictures(t *testing.T) {
 		t.Error("a refused picture was written")
 	}
 }
+
+func TestSpectrumPlots(t *testing.T) {
+	dir := t.TempDir()
+	kp, fp := filepath.Join(dir, "k.png"), filepath.Join(dir, "f.png")
+	if r := runCLI(t, nil, "kernel", "show", "sobel-x", "--plot", kp, "-q"); r.code != 0 {
+		t.Fatalf("kernel show --plot: exit %d: %s", r.code, r.stderr)
+	}
+	r := runCLI(t, nil, "fft", filepath.Join(repoTestdata, "fft", "filter_low4_ideal_13x17_x.npy"), filepath.Join(dir, "y.npy"), "--filter", "lowpass:4", "--plot", fp, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"plot":"`+fp+`"`) {
+		t.Fatalf("fft --plot: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, p := range []string{kp, fp} {
+		if d := readTensor(t, p); d.T.C != 3 || d.T.W < 400 {
+			t.Errorf("%s: a %s picture", p, d.T.Shape())
+		}
+	}
+	for _, args := range [][]string{
+		{"kernel", "show", "sobel-x", "--plot", filepath.Join(dir, "k.npy")},
+		{"fft", filepath.Join(repoTestdata, "fft", "spectrum_12x9_x.npy"), filepath.Join(dir, "z.npy"), "--plot", filepath.Join(dir, "z.csv")},
+	} {
+		if r := runCLI(t, nil, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, %q", args, r.code, r.stderr)
+		}
+	}
+}

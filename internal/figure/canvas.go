@@ -213,11 +213,31 @@ func (c *Canvas) ColorBar(r image.Rectangle, m *Map, label string) {
 	p.Y.Tick.Label.Font = font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, Small)
 	p.Add(&plotter.ColorBar{ColorMap: m.ColorMap(), Vertical: true})
 	p.Y.Min, p.Y.Max = m.Lo, m.Hi
-	sub := draw.Canvas{Canvas: c.dc.Canvas, Rectangle: vg.Rectangle{
+	c.Plot(r, p)
+}
+
+// Plot draws a gonum plot (axes, labels and plotters) in the pixel
+// rectangle r.
+func (c *Canvas) Plot(r image.Rectangle, p *plot.Plot) { p.Draw(c.sub(r)) }
+
+// DataRect returns the pixel rectangle where p, drawn in r, puts its data
+// area (inside its axes), rounded inwards.
+func (c *Canvas) DataRect(r image.Rectangle, p *plot.Plot) image.Rectangle {
+	d := p.DataCanvas(c.sub(r))
+	return image.Rect(int(math.Ceil(float64(d.Min.X))), int(math.Ceil(float64(c.H)-float64(d.Max.Y))),
+		int(math.Floor(float64(d.Max.X))), int(math.Floor(float64(c.H)-float64(d.Min.Y))))
+}
+
+func (c *Canvas) sub(r image.Rectangle) draw.Canvas {
+	return draw.Canvas{Canvas: c.dc.Canvas, Rectangle: vg.Rectangle{
 		Min: c.pt(float64(r.Min.X), float64(r.Max.Y)),
 		Max: c.pt(float64(r.Max.X), float64(r.Min.Y)),
 	}}
-	p.Draw(sub)
+}
+
+// SansFont is the font of every label: Liberation Sans at size pixels.
+func SansFont(size float64) font.Font {
+	return font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, font.Length(size))
 }
 
 // Tensor returns the picture as a 3×H×W tensor of 0…255 samples, the form
