@@ -223,7 +223,7 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 		// The content wins over a misleading extension.
 		format = im.Format
 	}
-	return &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha}, nil
+	return &Data{T: im.T, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha}, nil
 }
 
 // fromTextBytes reads sniffed text: a text matrix, or failing that a
@@ -245,11 +245,7 @@ func fromMatrix(m *textmat.Matrix, format string) *Data {
 	if m.C > 1 {
 		rank = 3
 	}
-	kind := KindText
-	if format == "mat" {
-		kind = KindMat
-	}
-	return &Data{T: t, Kind: kind, Format: format, Rank: rank, Scale: m.Scale, Offset: m.Offset, HasScale: m.HasScale}
+	return &Data{T: t, Format: format, Rank: rank, Scale: m.Scale, Offset: m.Offset, HasScale: m.HasScale}
 }
 
 func fromNPY(a *npy.Array) (*Data, error) {
@@ -269,5 +265,5 @@ func fromNPY(a *npy.Array) (*Data, error) {
 	default:
 		return nil, fmt.Errorf("%d-D array: want a 1-D, 2-D (H,W) or 3-D (C,H,W) array", len(s))
 	}
-	return &Data{T: t, Kind: KindNPY, Format: "npy", Rank: len(s)}, nil
+	return &Data{T: t, Format: "npy", Rank: len(s)}, nil
 }
