@@ -69,19 +69,21 @@ is then 1.
 
 ` + exitCodesHelp
 
-func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
-	o := &convOptions{io: io, g: g}
-	r := &o.req
-	cmd := &cobra.Command{
-		Use:   "conv INPUT OUTPUT | conv INPUT... --out-dir DIR",
-		Short: "2-D convolution of an image, matrix or tensor",
-		Long:  convLong,
-		Example: `  convtool conv photo.png blur.png -k gaussian:2
+const convExample = `  convtool conv photo.png blur.png -k gaussian:2
   convtool conv photo.png edges.png -k sobel-x --abs
   convtool conv x.npy y.npy -k weights.npy --bias b.npy --stride 2 --padding 1
   convtool conv x.npy - -k "1 2 1; 2 4 2; 1 2 1" --normalize --flip --padding full
   cat in.png | convtool conv - - -k box:5 > out.png
-  convtool conv 'in/*.png' --out-dir out/ -k gaussian:2`,
+  convtool conv 'in/*.png' --out-dir out/ -k gaussian:2`
+
+func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
+	o := &convOptions{io: io, g: g}
+	r := &o.req
+	cmd := &cobra.Command{
+		Use:     "conv INPUT OUTPUT | conv INPUT... --out-dir DIR",
+		Short:   "2-D convolution of an image, matrix or tensor",
+		Long:    convLong,
+		Example: convExample,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if o.OutDir != "" {
 				if len(args) == 0 {

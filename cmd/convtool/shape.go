@@ -114,19 +114,7 @@ leaves unseen.
 	return cmd
 }
 
-// shapeNetOptions is everything `shape net` needs.
-type shapeNetOptions struct {
-	IO  *streams
-	G   *globalOptions
-	Req job.ShapeNetRequest
-}
-
-func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) error) *cobra.Command {
-	opts := &shapeNetOptions{IO: io, G: g}
-	cmd := &cobra.Command{
-		Use:   "net NAME|FILE",
-		Short: "A whole network: shapes, parameters, MACs, receptive field and jump per layer",
-		Long: `Walk a network, a preset (` + strings.Join(shape.Presets(), ", ") + `) or a file,
+const shapeNetLong = `
 and print a table: each layer's kernel/stride/padding, output HxWxC,
 parameters, MACs, receptive field (RF: input rows/columns one output value
 depends on, padding included) and jump (input pixels between neighbouring
@@ -161,7 +149,21 @@ conv --transpose --padding same); maxpool/avgpool take ceil. Also: lrn, relu6, t
 identity, adaptivemaxpool. Unnamed layers are called after their type and
 position (conv1, relu3). Errors name file:line.
 
-` + shapeConventions,
+` + shapeConventions
+
+// shapeNetOptions is everything `shape net` needs.
+type shapeNetOptions struct {
+	IO  *streams
+	G   *globalOptions
+	Req job.ShapeNetRequest
+}
+
+func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) error) *cobra.Command {
+	opts := &shapeNetOptions{IO: io, G: g}
+	cmd := &cobra.Command{
+		Use:   "net NAME|FILE",
+		Short: "A whole network: shapes, parameters, MACs, receptive field and jump per layer",
+		Long:  "Walk a network, a preset (" + strings.Join(shape.Presets(), ", ") + ") or a file," + shapeNetLong,
 		Example: `  convtool shape net resnet18
   convtool shape net alexnet --input 227x227x3
   convtool shape net vgg16 --print > my.net
