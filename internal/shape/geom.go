@@ -105,7 +105,7 @@ func ConvOut(axis string, in, k, s, pLo, pHi, d int) (Calc, error) {
 	ps, pn := padTerm(pLo, pHi)
 	ks, kn := kernelTerm(k, d)
 	num := in + pLo + pHi - ke
-	out := num/s + 1
+	out := OutSize(in, k, s, d, pLo, pHi)
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
 		Name:    axis,
