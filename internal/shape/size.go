@@ -44,7 +44,7 @@ func SamePadFlip(n, k, s, d int, flip bool) (before, after int) {
 func FlagPair(flag, s string, lo int) (Pair, error) {
 	p, err := ParsePair(s)
 	if err != nil || p.H < lo || p.W < lo {
-		return Pair{}, fmt.Errorf("--%s %q: want whole numbers ≥ %d (N or NH,NW)", flag, s, lo)
+		return Pair{}, fmt.Errorf("--%s %q: want whole numbers ≥ %d", flag, s, lo)
 	}
 	return p, nil
 }
