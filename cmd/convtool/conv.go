@@ -10,8 +10,6 @@ import (
 // convOptions holds everything `convtool conv` needs; flags bind into the
 // job's request.
 type convOptions struct {
-	io  *streams
-	g   *globalOptions
 	req job.ConvRequest
 	// OutDir is batch mode: 1+ inputs, outputs named after them here.
 	OutDir        string
@@ -77,7 +75,7 @@ const convExample = `  convtool conv photo.png blur.png -k gaussian:2
   convtool conv 'in/*.png' --out-dir out/ -k gaussian:2`
 
 func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
-	o := &convOptions{io: io, g: g}
+	o := &convOptions{}
 	r := &o.req
 	cmd := &cobra.Command{
 		Use:     "conv INPUT OUTPUT | conv INPUT... --out-dir DIR",

@@ -9,8 +9,6 @@ import (
 
 // fftOptions is everything `fft` needs.
 type fftOptions struct {
-	IO  *streams
-	G   *globalOptions
 	Req job.FFTRequest
 
 	filter *fft.Filter // set once the flags are checked, when --filter is given
@@ -22,7 +20,7 @@ func newCmdFFT(io *streams, g *globalOptions) *cobra.Command {
 
 // newCmdFFTWith lets tests check flag parsing without running the work.
 func newCmdFFTWith(io *streams, g *globalOptions, runF func(*fftOptions) error) *cobra.Command {
-	opts := &fftOptions{IO: io, G: g}
+	opts := &fftOptions{}
 	r := &opts.Req
 	cmd := &cobra.Command{
 		Use:   "fft INPUT OUTPUT",

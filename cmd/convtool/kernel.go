@@ -48,13 +48,11 @@ func newCmdKernelList(io *streams, g *globalOptions) *cobra.Command {
 
 // kernelShowOptions is everything `kernel show` needs.
 type kernelShowOptions struct {
-	IO  *streams
-	G   *globalOptions
 	Req job.KernelShowRequest
 }
 
 func newCmdKernelShow(io *streams, g *globalOptions, runF func(*kernelShowOptions) error) *cobra.Command {
-	opts := &kernelShowOptions{IO: io, G: g}
+	opts := &kernelShowOptions{}
 	cmd := &cobra.Command{
 		Use:   "show SPEC",
 		Short: "Print a kernel's matrix, sum, origin and separability; draw it as PNG",

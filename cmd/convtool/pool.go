@@ -8,8 +8,6 @@ import (
 
 // poolOptions is everything `pool` needs.
 type poolOptions struct {
-	IO  *streams
-	G   *globalOptions
 	Req job.PoolRequest
 	// plan is set once the flags are checked.
 	plan *job.PoolPlan
@@ -21,7 +19,7 @@ func newCmdPool(io *streams, g *globalOptions) *cobra.Command {
 
 // newCmdPoolWith lets tests check flag parsing without running the work.
 func newCmdPoolWith(io *streams, g *globalOptions, runF func(*poolOptions) error) *cobra.Command {
-	opts := &poolOptions{IO: io, G: g, Req: job.PoolRequest{Op: "max", IncludePad: true}}
+	opts := &poolOptions{Req: job.PoolRequest{Op: "max", IncludePad: true}}
 	r := &opts.Req
 	cmd := &cobra.Command{
 		Use:   "pool INPUT OUTPUT",

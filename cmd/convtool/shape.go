@@ -40,8 +40,6 @@ show the arithmetic.
 
 // shapeLayerOptions is everything `shape conv|pool|transpose` needs.
 type shapeLayerOptions struct {
-	IO  *streams
-	G   *globalOptions
 	Req job.ShapeLayerRequest
 
 	// set once the flags are checked
@@ -50,7 +48,7 @@ type shapeLayerOptions struct {
 }
 
 func newCmdShapeLayer(io *streams, g *globalOptions, kind shape.Kind, runF func(*shapeLayerOptions) error) *cobra.Command {
-	opts := &shapeLayerOptions{IO: io, G: g, Req: job.ShapeLayerRequest{Kind: kind, Bias: true, Padding: "0", Dilation: "1", Groups: 1, OutPadding: "0"}}
+	opts := &shapeLayerOptions{Req: job.ShapeLayerRequest{Kind: kind, Bias: true, Padding: "0", Dilation: "1", Groups: 1, OutPadding: "0"}}
 	r := &opts.Req
 	use, short, formula := "conv", "One convolution layer", "H' = floor((H + 2p − d(k−1) − 1)/s) + 1 (the notes' floor((H + 2p − k)/s) + 1 at d = 1)"
 	switch kind {
@@ -153,13 +151,11 @@ position (conv1, relu3). Errors name file:line.
 
 // shapeNetOptions is everything `shape net` needs.
 type shapeNetOptions struct {
-	IO  *streams
-	G   *globalOptions
 	Req job.ShapeNetRequest
 }
 
 func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) error) *cobra.Command {
-	opts := &shapeNetOptions{IO: io, G: g}
+	opts := &shapeNetOptions{}
 	cmd := &cobra.Command{
 		Use:   "net NAME|FILE",
 		Short: "A whole network: shapes, parameters, MACs, receptive field and jump per layer",

@@ -8,8 +8,6 @@ import (
 
 // signalOptions is everything `signal` needs.
 type signalOptions struct {
-	IO   *streams
-	G    *globalOptions
 	Req  job.SignalRequest
 	plan *job.SignalPlan // set once the flags are checked
 }
@@ -20,7 +18,7 @@ func newCmdSignal(io *streams, g *globalOptions) *cobra.Command {
 
 // newCmdSignalWith lets tests check flag parsing without running the work.
 func newCmdSignalWith(io *streams, g *globalOptions, runF func(*signalOptions) error) *cobra.Command {
-	opts := &signalOptions{IO: io, G: g, Req: job.SignalRequest{Mode: "full", Method: "auto"}}
+	opts := &signalOptions{Req: job.SignalRequest{Mode: "full", Method: "auto"}}
 	r := &opts.Req
 	cmd := &cobra.Command{
 		Use:   "signal INPUT OUTPUT -k KERNEL",
