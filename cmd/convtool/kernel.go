@@ -30,7 +30,7 @@ func newCmdKernel(io *streams, g *globalOptions) *cobra.Command {
 			return usageErrorf("kernel needs a subcommand: list or show")
 		},
 	}
-	cmd.AddCommand(newCmdKernelList(io, g), newCmdKernelShow(io, g, nil))
+	cmd.AddCommand(newCmdKernelList(io, g), newCmdKernelShow(io, g))
 	return cmd
 }
 
@@ -46,13 +46,8 @@ func newCmdKernelList(io *streams, g *globalOptions) *cobra.Command {
 	}
 }
 
-// kernelShowOptions is everything `kernel show` needs.
-type kernelShowOptions struct {
-	Req job.KernelShowRequest
-}
-
-func newCmdKernelShow(io *streams, g *globalOptions, runF func(*kernelShowOptions) error) *cobra.Command {
-	opts := &kernelShowOptions{}
+func newCmdKernelShow(io *streams, g *globalOptions) *cobra.Command {
+	r := &job.KernelShowRequest{}
 	cmd := &cobra.Command{
 		Use:   "show SPEC",
 		Short: "Print a kernel's matrix, sum, origin and separability; draw it as PNG",
@@ -72,21 +67,18 @@ its slices (rows: first axis, columns: second), on one colour scale.
 ` + kernelSpecHelp,
 		Args: exactArgs(1, "SPEC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Req.Spec = args[0]
-			if err := opts.Req.Validate(); err != nil {
+			r.Spec = args[0]
+			if err := r.Validate(); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return job.KernelShow(opts.Req, g.env(io))
+			return job.KernelShow(*r, g.env(io))
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Req.PNG, "png", "", "draw the kernel as a PNG `FILE`")
-	f.IntVar(&opts.Req.Cell, "cell", 32, "side of one element in the picture, in pixels")
-	f.StringVar(&opts.Req.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
-	f.StringVar(&opts.Req.Dilation, "dilation", "", "show the kernel dilated: D-1 zeros between taps (D or DY,DX); size k+(k-1)(D-1)")
-	f.StringVar(&opts.Req.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
+	f.StringVar(&r.PNG, "png", "", "draw the kernel as a PNG `FILE`")
+	f.IntVar(&r.Cell, "cell", 32, "side of one element in the picture, in pixels")
+	f.StringVar(&r.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
+	f.StringVar(&r.Dilation, "dilation", "", "show the kernel dilated: D-1 zeros between taps (D or DY,DX); size k+(k-1)(D-1)")
+	f.StringVar(&r.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
 	return cmd
 }

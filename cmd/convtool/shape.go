@@ -34,7 +34,7 @@ show the arithmetic.
 	for _, k := range []shape.Kind{shape.Conv, shape.MaxPool, shape.ConvT} {
 		cmd.AddCommand(newCmdShapeLayer(io, g, k, nil))
 	}
-	cmd.AddCommand(newCmdShapeNet(io, g, nil))
+	cmd.AddCommand(newCmdShapeNet(io, g))
 	return cmd
 }
 
@@ -149,13 +149,8 @@ position (conv1, relu3). Errors name file:line.
 
 ` + shapeConventions
 
-// shapeNetOptions is everything `shape net` needs.
-type shapeNetOptions struct {
-	Req job.ShapeNetRequest
-}
-
-func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) error) *cobra.Command {
-	opts := &shapeNetOptions{}
+func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
+	r := &job.ShapeNetRequest{}
 	cmd := &cobra.Command{
 		Use:   "net NAME|FILE",
 		Short: "A whole network: shapes, parameters, MACs, receptive field and jump per layer",
@@ -165,24 +160,21 @@ func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) e
   convtool shape net vgg16 --print > my.net
   convtool shape net my.net --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if opts.Req.List {
+			if r.List {
 				return exactArgs(0)(cmd, args)
 			}
 			return exactArgs(1, "NAME|FILE")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.Req.Source = args[0]
+				r.Source = args[0]
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return job.ShapeNet(opts.Req, g.env(io))
+			return job.ShapeNet(*r, g.env(io))
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Req.Input, "input", "", "override the network's input size HxWxC")
-	f.BoolVar(&opts.Req.Print, "print", false, "print the network file (a preset's text) instead of walking it")
-	f.BoolVar(&opts.Req.List, "list", false, "list the presets")
+	f.StringVar(&r.Input, "input", "", "override the network's input size HxWxC")
+	f.BoolVar(&r.Print, "print", false, "print the network file (a preset's text) instead of walking it")
+	f.BoolVar(&r.List, "list", false, "list the presets")
 	return cmd
 }
