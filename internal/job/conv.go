@@ -93,7 +93,10 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)
 		}
 	}
-	if err := p.Resolve(InputOf(in), env.MaxPixels); err != nil {
+	// The streaming path will read only the header here, Resolve from it
+	// and, when the plan says Path == Stream, run band by band; until then
+	// every plan runs on the whole image.
+	if err := p.Resolve(HeaderOf(in), env.MaxPixels); err != nil {
 		return nil, err
 	}
 	if r.Explain {

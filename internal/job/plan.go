@@ -33,9 +33,9 @@ func (p Path) String() string {
 	return "whole image"
 }
 
-// Input is what a plan needs to know of its input before the pixels: what
+// Header is what a plan needs to know of its input before the pixels: what
 // an image header or a .npy header says.
-type Input struct {
+type Header struct {
 	C, H, W int
 	// Image is true for image formats (PNG, JPEG, …), whose default edge
 	// is replicate.
@@ -47,9 +47,9 @@ type Input struct {
 	Format string
 }
 
-// InputOf describes loaded data as a plan's input.
-func InputOf(d *tensorio.Data) Input {
-	return Input{C: d.T.C, H: d.T.H, W: d.T.W, Image: d.Kind() == tensorio.KindImage,
+// HeaderOf describes loaded data as a plan's input.
+func HeaderOf(d *tensorio.Data) Header {
+	return Header{C: d.T.C, H: d.T.H, W: d.T.W, Image: d.Kind() == tensorio.KindImage,
 		Depth: d.Depth, Alpha: d.Alpha, Format: d.Format}
 }
 
@@ -192,7 +192,7 @@ func (p *ConvPlan) kernelSize() (int, int) {
 // its pixels: the edge (zero for matrices, replicate for images, unless
 // given), the padding, the path, the --rescale range, and the limit on the
 // padded input and output (maxPixels samples a channel; 0: none).
-func (p *ConvPlan) Resolve(in Input, maxPixels int64) error {
+func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
 	r := &p.Req
 	edgeName := r.Edge
 	if edgeName == "" {
@@ -303,7 +303,7 @@ func (p *ConvPlan) checkWorkSize(h, w int, maxPixels int64) error {
 
 // rescaleTop is the range --rescale maps onto: the output image's sample
 // range, or 0..1 for numeric outputs.
-func rescaleTop(in Input, output, format string) float64 {
+func rescaleTop(in Header, output, format string) float64 {
 	f, err := tensorio.OutputFormat(output, format, in.Format)
 	if err != nil {
 		f = in.Format // the writer reports the bad extension

@@ -28,12 +28,12 @@ func request(kernel string, edit func(*ConvRequest)) ConvRequest {
 // the pads (worked out by hand from TensorFlow's and PyTorch's rules), the
 // default edge, and the summary's description.
 func TestPlanResolve(t *testing.T) {
-	matrix := Input{C: 1, H: 10, W: 10, Format: "npy"}
-	image := Input{C: 3, H: 10, W: 10, Image: true, Depth: 8, Format: "png"}
+	matrix := Header{C: 1, H: 10, W: 10, Format: "npy"}
+	image := Header{C: 3, H: 10, W: 10, Image: true, Depth: 8, Format: "png"}
 	tests := []struct {
 		name   string
 		r      ConvRequest
-		in     Input
+		in     Header
 		pad    conv.Pad
 		edge   string
 		desc   string
@@ -110,7 +110,7 @@ func TestPlanKernel(t *testing.T) {
 // TestPlanRefuses: requests that cannot work are refused before any
 // pixel, usage mistakes as UsageError.
 func TestPlanRefuses(t *testing.T) {
-	in := Input{C: 1, H: 4, W: 4, Format: "npy"}
+	in := Header{C: 1, H: 4, W: 4, Format: "npy"}
 	tests := []struct {
 		name  string
 		r     ConvRequest
