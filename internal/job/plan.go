@@ -74,9 +74,9 @@ type ConvPlan struct {
 	// PadDesc describes the padding for the summary; Resolve sets it.
 	PadDesc string
 
-	pad    padSpec
-	rescue float64 // the top --rescale maps onto
-	origin [2]int  // ImageMagick's +X+Y anchor (row, column), or -1,-1
+	pad       padSpec
+	rescaleHi float64 // the top --rescale maps onto
+	origin    [2]int  // ImageMagick's +X+Y anchor (row, column), or -1,-1
 }
 
 // padSpec is --padding parsed: a word or explicit pads.
@@ -211,7 +211,7 @@ func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
 	if err := p.checkWorkSize(in.H, in.W, maxPixels); err != nil {
 		return fmt.Errorf("%s: %w", r.Input, err)
 	}
-	p.rescue = rescaleTop(in, r.Output, r.Format)
+	p.rescaleHi = rescaleTop(in, r.Output, r.Format)
 	p.Path = WholeImage
 	return nil
 }
@@ -356,7 +356,7 @@ func (p *ConvPlan) Post(out *tensor.Tensor, in *tensorio.Data) *tensorio.Data {
 	if alpha {
 		colour = out.C - 1
 	}
-	levels.Post(out, colour, p.Scale, p.Offset, p.Req.Abs, p.Req.Rescale, p.rescue)
+	levels.Post(out, colour, p.Scale, p.Offset, p.Req.Abs, p.Req.Rescale, p.rescaleHi)
 	od := &tensorio.Data{T: out, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: alpha}
 	if p.Kernel == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
