@@ -7,7 +7,7 @@
 //	request ──PlanConv──▶ plan: pairs parsed, kernel prepared (normalise,
 //	   │                  scale/offset, flip), padding word, bias; no pixels
 //	   ▼
-//	 read ──▶ input size and kind ──Resolve──▶ edge, padding, path, limits
+//	 read ──▶ Header (size, kind) ──Resolve──▶ edge, padding, path, limits
 //	   │
 //	   ▼
 //	compute (conv, imgconv; a progress bar on a terminal)
