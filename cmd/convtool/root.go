@@ -85,6 +85,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
 		newCmdShow(io, g),
+		newCmdShift(io, g),
 	)
 	return root
 }

@@ -20,6 +20,11 @@ type Options struct {
 	Shared bool
 	// Columns of the grid (0: about the square root of the channels).
 	Columns int
+	// Labels, if set, name the tiles instead of their channel index.
+	Labels []string
+	// Outlines, if set, frame a region of each tile (in samples; an
+	// empty rectangle frames nothing).
+	Outlines []image.Rectangle
 }
 
 // Picture is a drawn mosaic.
@@ -109,8 +114,18 @@ func Draw(t *tensor.Tensor, o Options) (*Picture, error) {
 		r := image.Rect(x0, y0+labelH, x0+tw, y0+labelH+th)
 		cv.Cells(r, t.H, t.W, func(y, x int) color.RGBA { return cm.At(float64(pl[y*t.W+x])) })
 		cv.Rect(r.Inset(-1), color.Gray{Y: 160}, 1)
-		cv.Text(float64(x0), float64(y0+labelH-3), figure.Small, figure.BottomLeft, color.Black,
-			fmt.Sprintf("%d", c))
+		label := fmt.Sprintf("%d", c)
+		if c < len(o.Labels) {
+			label = o.Labels[c]
+		}
+		cv.Text(float64(x0), float64(y0+labelH-3), figure.Small, figure.BottomLeft, color.Black, label)
+		if c < len(o.Outlines) && !o.Outlines[c].Empty() {
+			q := o.Outlines[c]
+			// Sample (y, x) covers pixels [x·tw/W, (x+1)·tw/W).
+			px := func(v, n, size int) int { return (v*size + n - 1) / n }
+			cv.Rect(image.Rect(r.Min.X+px(q.Min.X, t.W, tw), r.Min.Y+px(q.Min.Y, t.H, th),
+				r.Min.X+px(q.Max.X, t.W, tw), r.Min.Y+px(q.Max.Y, t.H, th)), color.RGBA{0, 160, 60, 255}, 2)
+		}
 		cv.Text(float64(x0+cellW), float64(y0+labelH-3), figure.Small, bottomRight, color.Gray{Y: 90},
 			fmt.Sprintf("%s…%s", figure.Num(lo), figure.Num(hi)))
 		pic.Tiles[c], pic.Maps[c] = r, cm
