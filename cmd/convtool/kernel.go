@@ -67,7 +67,8 @@ its slices (rows: first axis, columns: second), on one colour scale.
 --plot FILE draws a labelled figure: the kernel on a diverging map with a
 colour bar, beside its frequency response |H| on 64x64 bins (or 4 times the
 kernel) with axes in bins from the centre, a colour bar and the half-gain
-outline dashed. --spectrum writes the bare response as data.
+outline dashed; for a 4-D bank, a mosaic of its slices on one colour scale
+with a colour bar. --spectrum writes the bare response as data.
 
 ` + kernelSpecHelp,
 		Args: exactArgs(1, "SPEC"),

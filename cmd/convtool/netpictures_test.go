@@ -66,7 +66,11 @@ func TestSpectrumPlots(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"plot":"`+fp+`"`) {
 		t.Fatalf("fft --plot: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
-	for _, p := range []string{kp, fp} {
+	bp := filepath.Join(dir, "bank.png")
+	if r := runCLI(t, nil, "kernel", "show", filepath.Join(repoTestdata, "gallery", "bank8.npy"), "--plot", bp, "-q"); r.code != 0 {
+		t.Fatalf("kernel show BANK --plot: exit %d: %s", r.code, r.stderr)
+	}
+	for _, p := range []string{kp, fp, bp} {
 		if d := readTensor(t, p); d.T.C != 3 || d.T.W < 400 {
 			t.Errorf("%s: a %s picture", p, d.T.Shape())
 		}

@@ -113,11 +113,16 @@ func KernelShow(r KernelShowRequest, env *Env) error {
 		k.Name = fmt.Sprintf("%s dilated %d,%d", k.Name, dy, dx)
 	}
 	if bank != nil {
-		if r.Spectrum != "" || r.Save != "" || r.Plot != "" {
-			return Usagef("kernel %q: --spectrum, --plot and --save take a 2-D kernel, this is a %s bank", r.Spec, bank.Shape())
+		if r.Spectrum != "" || r.Save != "" {
+			return Usagef("kernel %q: --spectrum and --save take a 2-D kernel, this is a %s bank", r.Spec, bank.Shape())
 		}
 		if r.PNG != "" {
 			if err := writePicture(env, r.PNG, kernelview.BankPicture(bank, r.Cell), "png"); err != nil {
+				return err
+			}
+		}
+		if r.Plot != "" {
+			if err := env.writeBankPlot(bank, r.Plot); err != nil {
 				return err
 			}
 		}

@@ -248,6 +248,21 @@ func (e *Env) writeKernelPlot(k *kernel.Kernel, path string) error {
 	return e.WriteCanvas(path, "", pic.Canvas)
 }
 
+// writeBankPlot draws a 4-D bank's slices as a mosaic on one colour
+// scale, each tile labelled with its (first, second) index.
+func (e *Env) writeBankPlot(b *kernel.Bank, path string) error {
+	t := tensor.New(b.N0*b.N1, b.KH, b.KW)
+	copy(t.Data, b.Data)
+	labels := make([]string, 0, t.C)
+	for i := range b.N0 {
+		for j := range b.N1 {
+			labels = append(labels, fmt.Sprintf("[%d][%d]", i, j))
+		}
+	}
+	title := fmt.Sprintf("%s: %s weights, one tile a kH x kW slice [first][second index]", filepath.Base(b.Name), b.Shape())
+	return e.writeMosaic(path, "", t, mosaic.Options{Title: title, Shared: true, Columns: b.N1, Labels: labels})
+}
+
 // writeSpectrumPlot draws log(1+|F|) of x (averaged over its channels)
 // with the filter's radii, if any.
 func (e *Env) writeSpectrumPlot(path string, x *tensor.Tensor, f *fft.Filter, name string) error {
