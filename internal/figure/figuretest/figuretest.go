@@ -1,5 +1,3 @@
-// Package figuretest compares pictures with golden PNGs, for the tests of
-// the packages that draw them.
 package figuretest
 
 import (
