@@ -132,3 +132,31 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestLabelsAndOutlines checks that an outline frames exactly the samples
+// it names: the pixels just inside its edge are the frame's green, the
+// samples inside and outside keep the map's colours.
+func TestLabelsAndOutlines(t *testing.T) {
+	x := tensor.New(2, 10, 10)
+	in := image.Rect(2, 3, 8, 9) // columns 2..7, rows 3..8
+	pic, err := Draw(x, Options{Labels: []string{"a", "b"}, Outlines: []image.Rectangle{{}, in}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := pic.Canvas.Image()
+	r := pic.Tiles[1]
+	s := r.Dx() / 10 // pixels per sample (a whole upscale factor)
+	green := func(c color.RGBA) bool { return c.G > 120 && c.R < 60 && c.B < 100 }
+	// The frame's left edge runs along sample column 2's left side.
+	if c := img.RGBAAt(r.Min.X+2*s, r.Min.Y+6*s); !green(c) {
+		t.Errorf("no frame at the outline's left edge: %v", c)
+	}
+	if c := img.RGBAAt(r.Min.X+5*s, r.Min.Y+6*s); green(c) {
+		t.Errorf("the frame covers the inside: %v", c)
+	}
+	// Tile 0 has no outline.
+	r0 := pic.Tiles[0]
+	if c := img.RGBAAt(r0.Min.X+2*s, r0.Min.Y+6*s); green(c) {
+		t.Errorf("tile 0 was framed: %v", c)
+	}
+}

@@ -128,6 +128,9 @@ func Draw(v []float32, h, w int, o Options) (*Picture, error) {
 		}
 	}
 	p.Add(plotter.NewImage(img, e[0], e[1], e[2], e[3]))
+	// Each outline is a dark line under a dashed bright one, so it shows
+	// on dark and bright bins alike.
+	halo := draw.LineStyle{Color: color.RGBA{0, 0, 0, 160}, Width: vg.Length(3)}
 	outline := draw.LineStyle{Color: OutlineColour, Width: vg.Length(1.5), Dashes: []vg.Length{5, 3}}
 	for _, r := range o.Rings {
 		pts := make(plotter.XYs, 181)
@@ -135,18 +138,22 @@ func Draw(v []float32, h, w int, o Options) (*Picture, error) {
 			a := 2 * math.Pi * float64(i) / 180
 			pts[i].X, pts[i].Y = r*math.Cos(a), r*math.Sin(a)
 		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return nil, err
+		for _, st := range []draw.LineStyle{halo, outline} {
+			l, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			l.LineStyle = st
+			p.Add(l)
 		}
-		l.LineStyle = outline
-		p.Add(l)
 	}
 	if o.Contour > 0 && h > 1 && w > 1 {
-		ct := plotter.NewContour(g, []float64{o.Contour}, palette.Heat(1, 1))
-		ct.LineStyles = []draw.LineStyle{outline}
-		ct.Palette = nil
-		p.Add(ct)
+		for _, st := range []draw.LineStyle{halo, outline} {
+			ct := plotter.NewContour(g, []float64{o.Contour}, palette.Heat(1, 1))
+			ct.LineStyles = []draw.LineStyle{st}
+			ct.Palette = nil
+			p.Add(ct)
+		}
 	}
 	c.Plot(plotRect, p)
 	bar := image.Rect(plotRect.Max.X+24, top, plotRect.Max.X+24+barW, top+max(dh, 200))
