@@ -10,10 +10,11 @@ import (
 )
 
 // asmTol bounds the difference between an assembly pass and the pure-Go
-// one, relative to the largest input: the two round differently only where
+// one, per unit of radix: the inputs have modulus up to √2, so an output
+// sums r values up to r·√2, and the two paths round differently only where
 // the assembly fuses a multiply and an add (one rounding instead of two),
-// a few ε = 6e-8 per value. A wrong lane, twiddle or sign differs by the
-// size of the values themselves.
+// a few ε = 6e-8 of that each: asmTol·r is 8ε·r·√2 and more. A wrong lane,
+// twiddle or sign differs by the size of the values themselves.
 const asmTol = 1e-6
 
 // checkPass runs radix r's pass both ways on the same random data, with x
@@ -48,7 +49,7 @@ func checkPass(t *testing.T, rng *rand.Rand, r, s, m, off int) {
 	pass(x, got, s, m, tw)
 	ref(in, want, s, m, tw)
 	for i := range want {
-		if d := math.Hypot(float64(real(got[i]-want[i])), float64(imag(got[i]-want[i]))); !(d <= asmTol) {
+		if d := math.Hypot(float64(real(got[i]-want[i])), float64(imag(got[i]-want[i]))); !(d <= asmTol*float64(r)) {
 			t.Fatalf("r=%d s=%d m=%d off=%d: y[%d] = %v, pure Go %v", r, s, m, off, i, got[i], want[i])
 		}
 	}
