@@ -104,3 +104,14 @@ func TestFactors(t *testing.T) {
 		}
 	}
 }
+
+func ExampleReal() {
+	r := NewReal(4)
+	spec := r.Forward(nil, []float32{1, 2, 3, 4})
+	fmt.Println(spec)
+	// The inverse is unnormalised: it returns n·x.
+	fmt.Println(r.Inverse(nil, spec))
+	// Output:
+	// [(10+0i) (-2+2i) (-2+0i)]
+	// [4 8 12 16]
+}
