@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math"
+	"io"
 	"os"
 	"strings"
 
@@ -210,6 +210,9 @@ type layerJSON struct {
 }
 
 func runShapeLayer(o *shapeLayerOptions) error {
+	if w := shape.LayoutWarning(o.in); w != "" && !o.G.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", w)
+	}
 	r, err := shape.Apply(o.layer, o.in)
 	if err != nil {
 		return fmt.Errorf("%s on %s: %w", o.layer.Spec(false), o.in, err)
@@ -234,6 +237,9 @@ func runShapeLayer(o *shapeLayerOptions) error {
 	for _, c := range r.Calcs {
 		fmt.Fprintln(&b, c)
 	}
+	if o.Kind != shape.MaxPool && (o.changedFlag == nil || !o.changedFlag("padding")) {
+		fmt.Fprintf(&b, "note: padding 0 is shape's default (PyTorch's); convtool conv pads same by default\n")
+	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
 	}
@@ -250,8 +256,11 @@ type shapeNetOptions struct {
 	Input  string
 	Print  bool
 	List   bool
+	Batch  int
+	DType  string
 
-	in *shape.Dims
+	in    *shape.Dims
+	dtype shape.DType
 }
 
 func newCmdShapeNet(io *streams, g *globalOptions, runF func(*shapeNetOptions) error) *cobra.Command {
@@ -266,9 +275,27 @@ depends on, padding included) and jump (input pixels between neighbouring
 outputs), then the totals, then a warning for every layer whose stride leaves
 input rows or columns unseen.
 
-RF follows the recurrence rf += (k−1)·d·jump, jump *= s; through an add it is
-the larger branch; gap and fc act as one window over the whole map. After a
-transposed convolution the jump is fractional (÷s) and RF an upper bound.
+RF is exact, borders ignored (Araujo et al., Distill 2019): per axis, the
+input interval each output position depends on is composed layer by layer,
+so after transposed convolutions or upsampling, where neighbouring outputs
+see different amounts, RF prints the smallest and largest (23–31); gap,
+flatten and an fc that flattens act as one window over the whole map; add,
+mul and concat take the union of their operands and warn when the operands'
+fields are not centred on the same input pixel (misaligned by N pixels);
+dilated stacks that leave holes in the field warn how many rows reach an
+output (gridding). --json gives every position class's interval.
+
+Sizes are HxWxC (rows x columns x channels), not PyTorch's CxHxW: an input
+such as 3x224x224 gets a warning. Padding defaults to 0, as in PyTorch;
+convtool conv defaults to same.
+
+Memory (decimal units, as torchinfo): each layer's activation at --batch and
+--dtype, the parameters, the forward peak (activations alive at once, skip
+tensors held until their add or concat), and a training estimate (params,
+gradients, SGD momentum or Adam state, every output saved for backward);
+torchinfo's "forward/backward pass size" (twice the outputs of layers with
+parameters) is printed beside it for comparison. MACs and FLOPs (2·MACs)
+are multiplied by --batch.
 
 A network file is plain text, one layer a line, # comments:
 
@@ -279,26 +306,35 @@ A network file is plain text, one layer a line, # comments:
   conv 256 k5 p2 g2               # g: groups, d: dilation
   dwconv k3 s2 p1 nobias          # depthwise (groups = channels)
   convT 64 k4 s2 p1 op1           # transposed, op: output padding
-  down: conv 128 k1 s2 @conv1     # @NAME: input from a named layer
+  down: conv 128 k1 s2 @conv1     # @NAME: input from a named layer (@input: the input)
   add @conv1                      # residual add; shapes must match
+  mul @gate                       # elementwise product; a 1x1xC gate broadcasts (SE)
+  concat @a @b                    # channels of the named layers (one @a: this input, then a)
+  upsample 2 bilinear             # scale (floor(H·s)) or size 28x28; nearest by default
+  pad 1                           # zero padding: P, PHxPW or left,right,top,bottom
   bn
+  layernorm                       # over channels at each position; groupnorm G
   adaptiveavgpool 6x6
   gap
   flatten
-  fc 4096
+  fc 4096                         # flattens HxWxC first (a note says so)
+  linear 10                       # nn.Linear on the channels at each position
   dropout 0.5
 
 Kernels, strides, padding and dilation take N or HxW (k1x7); padding also
 same or valid (convT same: the output is s times the input, as
 conv --transpose --padding same); maxpool/avgpool take ceil. Also: lrn, relu6, tanh, sigmoid,
-identity, adaptivemaxpool. Unnamed layers are called after their type and
+silu (swish), gelu, hardswish, hardsigmoid, leakyrelu, softmax, identity,
+adaptivemaxpool. NAME|FILE may be - for standard input. Unnamed layers are called after their type and
 position (conv1, relu3). Errors name file:line.
 
 ` + shapeConventions,
 		Example: `  convtool shape net resnet18
   convtool shape net alexnet --input 227x227x3
   convtool shape net vgg16 --print > my.net
-  convtool shape net my.net --json`,
+  convtool shape net my.net --json
+  convtool shape net resnet18 --batch 32 --dtype float16
+  cat my.net | convtool shape net -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.List {
 				return exactArgs(0)(cmd, args)
@@ -322,6 +358,8 @@ position (conv1, relu3). Errors name file:line.
 	f.StringVar(&opts.Input, "input", "", "override the network's input size HxWxC")
 	f.BoolVar(&opts.Print, "print", false, "print the network file (a preset's text) instead of walking it")
 	f.BoolVar(&opts.List, "list", false, "list the presets")
+	f.IntVar(&opts.Batch, "batch", 1, "batch size: multiplies MACs, FLOPs and activation memory")
+	f.StringVar(&opts.DType, "dtype", "float32", "element type for memory: float32, float16, bfloat16, float64, int8")
 	return cmd
 }
 
@@ -336,11 +374,28 @@ func (o *shapeNetOptions) validate() error {
 	if o.List && o.Print {
 		return usageErrorf("--list and --print exclude each other")
 	}
+	if o.Batch < 1 {
+		return usageErrorf("--batch %d: must be at least 1", o.Batch)
+	}
+	d, err := shape.ParseDType(o.DType)
+	if err != nil {
+		return usageErrorf("--%v", err)
+	}
+	o.dtype = d
 	return nil
 }
 
-// loadNetwork returns a preset by name, else parses the file.
-func loadNetwork(src string) (*shape.Network, string, error) {
+// loadNetwork returns a preset by name, else parses the file ("-":
+// standard input).
+func loadNetwork(src string, stdin io.Reader) (*shape.Network, string, error) {
+	if src == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, "", fmt.Errorf("stdin: %w", err)
+		}
+		n, err := shape.ParseNet(strings.NewReader(string(b)), "stdin")
+		return n, string(b), err
+	}
 	if text, err := shape.PresetText(src); err == nil {
 		n, err := shape.Preset(src)
 		return n, text, err
@@ -364,7 +419,7 @@ func runShapeNet(o *shapeNetOptions) error {
 		_, err := fmt.Fprintln(o.IO.Out, strings.Join(shape.Presets(), "\n"))
 		return err
 	}
-	n, text, err := loadNetwork(o.Source)
+	n, text, err := loadNetwork(o.Source, o.IO.In)
 	if err != nil {
 		return err
 	}
@@ -372,129 +427,15 @@ func runShapeNet(o *shapeNetOptions) error {
 		_, err := fmt.Fprint(o.IO.Out, text)
 		return err
 	}
-	res, err := shape.Walk(n, o.in)
+	res, err := shape.WalkWith(n, shape.WalkOptions{Input: o.in, Batch: o.Batch, DType: o.dtype})
 	if err != nil {
 		return err
 	}
 	if o.G.JSON {
-		return printJSONDoc(o.IO, netToJSON(res))
+		return printJSONDoc(o.IO, res.JSON())
 	}
-	_, err = fmt.Fprint(o.IO.Out, netTable(res))
+	_, err = fmt.Fprint(o.IO.Out, res.Table())
 	return err
-}
-
-type netLayerJSON struct {
-	Name     string   `json:"name"`
-	Type     string   `json:"type"`
-	Spec     string   `json:"spec"`
-	Output   dimsJSON `json:"output"`
-	Params   int64    `json:"params"`
-	MACs     int64    `json:"macs"`
-	RF       any      `json:"rf"`
-	Jump     any      `json:"jump"`
-	Warnings []string `json:"warnings,omitempty"`
-}
-
-type netJSON struct {
-	Name   string         `json:"name"`
-	Input  dimsJSON       `json:"input"`
-	Layers []netLayerJSON `json:"layers"`
-	Total  struct {
-		Params int64 `json:"params"`
-		MACs   int64 `json:"macs"`
-	} `json:"total"`
-}
-
-// geoJSON is an integer (or a number, when fractional) for square
-// geometry, else {"h","w"}.
-func geoJSON(g shape.Geo) any {
-	num := func(v float64) any {
-		if v == math.Trunc(v) {
-			return int64(v)
-		}
-		return v
-	}
-	if g.Square() {
-		return num(g.H)
-	}
-	return map[string]any{"h": num(g.H), "w": num(g.W)}
-}
-
-func netToJSON(r *shape.NetResult) netJSON {
-	doc := netJSON{Name: r.Name, Input: toDimsJSON(r.Input)}
-	for _, l := range r.Layers[1:] {
-		doc.Layers = append(doc.Layers, netLayerJSON{
-			Name: l.Layer.Name, Type: string(l.Layer.Kind), Spec: l.Layer.Spec(false),
-			Output: toDimsJSON(l.Out), Params: l.Params, MACs: l.MACs,
-			RF: geoJSON(l.RF), Jump: geoJSON(l.Jump), Warnings: l.Warnings,
-		})
-	}
-	doc.Total.Params, doc.Total.MACs = r.Params, r.MACs
-	return doc
-}
-
-// netTable renders the walked network as an aligned table, the totals and
-// the warnings.
-func netTable(r *shape.NetResult) string {
-	head := []string{"#", "layer", "type", "kernel/stride/pad", "output", "params", "MACs", "RF", "jump"}
-	right := []bool{true, false, false, false, false, true, true, true, true}
-	rows := [][]string{head}
-	for i, l := range r.Layers {
-		typ := string(l.Layer.Kind)
-		switch l.Layer.Kind {
-		case shape.Conv, shape.DWConv, shape.ConvT, shape.FC:
-			if l.Out.C != 0 {
-				typ += fmt.Sprintf(" %d", l.Out.C)
-			}
-		case shape.Add:
-			typ += " @" + l.Layer.Ref
-		case shape.AdaptAvg, shape.AdaptMax:
-			typ += " " + l.Layer.Out.String()
-		}
-		geom := strings.Join(l.Layer.Options(), " ")
-		if l.Layer.From != "" {
-			geom = strings.TrimSpace(geom + " @" + l.Layer.From)
-		}
-		params, macs := shape.Thousands(l.Params), shape.Thousands(l.MACs)
-		if l.Layer.Kind == shape.Input {
-			params, macs = "", ""
-		}
-		rows = append(rows, []string{fmt.Sprint(i), l.Layer.Name, typ, geom, l.Out.String(), params, macs, l.RF.String(), l.Jump.String()})
-	}
-	width := make([]int, len(head))
-	for _, row := range rows {
-		for j, c := range row {
-			width[j] = max(width[j], len([]rune(c)))
-		}
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: input %s\n\n", r.Name, r.Input)
-	for _, row := range rows {
-		var line strings.Builder
-		for j, c := range row {
-			pad := strings.Repeat(" ", width[j]-len([]rune(c)))
-			if j > 0 {
-				line.WriteString("  ")
-			}
-			if right[j] {
-				line.WriteString(pad + c)
-			} else {
-				line.WriteString(c + pad)
-			}
-		}
-		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
-	}
-	fmt.Fprintf(&b, "\ntotal: %s params, %s MACs\n", shape.Thousands(r.Params), shape.Thousands(r.MACs))
-	var warns []string
-	for _, l := range r.Layers {
-		for _, w := range l.Warnings {
-			warns = append(warns, fmt.Sprintf("warning: %s: %s", l.Layer.Name, w))
-		}
-	}
-	if len(warns) > 0 {
-		b.WriteString("\n" + strings.Join(warns, "\n") + "\n")
-	}
-	return b.String()
 }
 
 // printJSONDoc writes v as one JSON document on stdout.

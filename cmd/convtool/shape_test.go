@@ -116,10 +116,12 @@ func TestShapeJSONContract(t *testing.T) {
 	for _, l := range net.Layers {
 		byName[l.Name] = string(l.RF) + " " + string(l.Jump)
 	}
-	if got := byName["stem"]; got != "3 2" {
-		t.Errorf("stem rf/jump %s, want integers 3 2", got)
+	// rf and jump are {h,w} objects even when square, so that
+	// jq '.layers[]|select(.rf.h>50)' cannot pick a layer by accident.
+	if got := byName["stem"]; got != `{"h":3,"w":3} {"h":2,"w":2}` {
+		t.Errorf("stem rf/jump %s, want {h,w} objects", got)
 	}
-	if got := byName["asym"]; got != `{"h":51,"w":67} {"h":8,"w":16}` {
+	if got := byName["asym"]; got != `{"h":47,"w":63} {"h":8,"w":16}` {
 		t.Errorf("asym rf/jump %s, want {h,w} objects", got)
 	}
 }
@@ -141,7 +143,7 @@ func TestShapeErrors(t *testing.T) {
 		want string
 	}{
 		{"bad line", []string{"shape", "net", bad}, 1, bad + `:4: maxpool: unknown option "q1"`},
-		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
+		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a) on 32x32x16 (HxWxC): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
 		{"no such net", []string{"shape", "net", "nosuchnet"}, 1, "nosuchnet: neither a preset"},
 		{"no input flag", []string{"shape", "conv", "-k", "3"}, 2, "--input HxWxC is required"},
 		{"bad padding", []string{"shape", "conv", "--input", "8x8x1", "-k", "3", "--padding", "half"}, 2, "padding"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -286,14 +287,20 @@ func TestUnevenStrideWarnings(t *testing.T) {
 		in          Dims
 		want        []string
 	}{
-		{"issue example", "conv 96 k11 s4 p2", Dims{224, 224, 3}, []string{
-			"(224 + 2·2 − 11) mod 4 = 1: the last 1 row(s)/column(s) of the padded input are never covered (padding only)"}},
+		// padding no window reaches is not a problem: no warning
+		{"padding only", "conv 96 k11 s4 p2", Dims{224, 224, 3}, nil},
 		{"input lost", "conv 8 k3 s2", Dims{8, 8, 1}, []string{
-			"(8 + 2·0 − 3) mod 2 = 1: the last 1 row(s)/column(s) of the padded input are never covered; input row(s)/column(s) 7 is never seen"}},
+			"1 of 8 input rows and columns are never seen (7): (8 + 2·0 − 3) mod 2 = 1: the last windows stop 1 short of the end"}},
 		{"rows only", "maxpool k2", Dims{5, 4, 1}, []string{
-			"(5 + 2·0 − 2) mod 2 = 1: the last 1 row(s) of the padded input are never covered; input row(s) 4 is never seen"}},
+			"1 of 5 input rows are never seen (4): (5 + 2·0 − 2) mod 2 = 1: the last windows stop 1 short of the end"}},
 		{"gaps", "conv 8 k1 s2", Dims{9, 9, 1}, []string{
-			"stride 2 with kernel 1, dilation 1: 1 of every 2 row(s)/column(s) fall between the windows' taps and are never seen"}},
+			"4 of 9 input rows and columns are never seen (1, 3, …, 7): stride 2 with kernel 1, dilation 1 steps over 1 of every 2"}},
+		// ResNet's downsample: one warning for both causes, with the count
+		{"resnet downsample", "conv 128 k1 s2", Dims{56, 56, 64}, []string{
+			"28 of 56 input rows and columns are never seen (1, 3, …, 55): stride 2 with kernel 1, dilation 1 steps over 1 of every 2; (56 + 2·0 − 1) mod 2 = 1: the last windows stop 1 short of the end"}},
+		{"different axes", "conv 8 k3x1 s2", Dims{8, 9, 1}, []string{
+			"1 of 8 input rows are never seen (7): (8 + 2·0 − 3) mod 2 = 1: the last windows stop 1 short of the end",
+			"4 of 9 input columns are never seen (1, 3, …, 7): stride 2 with kernel 1, dilation 1 steps over 1 of every 2"}},
 		{"even", "conv 8 k3 s2 p1", Dims{9, 9, 1}, nil},
 		{"ceil covers", "maxpool k2 ceil", Dims{5, 5, 1}, nil},
 	}
@@ -344,9 +351,9 @@ func TestParseErrors(t *testing.T) {
 
 func TestWalkErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"add mismatch", "input 8x8x4\na: conv 4 k3\nconv 4 k3 @a\nadd @a", "t.net:4: add1 (add @a): cannot add a's output 6x6x4 to 4x4x4: the shapes differ"},
-		{"kernel too big", "input 8x8x4\nconv 4 k3\nconv 4 k7", "t.net:3: conv2 (conv 4 k7): H': kernel 7 (dilated extent 7) is larger than the padded input 6 + 0 + 0 = 6"},
-		{"groups", "input 8x8x6\nconv 4 k3 g4", "t.net:2: conv1 (conv 4 k3 g4): conv: 4 groups must divide the 6 input and 4 output channels"},
+		{"add mismatch", "input 8x8x4\na: conv 4 k3\nconv 4 k3 @a\nadd @a", "t.net:4: add1 (add @a) on 4x4x4 (HxWxC): cannot add a's output 6x6x4 to 4x4x4: the shapes differ"},
+		{"kernel too big", "input 8x8x4\nconv 4 k3\nconv 4 k7", "t.net:3: conv2 (conv 4 k7) on 6x6x4 (HxWxC): H': kernel 7 (dilated extent 7) is larger than the padded input 6 + 0 + 0 = 6"},
+		{"groups", "input 8x8x6\nconv 4 k3 g4", "t.net:2: conv1 (conv 4 k3 g4) on 8x8x6 (HxWxC): conv: 4 groups must divide the 6 input and 4 output channels"},
 		{"pool padding", "input 8x8x6\nmaxpool k2 p2", "more than half the window"},
 	}
 	for _, tt := range tests {
@@ -389,7 +396,7 @@ func sameLayers(a, b []Layer) bool {
 	for i := range a {
 		x, y := a[i], b[i]
 		x.Line, y.Line = 0, 0
-		if x != y {
+		if !reflect.DeepEqual(x, y) {
 			return false
 		}
 	}
