@@ -64,7 +64,7 @@ type Memory struct {
 //     estimate: autograd keeps what each operation needs, which for most
 //     layers is its input or output, one tensor per layer).
 //   - Training is Params + gradients (Params again) + optimizer state
-//     + Saved + Input: SGD with momentum keeps one extra copy of the
+//   - Saved + Input: SGD with momentum keeps one extra copy of the
 //     parameters, Adam two.
 type NetMemory struct {
 	Input, Params, TorchinfoPass, PeakForward, Saved int64

@@ -59,10 +59,10 @@ type LayerJSON struct {
 	FLOPs  int64    `json:"flops"`
 	// RF is the largest receptive field over output positions, RFMin the
 	// smallest, Jump the effective stride, Pad the effective padding.
-	RF       HW         `json:"rf"`
-	RFMin    HW         `json:"rf_min"`
-	Jump     HW         `json:"jump"`
-	Pad      HW         `json:"effective_padding"`
+	RF       HW `json:"rf"`
+	RFMin    HW `json:"rf_min"`
+	Jump     HW `json:"jump"`
+	Pad      HW `json:"effective_padding"`
 	Geometry *struct {
 		H AxisJSON `json:"h"`
 		W AxisJSON `json:"w"`

@@ -344,4 +344,3 @@ func (res *NetResult) warnGridding() {
 			l.RF, Geo{float64(seen(l.GeomH)), float64(seen(l.GeomW))}))
 	}
 }
-
