@@ -41,11 +41,20 @@ func TestShapeGolden(t *testing.T) {
 		{"net-alexnet-2012-227", []string{"shape", "net", "alexnet-2012", "--input", "227x227x3"}},
 		{"net-readme-example", []string{"shape", "net", filepath.Join(nets, "readme-example.net")}},
 		{"net-list", []string{"shape", "net", "--list"}},
+		{"net-layers", []string{"shape", "net", filepath.Join(nets, "layers.net")}},
+		{"net-layers-json", []string{"shape", "net", filepath.Join(nets, "layers.net"), "--json"}},
+		{"net-unet-small-batch", []string{"shape", "net", "unet-small", "--batch", "8", "--dtype", "float16"}},
+		{"net-googlenet", []string{"shape", "net", "googlenet"}},
+		{"net-layout-warning-stdin", []string{"shape", "net", "-", "--input", "3x32x32"}},
 		{"net-print-lenet5", []string{"shape", "net", "lenet5", "--print"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runArgs("", tt.args...)
+			stdin := ""
+			if strings.HasSuffix(tt.name, "stdin") {
+				stdin = "input 16x16x1\nconv 8 k1\nrelu\n"
+			}
+			out, errOut, code := runArgs(stdin, tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -144,6 +153,7 @@ func TestShapeErrors(t *testing.T) {
 	}{
 		{"bad line", []string{"shape", "net", bad}, 1, bad + `:4: maxpool: unknown option "q1"`},
 		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a) on 32x32x16 (HxWxC): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
+		{"layout named", []string{"shape", "net", "vgg16", "--input", "3x224x224"}, 1, "(HxWxC): H': kernel 2 (dilated extent 2) is larger than the padded input 1 + 0 + 0 = 1 — input 3x224x224 is read as HxWxC (3 rows, 224 columns, 224 channels); it looks like CxHxW: did you mean 224x224x3?"},
 		{"no such net", []string{"shape", "net", "nosuchnet"}, 1, "nosuchnet: neither a preset"},
 		{"no input flag", []string{"shape", "conv", "-k", "3"}, 2, "--input HxWxC is required"},
 		{"bad padding", []string{"shape", "conv", "--input", "8x8x1", "-k", "3", "--padding", "half"}, 2, "padding"},

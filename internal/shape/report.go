@@ -177,13 +177,13 @@ func (r *NetResult) Table() string {
 		case Add, Mul:
 			typ += " @" + l.Layer.Ref
 		case Concat:
-			for _, ref := range l.Layer.Refs {
-				typ += " @" + ref
-			}
+			typ += fmt.Sprintf(" ×%d", len(l.Inputs))
 		case AdaptAvg, AdaptMax:
 			typ += " " + l.Layer.Out.String()
 		case Upsample, Pad, GroupNorm:
-			typ = l.Layer.Spec(false)
+			bare := l.Layer
+			bare.From = ""
+			typ = bare.Spec(false)
 		}
 		geom := strings.Join(l.Layer.Options(), " ")
 		if l.Layer.Kind == Upsample || l.Layer.Kind == GroupNorm {

@@ -320,29 +320,36 @@ func (g *AxisGeometry) EffectivePad() int {
 }
 
 // misalignment compares two operands' fields position by position: the
-// largest difference between their centres, in input pixels (half pixels
-// when the sizes differ in parity), 0 when they line up.
-func misalignment(a, b *axisMap) float64 {
+// mean difference between their centres over a period, in input pixels
+// (half pixels when the sizes differ in parity), and the largest. A mean
+// of 0 with a largest above 0 is upsampling's phase jitter (neighbouring
+// outputs copy one input), not a shifted branch.
+func misalignment(a, b *axisMap) (mean, worst float64) {
 	if a == nil || b == nil || a.Global || b.Global || a.Pin*b.Pout != b.Pin*a.Pout {
-		return 0
+		return 0, 0
 	}
 	l := lcm(a.Pout, b.Pout)
 	if l > maxPeriod {
-		return 0
+		return 0, 0
 	}
 	ea, eb := a.expand(l/a.Pout), b.expand(l/b.Pout)
-	worst := 0.0
+	n := 0
 	for i := range ea.Sets {
 		x, y := ea.Sets[i], eb.Sets[i]
 		if len(x) == 0 || len(y) == 0 {
 			continue
 		}
 		d := float64(x[0]+x[len(x)-1]-y[0]-y[len(y)-1]) / 2
+		mean += d
+		n++
 		if abs(d) > abs(worst) {
 			worst = d
 		}
 	}
-	return worst
+	if n > 0 {
+		mean /= float64(n)
+	}
+	return mean, worst
 }
 
 func abs(v float64) float64 {

@@ -74,8 +74,12 @@ func torchKind(k Kind) string {
 // fields measured by backpropagation, with what PyTorch computed.
 func TestAgainstPyTorch(t *testing.T) {
 	nets := loadTorchNets(t)
-	names := append(Presets(), "mixed", "notes-5x5")
+	names := append(Presets(), "mixed", "notes-5x5", "layers")
+	weighted := loadTorchWeighted(t)
 	for _, name := range names {
+		if _, ok := weighted[name]; ok {
+			continue // TestWeightedAgainstTorchvision
+		}
 		t.Run(name, func(t *testing.T) {
 			want, ok := nets[name]
 			if !ok {
@@ -121,6 +125,73 @@ func TestAgainstPyTorch(t *testing.T) {
 	}
 }
 
+// torchWeighted is a torchvision model as PyTorch ran it: its weighted
+// layers in call order, totals and output (testdata/shape/gen_nets.py).
+type torchWeighted struct {
+	torchNet
+	Output []int `json:"output"`
+}
+
+func loadTorchWeighted(t *testing.T) map[string]torchWeighted {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/shape/torch_nets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Weighted map[string]torchWeighted `json:"weighted"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Weighted) < 6 {
+		t.Fatalf("fixture has %d torchvision models", len(doc.Weighted))
+	}
+	return doc.Weighted
+}
+
+// TestWeightedAgainstTorchvision walks the presets built after torchvision's
+// models (resnet50, mobilenet-v2, densenet121, googlenet, efficientnet-b0)
+// and the small U-Net, and compares every convolution, batch norm and
+// linear layer in call order (output shape, parameters, MACs), the totals
+// and the network's output with what torchvision's own models did.
+func TestWeightedAgainstTorchvision(t *testing.T) {
+	for name, want := range loadTorchWeighted(t) {
+		t.Run(name, func(t *testing.T) {
+			res, err := Walk(loadNet(t, name), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []LayerInfo
+			for _, l := range res.Layers {
+				switch l.Layer.Kind {
+				case Conv, DWConv, ConvT, BatchNorm, FC, Linear:
+					got = append(got, l)
+				}
+			}
+			if len(got) != len(want.Layers) {
+				t.Fatalf("%d weighted layers, torchvision ran %d", len(got), len(want.Layers))
+			}
+			for i, l := range got {
+				w := want.Layers[i]
+				if torchKind(l.Layer.Kind) != w.Type {
+					t.Fatalf("weighted layer %d %s: kind %s, torchvision %s", i, l.Layer.Name, l.Layer.Kind, w.Type)
+				}
+				if g := []int{l.Out.C, l.Out.H, l.Out.W}; !equalInts(g, w.Out) || l.Params != w.Params || l.MACs != w.MACs {
+					t.Errorf("%s: output %v params %d MACs %d, torchvision %v %d %d", l.Layer.Name, g, l.Params, l.MACs, w.Out, w.Params, w.MACs)
+				}
+			}
+			last := res.Layers[len(res.Layers)-1].Out
+			if g := []int{last.C, last.H, last.W}; !equalInts(g, want.Output) {
+				t.Errorf("output %v, torchvision %v", g, want.Output)
+			}
+			if res.Params != want.Params || res.MACs != want.MACs {
+				t.Errorf("totals: params %d MACs %d, torchvision %d and %d", res.Params, res.MACs, want.Params, want.MACs)
+			}
+		})
+	}
+}
+
 // TestPublishedTotals checks the parameter counts papers and torchvision
 // publish, independent of the fixture.
 func TestPublishedTotals(t *testing.T) {
@@ -134,6 +205,11 @@ func TestPublishedTotals(t *testing.T) {
 		{"mobilenet-v1", 4_231_976},         // Keras MobileNet trainable params
 		{"alexnet-2012", 60_965_224},        // two-GPU AlexNet, as commonly tabulated
 		{"lenet5", 61_706},
+		{"resnet50", 25_557_032},       // torchvision docs
+		{"mobilenet-v2", 3_504_872},    // torchvision docs
+		{"densenet121", 7_978_856},     // torchvision docs
+		{"googlenet", 6_624_904},       // torchvision docs
+		{"efficientnet-b0", 5_288_548}, // torchvision docs
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

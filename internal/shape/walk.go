@@ -118,7 +118,11 @@ func WalkWith(n *Network, opt WalkOptions) (*NetResult, error) {
 			if i > 0 {
 				at = fmt.Sprintf(" on %s (HxWxC)", inDims)
 			}
-			return nil, &LineError{File: n.Name, Line: l.Line, Msg: fmt.Sprintf("%s (%s)%s: %v", l.Name, l.Spec(false), at, err)}
+			msg := fmt.Sprintf("%s (%s)%s: %v", l.Name, l.Spec(false), at, err)
+			if w := LayoutWarning(res.Input); w != "" {
+				msg += " — " + w
+			}
+			return nil, &LineError{File: n.Name, Line: l.Line, Msg: msg}
 		}
 		if l.Kind == Input && opt.Input != nil {
 			l.In = *opt.Input
@@ -275,10 +279,15 @@ func joinOperands(info *LayerInfo, first LayerInfo, others []LayerInfo) error {
 				mh, mw = broadcast(mh), broadcast(mw)
 			}
 		} else {
-			dh, dw := misalignment(oh, mh), misalignment(ow, mw)
-			if dh != 0 || dw != 0 {
+			mh0, wh := misalignment(oh, mh)
+			mw0, ww := misalignment(ow, mw)
+			switch {
+			case mh0 != 0 || mw0 != 0:
 				info.Warnings = append(info.Warnings, fmt.Sprintf("@%s is misaligned with %s by %s input pixel(s): their fields are not centred on the same input pixel",
-					o.Layer.Name, first.Layer.Name, Geo{dh, dw}))
+					o.Layer.Name, first.Layer.Name, Geo{mh0, mw0}))
+			case wh != 0 || ww != 0:
+				info.Notes = append(info.Notes, fmt.Sprintf("@%s and %s are centred on the same input pixel on average, but differ by up to %s pixel(s) from one output position to the next (upsampling copies one input to neighbouring outputs)",
+					o.Layer.Name, first.Layer.Name, Geo{abs(wh), abs(ww)}))
 			}
 		}
 		var okH, okW bool

@@ -4,9 +4,10 @@
 #
 #   cd /work/main && /usr/bin/python3 testdata/shape/gen_nets.py
 #
-# (torch 1.13 CPU; torchvision is not installed, so each model is written
-# here in plain torch.nn, layer for layer, following torchvision's and the
-# papers' definitions — independently of the .net files.) A zero tensor is
+# (torch 1.13 CPU, Debian's python3-torch; the hand-written presets are
+# written here in plain torch.nn, layer for layer, following torchvision's
+# and the papers' definitions — independently of the .net files; the newer
+# presets are torchvision 0.14's own models, Debian's python3-torchvision.) A zero tensor is
 # run through each model with a forward hook on every leaf module; for each
 # call, in execution order, the fixture records the module's type, output
 # shape (C, H, W), parameter count and MACs:
@@ -174,6 +175,85 @@ class Mixed(nn.Module):
         return self.rest(self.add(g, self.dil(self.relu(g))))
 
 
+class Cat(nn.Module):
+    def forward(self, *xs):
+        return torch.cat(xs, 1)
+
+
+class Mul(nn.Module):
+    def forward(self, a, b):
+        return a * b
+
+
+class ChannelLinear(nn.Linear):
+    """nn.Linear on the channels at every position."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class ChannelLayerNorm(nn.LayerNorm):
+    """LayerNorm over the channels at every position (ConvNeXt's LayerNorm2d)."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class Layers(nn.Module):
+    # testdata/nets/layers.net
+    def __init__(self):
+        super().__init__()
+        self.stem, self.gelu = nn.Conv2d(3, 8, 3, padding=1), nn.GELU()
+        self.pad = nn.ZeroPad2d((0, 1, 2, 3))
+        self.down, self.hs = nn.Conv2d(8, 16, 3, 2), nn.Hardswish()
+        self.up = nn.Upsample(scale_factor=2)
+        self.bil = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False)
+        self.cat, self.gn, self.silu = Cat(), nn.GroupNorm(4, 32), nn.SiLU()
+        self.lin, self.ln = ChannelLinear(32, 12), ChannelLayerNorm(12)
+        self.gap, self.gate, self.sig = nn.AdaptiveAvgPool2d(1), nn.Conv2d(12, 12, 1), nn.Sigmoid()
+        self.mul = Mul()
+        self.back = nn.Upsample(size=(20, 24), mode="bilinear", align_corners=False)
+        self.skip, self.add = nn.Conv2d(3, 12, 1), Add()
+        self.softmax, self.leaky, self.hsig = nn.Softmax(1), nn.LeakyReLU(), nn.Hardsigmoid()
+        self.flatten, self.head = nn.Flatten(), nn.Linear(20 * 24 * 12, 5)
+
+    def forward(self, x):
+        d = self.hs(self.down(self.pad(self.gelu(self.stem(x)))))
+        c = self.silu(self.gn(self.cat(self.up(d), self.bil(d))))
+        ln = self.ln(self.lin(c))
+        g = self.sig(self.gate(self.gap(ln)))
+        b = self.back(self.mul(ln, g))
+        y = self.hsig(self.leaky(self.softmax(self.add(self.skip(x), b))))
+        # the flatten is inside fc in the .net file (fc flattens), so no hook on it here
+        return self.head(torch.flatten(y, 1))
+
+
+class UNetSmall(nn.Module):
+    # internal/shape/presets/unet-small.net
+    def __init__(self):
+        super().__init__()
+
+        def double(cin, c):
+            return seq(nn.Conv2d(cin, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),
+                       nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+        self.enc1, self.enc2, self.enc3 = double(1, 16), double(16, 32), double(32, 64)
+        self.pool = nn.MaxPool2d(2)
+        self.bottleneck = double(64, 128)
+        self.ups = nn.ModuleList([nn.ConvTranspose2d(128, 64, 2, 2), nn.ConvTranspose2d(64, 32, 2, 2),
+                                  nn.ConvTranspose2d(32, 16, 2, 2)])
+        self.decs = nn.ModuleList([double(128, 64), double(64, 32), double(32, 16)])
+        self.head = nn.Conv2d(16, 2, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(self.pool(e1))
+        e3 = self.enc3(self.pool(e2))
+        y = self.bottleneck(self.pool(e3))
+        for up, dec, skip in zip(self.ups, self.decs, [e3, e2, e1]):
+            y = dec(torch.cat([skip, up(y)], 1))
+        return self.head(y)
+
+
 def notes_5x5():
     return seq(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))
 
@@ -189,12 +269,32 @@ NETS = {
     "mobilenet-v1": (mobilenet_v1, (3, 224, 224), None),
     "mixed": (Mixed, (8, 61, 47), (8, 301, 283)),
     "notes-5x5": (notes_5x5, (1, 5, 5), (1, 5, 5)),
+    "layers": (Layers, (3, 20, 24), None),
+}
+
+# Presets checked against torchvision's own models (their forward passes use
+# functional ops between modules, so only the weighted layers are compared
+# one by one: every Conv2d, ConvTranspose2d, BatchNorm2d and Linear in call
+# order, with the totals and the output shape).
+import torchvision.models as tvm  # noqa: E402
+
+WEIGHTED = {
+    "resnet50": (lambda: tvm.resnet50(), (3, 224, 224)),
+    "mobilenet-v2": (lambda: tvm.mobilenet_v2(), (3, 224, 224)),
+    "densenet121": (lambda: tvm.densenet121(), (3, 224, 224)),
+    "googlenet": (lambda: tvm.googlenet(aux_logits=False, init_weights=False), (3, 224, 224)),
+    "efficientnet-b0": (lambda: tvm.efficientnet_b0(), (3, 224, 224)),
+    "unet-small": (UNetSmall, (1, 64, 64)),
 }
 
 KINDS = {
     nn.Conv2d: "conv", nn.ConvTranspose2d: "convT", nn.MaxPool2d: "maxpool", nn.AvgPool2d: "avgpool",
     nn.AdaptiveAvgPool2d: "adaptiveavgpool", nn.BatchNorm2d: "bn", nn.ReLU: "relu", nn.Tanh: "tanh",
     nn.Dropout: "dropout", nn.Flatten: "flatten", nn.Linear: "fc", nn.LocalResponseNorm: "lrn", Add: "add",
+    Cat: "concat", Mul: "mul", nn.Upsample: "upsample", nn.ZeroPad2d: "pad", nn.Softmax: "softmax",
+    ChannelLinear: "linear", nn.SiLU: "silu", nn.GELU: "gelu", nn.Hardswish: "hardswish",
+    nn.Hardsigmoid: "hardsigmoid", nn.LeakyReLU: "leakyrelu", ChannelLayerNorm: "layernorm",
+    nn.GroupNorm: "groupnorm", nn.Sigmoid: "sigmoid",
 }
 
 
@@ -203,6 +303,8 @@ def macs(m, inp, out):
         return out.numel() * m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
     if isinstance(m, nn.ConvTranspose2d):
         return inp.numel() * m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
+    if isinstance(m, ChannelLinear):
+        return out.numel() * m.in_features
     if isinstance(m, nn.Linear):
         return m.in_features * m.out_features
     return 0
@@ -325,5 +427,25 @@ for name, (build, shape, rfshape) in NETS.items():
     out[name] = entry
     print(f"{name}: {entry['params']:,} params, {entry['macs']:,} MACs, {len(calls)} layers")
 
+WKINDS = {nn.Conv2d: "conv", nn.ConvTranspose2d: "convT", nn.BatchNorm2d: "bn", nn.Linear: "fc"}
+weighted = {}
+for name, (build, shape) in WEIGHTED.items():
+    model = build()
+    calls = []
+
+    def hook(m, inp, o):
+        calls.append({"type": WKINDS[type(m)], "out": chw(o), "params": sum(p.numel() for p in m.parameters()),
+                      "macs": macs(m, inp[0], o)})
+    hs = [m.register_forward_hook(hook) for m in model.modules() if type(m) in WKINDS]
+    model.eval()
+    with torch.no_grad():
+        y = model(torch.zeros(1, *shape))
+    weighted[name] = {"input": list(shape), "layers": calls, "output": chw(y),
+                      "params": sum(p.numel() for p in model.parameters()),
+                      "macs": sum(c["macs"] for c in calls)}
+    print(f"{name}: {weighted[name]['params']:,} params, {weighted[name]['macs']:,} MACs, {len(calls)} weighted layers")
+
 with open("testdata/shape/torch_nets.json", "w") as f:
-    json.dump({"generator": "testdata/shape/gen_nets.py", "torch": torch.__version__, "nets": out}, f, indent=1)
+    json.dump({"generator": "testdata/shape/gen_nets.py", "torch": torch.__version__,
+               "torchvision": tvm.__name__ and __import__("torchvision").__version__,
+               "nets": out, "weighted": weighted}, f, indent=1)
