@@ -3,8 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,6 +57,7 @@ type shapeLayerOptions struct {
 	OutPadding  string
 	Ceil        bool
 	Depthwise   bool
+	Invert      bool
 	changedFlag func(string) bool
 
 	// set by validate
@@ -118,6 +118,7 @@ leaves unseen.
 	}
 	if kind == shape.Conv {
 		f.BoolVar(&opts.Depthwise, "depthwise", false, "depthwise: groups = input channels")
+		f.BoolVar(&opts.Invert, "invert", false, "also give the transposed convolution (k, s, p, output padding) that restores the input size exactly")
 	}
 	if kind == shape.ConvT {
 		f.StringVar(&opts.OutPadding, "output-padding", "0", "output padding OP or OPH,OPW (smaller than stride or dilation)")
@@ -207,6 +208,7 @@ type layerJSON struct {
 	MACs       int64      `json:"macs"`
 	Arithmetic []calcJSON `json:"arithmetic"`
 	Warnings   []string   `json:"warnings"`
+	Inverse    string     `json:"inverse,omitempty"`
 }
 
 func runShapeLayer(o *shapeLayerOptions) error {
@@ -217,9 +219,18 @@ func runShapeLayer(o *shapeLayerOptions) error {
 	if err != nil {
 		return fmt.Errorf("%s on %s: %w", o.layer.Spec(false), o.in, err)
 	}
+	var inv *shape.Result
+	if o.Invert {
+		if _, inv, err = shape.Invert(o.layer, o.in); err != nil {
+			return err
+		}
+	}
 	if o.G.JSON {
 		doc := layerJSON{Layer: o.layer.Spec(false), Input: toDimsJSON(r.In), Output: toDimsJSON(r.Out),
 			Params: r.Params, MACs: r.MACs, Warnings: r.Warnings}
+		if inv != nil {
+			doc.Inverse = inv.Layer.Spec(false)
+		}
 		if doc.Warnings == nil {
 			doc.Warnings = []string{}
 		}
@@ -243,6 +254,12 @@ func runShapeLayer(o *shapeLayerOptions) error {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
 	}
+	if inv != nil {
+		fmt.Fprintf(&b, "\ninverse  %s  (%s → %s)\n", inv.Layer.Spec(false), r.Out, inv.Out)
+		for _, c := range inv.Calcs[:2] {
+			fmt.Fprintln(&b, c)
+		}
+	}
 	_, err = fmt.Fprint(o.IO.Out, b.String())
 	return err
 }
@@ -258,8 +275,13 @@ type shapeNetOptions struct {
 	List   bool
 	Batch  int
 	DType  string
+	Fit    string
+	Diff   bool
+	Other  string
 
-	in    *shape.Dims
+	in     *shape.Dims
+	fitLo  int
+	fitHi  int
 	dtype shape.DType
 }
 
@@ -339,11 +361,17 @@ position (conv1, relu3). Errors name file:line.
 			if opts.List {
 				return exactArgs(0)(cmd, args)
 			}
+			if opts.Diff {
+				return exactArgs(2, "A B")(cmd, args)
+			}
 			return exactArgs(1, "NAME|FILE")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
+			if len(args) >= 1 {
 				opts.Source = args[0]
+			}
+			if len(args) == 2 {
+				opts.Other = args[1]
 			}
 			if err := opts.validate(); err != nil {
 				return err
@@ -356,10 +384,12 @@ position (conv1, relu3). Errors name file:line.
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Input, "input", "", "override the network's input size HxWxC")
-	f.BoolVar(&opts.Print, "print", false, "print the network file (a preset's text) instead of walking it")
+	f.BoolVar(&opts.Print, "print", false, "print the network file (a preset's text, or an ONNX, Keras or Darknet model converted) instead of walking it")
 	f.BoolVar(&opts.List, "list", false, "list the presets")
 	f.IntVar(&opts.Batch, "batch", 1, "batch size: multiplies MACs, FLOPs and activation memory")
 	f.StringVar(&opts.DType, "dtype", "float32", "element type for memory: float32, float16, bfloat16, float64, int8")
+	f.StringVar(&opts.Fit, "fit", "", "LO..HI: list the square input sizes in that range for which every add/concat matches and no layer drops rows")
+	f.BoolVar(&opts.Diff, "diff", false, "compare two networks A B layer by layer")
 	return cmd
 }
 
@@ -382,33 +412,16 @@ func (o *shapeNetOptions) validate() error {
 		return usageErrorf("--%v", err)
 	}
 	o.dtype = d
+	if o.Fit != "" {
+		lo, hi, ok := strings.Cut(o.Fit, "..")
+		var err1, err2 error
+		o.fitLo, err1 = strconv.Atoi(lo)
+		o.fitHi, err2 = strconv.Atoi(hi)
+		if !ok || err1 != nil || err2 != nil || o.fitLo < 1 || o.fitHi < o.fitLo || o.fitHi-o.fitLo > 100000 {
+			return usageErrorf("--fit %q: want LO..HI, e.g. 200..600 (at most 100000 sizes)", o.Fit)
+		}
+	}
 	return nil
-}
-
-// loadNetwork returns a preset by name, else parses the file ("-":
-// standard input).
-func loadNetwork(src string, stdin io.Reader) (*shape.Network, string, error) {
-	if src == "-" {
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, "", fmt.Errorf("stdin: %w", err)
-		}
-		n, err := shape.ParseNet(strings.NewReader(string(b)), "stdin")
-		return n, string(b), err
-	}
-	if text, err := shape.PresetText(src); err == nil {
-		n, err := shape.Preset(src)
-		return n, text, err
-	}
-	b, err := os.ReadFile(src)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, "", fmt.Errorf("%s: neither a preset (%s) nor a file", src, strings.Join(shape.Presets(), ", "))
-		}
-		return nil, "", err
-	}
-	n, err := shape.ParseNet(strings.NewReader(string(b)), src)
-	return n, string(b), err
 }
 
 func runShapeNet(o *shapeNetOptions) error {
@@ -419,12 +432,38 @@ func runShapeNet(o *shapeNetOptions) error {
 		_, err := fmt.Fprintln(o.IO.Out, strings.Join(shape.Presets(), "\n"))
 		return err
 	}
-	n, text, err := loadNetwork(o.Source, o.IO.In)
+	n, text, err := shape.Load(o.Source, o.IO.In)
 	if err != nil {
 		return err
 	}
 	if o.Print {
 		_, err := fmt.Fprint(o.IO.Out, text)
+		return err
+	}
+	if o.Fit != "" {
+		fits := shape.Fit(n, o.fitLo, o.fitHi)
+		if o.G.JSON {
+			return printJSONDoc(o.IO, map[string]any{"name": n.Name, "from": o.fitLo, "to": o.fitHi, "sizes": append([]int{}, fits...)})
+		}
+		_, err := fmt.Fprintf(o.IO.Out, "%s: %d of %d square input sizes in %d..%d fit (every add/concat matches, no rows dropped):\n%s\n",
+			n.Name, len(fits), o.fitHi-o.fitLo+1, o.fitLo, o.fitHi, shape.Ranges(fits))
+		return err
+	}
+	if o.Diff {
+		m, _, err := shape.Load(o.Other, o.IO.In)
+		if err != nil {
+			return err
+		}
+		wopt := shape.WalkOptions{Input: o.in, Batch: o.Batch, DType: o.dtype}
+		a, err := shape.WalkWith(n, wopt)
+		if err != nil {
+			return err
+		}
+		b, err := shape.WalkWith(m, wopt)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprint(o.IO.Out, shape.Diff(a, b))
 		return err
 	}
 	res, err := shape.WalkWith(n, shape.WalkOptions{Input: o.in, Batch: o.Batch, DType: o.dtype})

@@ -159,6 +159,7 @@ const (
 	HardSwish Kind = "hardswish"
 	HardSig   Kind = "hardsigmoid"
 	LeakyReLU Kind = "leakyrelu"
+	Mish      Kind = "mish"
 	LayerNorm Kind = "layernorm" // over the channels at every position (ConvNeXt's LayerNorm2d)
 	GroupNorm Kind = "groupnorm"
 )
@@ -254,6 +255,9 @@ type Result struct {
 	Warnings []string
 	// Notes are remarks that are not problems (an fc that flattens).
 	Notes []string
+	// Dropped counts the input rows plus columns at the end that no
+	// window reaches because the last one stops short (see --fit).
+	Dropped int
 	// Geom is the window (nil for layers that keep the geometry).
 	Geom *Geometry
 }
@@ -336,7 +340,7 @@ func Apply(l Layer, in Dims) (*Result, error) {
 		r.Geom = &Geometry{Kernel: Square(1), Stride: Square(1), Dilation: Square(1),
 			PadLo: Pair{e.Top, e.Left}, PadHi: Pair{e.Bottom, e.Right}}
 	case Add, Mul, Concat, ReLU, ReLU6, Tanh, Sigmoid, Dropout, LRN, Identity,
-		Softmax, SiLU, GELU, HardSwish, HardSig, LeakyReLU:
+		Softmax, SiLU, GELU, HardSwish, HardSig, LeakyReLU, Mish:
 	default:
 		return nil, fmt.Errorf("unknown layer type %q", l.Kind)
 	}
@@ -558,6 +562,7 @@ func (r *Result) warnUncovered() {
 	}
 	for _, a := range axes {
 		missed := unseen(a.in, a.k, a.s, a.d, a.lo, a.outSamples)
+		r.Dropped += droppedRows(a.in, a.k, a.s, a.d, a.lo, a.outSamples)
 		if len(missed) == 0 {
 			continue
 		}

@@ -37,12 +37,12 @@ var kindWords = map[string]Kind{
 	"identity": Identity, "concat": Concat, "mul": Mul, "upsample": Upsample,
 	"pad": Pad, "softmax": Softmax, "linear": Linear, "silu": SiLU, "swish": SiLU,
 	"gelu": GELU, "hardswish": HardSwish, "hardsigmoid": HardSig,
-	"leakyrelu": LeakyReLU, "layernorm": LayerNorm, "groupnorm": GroupNorm,
+	"leakyrelu": LeakyReLU, "mish": Mish, "layernorm": LayerNorm, "groupnorm": GroupNorm,
 }
 
 // kindList is the layer words for error messages.
 const kindList = "conv, dwconv, convT, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, gap, bn, lrn, " +
-	"relu, relu6, tanh, sigmoid, silu, gelu, hardswish, hardsigmoid, leakyrelu, softmax, dropout, " +
+	"relu, relu6, tanh, sigmoid, silu, gelu, hardswish, hardsigmoid, leakyrelu, mish, softmax, dropout, " +
 	"layernorm, groupnorm, flatten, fc, linear, add, mul, concat, upsample, pad, identity"
 
 // ParseNet reads a network file. The format is one layer a line:

@@ -20,8 +20,9 @@ type torchNet struct {
 		MACs   int64  `json:"macs"`
 		RF     []int  `json:"rf"`
 	} `json:"layers"`
-	Params int64 `json:"params"`
-	MACs   int64 `json:"macs"`
+	Params  int64 `json:"params"`
+	MACs    int64 `json:"macs"`
+	RFInput []int `json:"rf_input"` // (C, H, W) the fields were measured on
 }
 
 func loadTorchNets(t *testing.T) map[string]torchNet {
@@ -96,7 +97,15 @@ func TestAgainstPyTorch(t *testing.T) {
 			if len(layers) != len(want.Layers) {
 				t.Fatalf("%d layers, PyTorch ran %d", len(layers), len(want.Layers))
 			}
-			seenConvT := false
+			var rfLayers []LayerInfo
+			if want.RFInput != nil {
+				d := Dims{H: want.RFInput[1], W: want.RFInput[2], C: want.RFInput[0]}
+				rr, err := Walk(loadNet(t, name), &d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rfLayers = rr.Layers[1:]
+			}
 			for i, l := range layers {
 				w := want.Layers[i]
 				if torchKind(l.Layer.Kind) != w.Type {
@@ -108,13 +117,14 @@ func TestAgainstPyTorch(t *testing.T) {
 				if l.Params != w.Params || l.MACs != w.MACs {
 					t.Errorf("%s: params %d MACs %d, PyTorch %d and %d", l.Layer.Name, l.Params, l.MACs, w.Params, w.MACs)
 				}
-				// After a transposed convolution the walker's field is an
-				// upper bound (the largest over output phases); the measured
-				// one is for one output value.
-				seenConvT = seenConvT || l.Layer.Kind == ConvT
-				if w.RF != nil && !seenConvT {
-					if got := []float64{l.RF.H, l.RF.W}; got[0] != float64(w.RF[0]) || got[1] != float64(w.RF[1]) {
-						t.Errorf("%s: receptive field %s, measured by backprop %dx%d", l.Layer.Name, l.RF, w.RF[0], w.RF[1])
+				// The measured field is the centre output's, on the larger
+				// input: the walk's interval for that same position (after
+				// a transposed convolution, positions differ).
+				if w.RF != nil {
+					rl := rfLayers[i]
+					gh, gw := rl.GeomH.At(rl.Out.H/2).Size(), rl.GeomW.At(rl.Out.W/2).Size()
+					if gh != w.RF[0] || gw != w.RF[1] {
+						t.Errorf("%s: receptive field of the centre output %dx%d, measured by backprop %dx%d", l.Layer.Name, gh, gw, w.RF[0], w.RF[1])
 					}
 				}
 			}
@@ -687,5 +697,130 @@ func TestCountsDoNotWrap(t *testing.T) {
 	l.Kernel, l.Filters = Pair{11, 11}, 100000
 	if _, err := Apply(l, Dims{H: 1000000, W: 1000000, C: 100000}); err == nil || !strings.Contains(err.Error(), "64 bits") {
 		t.Errorf("Apply on a huge layer: %v, want a 64-bit overflow error", err)
+	}
+}
+
+// TestReceptiveFieldAgainstTorchGradients: for strided, transposed,
+// upsampling and dilated stacks and the issue's misaligned add, every
+// output row's input interval and the number of input rows that reach it
+// (testdata/shape/gen_rf.py: torch gradients, rows clipped by the border
+// left out) equal the walk's exact geometry. Exact integers: no tolerance.
+func TestReceptiveFieldAgainstTorchGradients(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/shape/torch_rf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases map[string]struct {
+			Net    string `json:"net"`
+			Layers []struct {
+				Out  []int    `json:"out"`
+				Rows [][4]int `json:"rows"`
+			} `json:"layers"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Cases) < 7 {
+		t.Fatalf("fixture has %d cases", len(doc.Cases))
+	}
+	for name, c := range doc.Cases {
+		t.Run(name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader(c.Net), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			layers := res.Layers[len(res.Layers)-len(c.Layers):]
+			checked := 0
+			for i, want := range c.Layers {
+				l := layers[i]
+				if g := []int{l.Out.C, l.Out.H, l.Out.W}; !equalInts(g, want.Out) {
+					t.Fatalf("%s: output %v, torch %v", l.Layer.Name, g, want.Out)
+				}
+				for _, row := range want.Rows {
+					got := l.GeomH.At(row[0])
+					if got.Lo < 0 || got.Hi >= res.Input.H {
+						continue // the border clips what torch sees; the walk ignores borders
+					}
+					if got.Lo != row[1] || got.Hi != row[2] || got.Seen != row[3] {
+						t.Errorf("%s row %d: rows %d–%d (%d seen), torch %d–%d (%d seen)",
+							l.Layer.Name, row[0], got.Lo, got.Hi, got.Seen, row[1], row[2], row[3])
+					}
+					checked++
+				}
+			}
+			if checked < 50 {
+				t.Errorf("only %d rows checked", checked)
+			}
+		})
+	}
+}
+
+// TestInvert: for every kernel, stride, padding, dilation and input size
+// in a grid, the inverse transposed convolution restores the input size
+// exactly (its output size is TransposeOut, checked against PyTorch in
+// TestTransposeSamePad), with padding and output padding in PyTorch's
+// valid range; SAME padding is inverted too.
+func TestInvert(t *testing.T) {
+	n := 0
+	for h := 5; h <= 23; h++ {
+		for k := 1; k <= 5; k++ {
+			for s := 1; s <= 4; s++ {
+				for d := 1; d <= 2; d++ {
+					for _, pad := range []Padding{{Mode: PadExplicit, Pair: Square(k / 2)}, {Mode: PadSame}, {Mode: PadValid}} {
+						l := NewLayer(Conv)
+						l.Kernel, l.Stride, l.Dilation, l.Padding, l.Filters = Pair{k, k}, Pair{s, s}, Pair{d, d}, pad, 4
+						in := Dims{H: h, W: h + 1, C: 3}
+						if _, err := Apply(l, in); err != nil {
+							continue
+						}
+						inv, back, err := Invert(l, in)
+						// brute force: does any symmetric padding and valid
+						// output padding restore the size on both axes?
+						out, _ := Apply(l, in)
+						exists := func(h, hOut int) bool {
+							for p := 0; p <= k*d; p++ {
+								for op := 0; op < max(s, d); op++ {
+									if c, err := TransposeOut("H'", hOut, k, s, p, d, op); err == nil && int(c.Value) == h {
+										return true
+									}
+								}
+							}
+							return false
+						}
+						possible := exists(in.H, out.Out.H) && exists(in.W, out.Out.W)
+						if err != nil {
+							if possible {
+								t.Errorf("h%d k%d s%d d%d %s: %v, but a transposed convolution exists", h, k, s, d, pad, err)
+							}
+							continue
+						}
+						if back.Out != in || inv.OutPad.H >= max(s, d) || inv.Padding.H < 0 {
+							t.Errorf("h%d k%d s%d d%d %s: %s gives %s", h, k, s, d, pad, inv.Spec(false), back.Out)
+						}
+						n++
+					}
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Errorf("only %d cases", n)
+	}
+}
+
+// TestFit: VGG16's five 2x2 poolings fit multiples of 32 only; AlexNet's
+// conv1 (k11 s4 p2) drops rows unless (H + 4 − 11) mod 4 ≤ 2.
+func TestFit(t *testing.T) {
+	if got := Ranges(Fit(loadNet(t, "vgg16"), 200, 300)); got != "224, 256, 288" {
+		t.Errorf("vgg16 fits %s", got)
+	}
+	if got := Ranges(Fit(loadNet(t, "alexnet"), 200, 260)); got != "223–225, 255–257" {
+		t.Errorf("alexnet fits %s", got)
 	}
 }
