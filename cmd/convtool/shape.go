@@ -279,9 +279,9 @@ type shapeNetOptions struct {
 	Diff   bool
 	Other  string
 
-	in     *shape.Dims
-	fitLo  int
-	fitHi  int
+	in    *shape.Dims
+	fitLo int
+	fitHi int
 	dtype shape.DType
 }
 
