@@ -5,6 +5,80 @@ import (
 	"strings"
 )
 
+// The reports `convtool shape` prints: one layer's arithmetic, a walked
+// network's table, and their JSON documents.
+
+type calcJSON struct {
+	Name    string `json:"name"`
+	Formula string `json:"formula"`
+	Work    string `json:"work"`
+	Value   int64  `json:"value"`
+	Note    string `json:"note,omitempty"`
+}
+
+type layerJSON struct {
+	Layer      string     `json:"layer"`
+	Input      DimsJSON   `json:"input"`
+	Output     DimsJSON   `json:"output"`
+	Params     int64      `json:"params"`
+	MACs       int64      `json:"macs"`
+	Arithmetic []calcJSON `json:"arithmetic"`
+	Warnings   []string   `json:"warnings"`
+	Inverse    string     `json:"inverse,omitempty"`
+}
+
+// LayerDoc is the JSON document of one layer l applied as r:
+// {"layer","input","output","params","macs","arithmetic","warnings"}, and
+// "inverse" when inv (Invert's transposed layer, applied) is not nil.
+func LayerDoc(l Layer, r, inv *Result) any {
+	doc := layerJSON{Layer: l.Spec(false), Input: r.In.ToJSON(), Output: r.Out.ToJSON(),
+		Params: r.Params, MACs: r.MACs, Warnings: r.Warnings}
+	if inv != nil {
+		doc.Inverse = inv.Layer.Spec(false)
+	}
+	if doc.Warnings == nil {
+		doc.Warnings = []string{}
+	}
+	for _, c := range r.Calcs {
+		doc.Arithmetic = append(doc.Arithmetic, calcJSON(c))
+	}
+	return doc
+}
+
+// LayerText lays one layer's result out for people: the layer, its input,
+// output, parameters and MACs, then the arithmetic, the notes and the
+// warnings, and the inverse transposed convolution when inv is not nil.
+func LayerText(l Layer, r, inv *Result, notes []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "layer   %s\n", l.Spec(false))
+	fmt.Fprintf(&b, "input   %s\n", r.In)
+	fmt.Fprintf(&b, "output  %s\n", r.Out)
+	fmt.Fprintf(&b, "params  %s\n", Thousands(r.Params))
+	fmt.Fprintf(&b, "MACs    %s\n\n", Thousands(r.MACs))
+	for _, c := range r.Calcs {
+		fmt.Fprintln(&b, c)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	if inv != nil {
+		fmt.Fprintf(&b, "\ninverse  %s  (%s → %s)\n", inv.Layer.Spec(false), r.Out, inv.Out)
+		for _, c := range inv.Calcs[:2] {
+			fmt.Fprintln(&b, c)
+		}
+	}
+	return b.String()
+}
+
+// NetDoc is the JSON document of a walked network (NetJSON).
+func NetDoc(r *NetResult) any { return r.JSON() }
+
+// NetText renders the walked network as a table (Table).
+func NetText(r *NetResult) string { return r.Table() }
+
 // SchemaNet names the JSON document of a walked network; SchemaVersion
 // changes whenever a field changes meaning or disappears (new fields may
 // appear without a change).
