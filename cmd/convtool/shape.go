@@ -194,13 +194,19 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
   convtool shape net model.onnx --print > model.net
   convtool shape net vgg16 --fit 200..600
   convtool shape net --diff resnet18 resnet50
-  cat my.net | convtool shape net -`,
+  cat my.net | convtool shape net -
+
+  convtool shape net resnet18 --plot resnet18.svg
+  convtool shape net alexnet --rf 6,6 --layer conv5 --image photo.png rf.png`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if r.List {
 				return exactArgs(0)(cmd, args)
 			}
 			if r.Diff {
 				return exactArgs(2, "A B")(cmd, args)
+			}
+			if r.RF != "" {
+				return exactArgs(2, "NAME|FILE", "PICTURE")(cmd, args)
 			}
 			return exactArgs(1, "NAME|FILE")(cmd, args)
 		},
@@ -209,7 +215,11 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 				r.Source = args[0]
 			}
 			if len(args) == 2 {
-				r.Other = args[1]
+				if r.Diff {
+					r.Other = args[1]
+				} else {
+					r.RFOut = args[1]
+				}
 			}
 			r.BatchGiven = cmd.Flags().Changed("batch")
 			return job.ShapeNet(*r, g.env(io))
@@ -223,5 +233,9 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 	f.StringVar(&r.DType, "dtype", "float32", "element type for memory: float32, float16, bfloat16, float64, int8")
 	f.StringVar(&r.Fit, "fit", "", "LO..HI: list the square input sizes in that range for which every add/concat matches and no layer drops rows")
 	f.BoolVar(&r.Diff, "diff", false, "compare two networks A B layer by layer")
+	f.StringVar(&r.Plot, "plot", "", "also draw the network as boxes sized by H, W and C, with residual and branch edges, in `FILE` (.png or .svg)")
+	f.StringVar(&r.RF, "rf", "", "draw the receptive field of output position `Y,X` of --layer on --image, written to the PICTURE argument")
+	f.StringVar(&r.Layer, "layer", "", "the layer (name or row number) whose output position --rf names")
+	f.StringVar(&r.Image, "image", "", "the input image --rf draws on; the network is walked at its size")
 	return cmd
 }

@@ -131,6 +131,11 @@ type ShapeNetRequest struct {
 	DType      string
 	// Fit, "LO..HI", lists the square input sizes that fit.
 	Fit string
+	// Plot, if set, is where the network is drawn (.png or .svg).
+	Plot string
+	// RF ("Y,X"), with Layer (a name or row number), Image and RFOut,
+	// draws that output position's receptive field on the image.
+	RF, Layer, Image, RFOut string
 }
 
 // ShapeNet walks a network and prints its table (or JSON), or lists the
@@ -168,6 +173,9 @@ func ShapeNet(r ShapeNetRequest, env *Env) error {
 			return Usagef("--fit %q: want LO..HI, e.g. 200..600 (at most 100000 sizes)", r.Fit)
 		}
 	}
+	if err := r.checkNetPictures(); err != nil {
+		return err
+	}
 	if r.List {
 		if env.JSON {
 			return env.PrintJSON(shape.Presets())
@@ -182,6 +190,9 @@ func ShapeNet(r ShapeNetRequest, env *Env) error {
 	if r.Print {
 		_, err := fmt.Fprint(env.Stdout, text)
 		return err
+	}
+	if r.RF != "" {
+		return shapeRF(r, n, env)
 	}
 	if r.Fit != "" {
 		fits := shape.Fit(n, fitLo, fitHi)
@@ -208,6 +219,11 @@ func ShapeNet(r ShapeNetRequest, env *Env) error {
 		}
 		_, err = fmt.Fprint(env.Stdout, shape.Diff(res, other))
 		return err
+	}
+	if r.Plot != "" {
+		if err := env.writeNetPlot(r.Plot, res); err != nil {
+			return err
+		}
 	}
 	if env.JSON {
 		return env.PrintJSON(shape.NetDoc(res))
