@@ -19,10 +19,15 @@ type torchNet struct {
 		Params int64  `json:"params"`
 		MACs   int64  `json:"macs"`
 		RF     []int  `json:"rf"`
+		Bytes  int64  `json:"bytes"`
 	} `json:"layers"`
 	Params  int64 `json:"params"`
 	MACs    int64 `json:"macs"`
 	RFInput []int `json:"rf_input"` // (C, H, W) the fields were measured on
+	// torchinfo's "Forward/backward pass size" and "Params size" computed
+	// from the recorded outputs and parameters (float32, batch 1)
+	TorchinfoPass int64 `json:"torchinfo_pass_bytes"`
+	ParamBytes    int64 `json:"param_bytes"`
 }
 
 func loadTorchNets(t *testing.T) map[string]torchNet {
@@ -117,6 +122,9 @@ func TestAgainstPyTorch(t *testing.T) {
 				if l.Params != w.Params || l.MACs != w.MACs {
 					t.Errorf("%s: params %d MACs %d, PyTorch %d and %d", l.Layer.Name, l.Params, l.MACs, w.Params, w.MACs)
 				}
+				if l.Mem.Activation != w.Bytes {
+					t.Errorf("%s: activation %d bytes, PyTorch's output %d", l.Layer.Name, l.Mem.Activation, w.Bytes)
+				}
 				// The measured field is the centre output's, on the larger
 				// input: the walk's interval for that same position (after
 				// a transposed convolution, positions differ).
@@ -130,6 +138,10 @@ func TestAgainstPyTorch(t *testing.T) {
 			}
 			if res.Params != want.Params || res.MACs != want.MACs {
 				t.Errorf("totals: params %d MACs %d, PyTorch %d and %d", res.Params, res.MACs, want.Params, want.MACs)
+			}
+			if res.Mem.TorchinfoPass != want.TorchinfoPass || res.Mem.Params != want.ParamBytes {
+				t.Errorf("torchinfo's pass %d and params %d bytes, from PyTorch's outputs %d and %d",
+					res.Mem.TorchinfoPass, res.Mem.Params, want.TorchinfoPass, want.ParamBytes)
 			}
 		})
 	}
@@ -822,5 +834,55 @@ func TestFit(t *testing.T) {
 	}
 	if got := Ranges(Fit(loadNet(t, "alexnet"), 200, 260)); got != "223–225, 255–257" {
 		t.Errorf("alexnet fits %s", got)
+	}
+}
+
+// TestMemory works a residual block through by hand: float32, batch 2,
+// input 1,024 B, three 2,048 B outputs; a is held for the add, so the peak
+// is a + b + add; parameters 76 + 148 = 224.
+func TestMemory(t *testing.T) {
+	n, err := ParseNet(strings.NewReader("input 8x8x2\na: conv 4 k3 p1\nb: conv 4 k3 p1\nadd @a"), "t.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		dtype string
+		scale int64
+	}{{"float32", 2}, {"fp16", 1}, {"float64", 4}} {
+		d, err := ParseDType(tt.dtype)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := WalkWith(n, WalkOptions{Batch: 2, DType: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := tt.scale // bytes per element / 2
+		want := NetMemory{Input: 512 * s, Params: 448 * s, TorchinfoPass: 4096 * s, PeakForward: 3072 * s, PeakLayer: "add1",
+			Saved: 3072 * s, TrainingSGD: 4928 * s, TrainingAdam: 5376 * s}
+		if res.Mem != want {
+			t.Errorf("%s: %+v\nwant %+v", tt.dtype, res.Mem, want)
+		}
+		if live := []int64{res.Layers[1].Mem.Live, res.Layers[2].Mem.Live}; live[0] != 1536*s || live[1] != 2048*s {
+			t.Errorf("%s: live during a, b = %v", tt.dtype, live)
+		}
+		if res.JSON().Total.MACs != 2*res.MACs || res.JSON().Total.FLOPs != 4*res.MACs {
+			t.Errorf("batch 2 does not double MACs and FLOPs: %+v", res.JSON().Total)
+		}
+	}
+}
+
+func TestUnits(t *testing.T) {
+	tests := []struct {
+		n          int64
+		bytes, cnt string
+	}{
+		{999, "999 B", "999"}, {1000, "1.00 kB", "1.00 K"}, {44_700_000, "44.70 MB", "44.70 M"},
+		{1_814_073_344, "1.81 GB", "1.81 G"}, {3_000_000_000_000, "3.00 TB", "3.00 T"},
+	}
+	for _, tt := range tests {
+		if b, c := Bytes(tt.n), Count(tt.n); b != tt.bytes || c != tt.cnt {
+			t.Errorf("%d: %q %q, want %q %q", tt.n, b, c, tt.bytes, tt.cnt)
+		}
 	}
 }

@@ -15,7 +15,8 @@
 #   ConvTranspose2d  in.numel() · (C_out/g)·kh·kw
 #   Linear           in_features · out_features
 #   everything else  0
-# and the model's sum(p.numel() for p in model.parameters()).
+# and the model's sum(p.numel() for p in model.parameters()); each output's
+# bytes (float32, batch 1) and the totals torchinfo prints from them.
 #
 # Receptive fields ("rf", [h, w]) are measured, not computed: the weights are
 # set to 1, max pooling is swapped for average pooling of the same geometry
@@ -101,7 +102,7 @@ def record(model, shape):
 
     def hook(m, inp, out):
         calls.append({"type": KINDS[type(m)], "out": chw(out), "params": sum(p.numel() for p in m.parameters()),
-                      "macs": macs(m, inp[0], out)})
+                      "macs": macs(m, inp[0], out), "bytes": out.numel() * out.element_size()})
     hs = [m.register_forward_hook(hook) for m in model.modules() if type(m) in KINDS]
     model.eval()
     with torch.no_grad():
@@ -198,7 +199,12 @@ for name, (build, shape, rfshape) in NETS.items():
     calls = record(model, shape)
     entry = {"input": list(shape), "layers": calls,
              "params": sum(p.numel() for p in model.parameters()),
-             "macs": sum(c["macs"] for c in calls)}
+             "macs": sum(c["macs"] for c in calls),
+             # torchinfo 1.8's "Forward/backward pass size" (model_statistics.py:
+             # twice the output bytes of every leaf layer with parameters) and
+             # "Params size", for a float32 batch of one
+             "torchinfo_pass_bytes": sum(2 * c["bytes"] for c in calls if c["params"] > 0),
+             "param_bytes": sum(p.numel() * p.element_size() for p in model.parameters())}
     if rfshape is not None:
         entry["rf_input"] = list(rfshape)
         rfs = receptive_fields(build(), rfshape)
