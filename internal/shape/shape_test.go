@@ -886,3 +886,29 @@ func TestUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestDiff: an inserted batch norm shows as one added layer and changes
+// 2·C parameters; other filters show as one changed layer (conv2: 9·16·32
+// + 32 = 4,640 → 9·16·48 + 48 = 6,960).
+func TestDiff(t *testing.T) {
+	walk := func(text string) *NetResult {
+		n, err := ParseNet(strings.NewReader(text), "t.net")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Walk(n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a := walk("input 32x32x3\nconv 16 k3 s2\nrelu\nmaxpool k2\nconv 32 k3")
+	b := walk("input 32x32x3\nconv 16 k3 s2\nrelu\nbn\nmaxpool k2\nconv 48 k3")
+	got := Diff(a, b)
+	for _, want := range []string{"@@ layer - / 3\n+ bn1", "@@ layer 4 / 5\n- conv2", "+ conv2                conv 48 k3", "3 layers alike",
+		"params 5,088 → 7,440 (+2,352)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diff lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -116,35 +116,55 @@ func Ranges(v []int) string {
 	return strings.Join(parts, ", ")
 }
 
-// Diff compares two walked networks layer by layer, in order, and writes
-// the rows that differ in kind, output, parameters, MACs or receptive
-// field, then the totals.
+// Diff compares two walked networks layer by layer: the layers are lined
+// up by their kind and window options (a longest common subsequence, as
+// diff lines up text), and every pair that differs in output, parameters, MACs
+// or receptive field, and every layer only one network has, is written
+// with - (A) and + (B), then the totals.
 func Diff(a, b *NetResult) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s (input %s)\n+++ %s (input %s)\n", a.Name, a.Input, b.Name, b.Input)
 	row := func(l LayerInfo) string {
 		return fmt.Sprintf("%-20s %-28s %-12s %12s %16s  RF %s", l.Layer.Name, l.Layer.Spec(false), l.Out, Thousands(l.Params), Thousands(l.MACs), rfString(l.RFMin, l.RF))
 	}
+	// layers pair up by kind and window (kernel, stride, padding…), so a
+	// convolution with other filters shows as changed, not as one removed
+	// and one added
+	key := func(l LayerInfo) string {
+		return string(l.Layer.Kind) + " " + strings.Join(l.Layer.Options(), " ")
+	}
+	la, lb := a.Layers[1:], b.Layers[1:]
+	// lcs[i][j]: the longest common run of la[i:] and lb[j:]
+	lcs := make([][]int, len(la)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(lb)+1)
+	}
+	for i := len(la) - 1; i >= 0; i-- {
+		for j := len(lb) - 1; j >= 0; j-- {
+			if key(la[i]) == key(lb[j]) {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
 	same := 0
-	for i := 1; i < max(len(a.Layers), len(b.Layers)); i++ {
-		var la, lb *LayerInfo
-		if i < len(a.Layers) {
-			la = &a.Layers[i]
-		}
-		if i < len(b.Layers) {
-			lb = &b.Layers[i]
-		}
-		if la != nil && lb != nil && la.Layer.Kind == lb.Layer.Kind && la.Out == lb.Out && la.Params == lb.Params &&
-			la.MACs == lb.MACs && la.RF == lb.RF && la.RFMin == lb.RFMin {
-			same++
-			continue
-		}
-		fmt.Fprintf(&sb, "@@ layer %d\n", i)
-		if la != nil {
-			fmt.Fprintf(&sb, "- %s\n", row(*la))
-		}
-		if lb != nil {
-			fmt.Fprintf(&sb, "+ %s\n", row(*lb))
+	for i, j := 0, 0; i < len(la) || j < len(lb); {
+		switch {
+		case i < len(la) && j < len(lb) && key(la[i]) == key(lb[j]):
+			x, y := la[i], lb[j]
+			if x.Out == y.Out && x.Params == y.Params && x.MACs == y.MACs && x.RF == y.RF && x.RFMin == y.RFMin {
+				same++
+			} else {
+				fmt.Fprintf(&sb, "@@ layer %d / %d\n- %s\n+ %s\n", i+1, j+1, row(x), row(y))
+			}
+			i, j = i+1, j+1
+		case j < len(lb) && (i == len(la) || lcs[i][j+1] >= lcs[i+1][j]):
+			fmt.Fprintf(&sb, "@@ layer - / %d\n+ %s\n", j+1, row(lb[j]))
+			j++
+		default:
+			fmt.Fprintf(&sb, "@@ layer %d / -\n- %s\n", i+1, row(la[i]))
+			i++
 		}
 	}
 	fmt.Fprintf(&sb, "%d layers alike\n", same)
