@@ -17,6 +17,8 @@ type calcJSON struct {
 }
 
 type layerJSON struct {
+	Schema     string     `json:"schema"`
+	Version    int        `json:"version"`
 	Layer      string     `json:"layer"`
 	Input      DimsJSON   `json:"input"`
 	Output     DimsJSON   `json:"output"`
@@ -31,7 +33,7 @@ type layerJSON struct {
 // {"layer","input","output","params","macs","arithmetic","warnings"}, and
 // "inverse" when inv (Invert's transposed layer, applied) is not nil.
 func LayerDoc(l Layer, r, inv *Result) any {
-	doc := layerJSON{Layer: l.Spec(false), Input: r.In.ToJSON(), Output: r.Out.ToJSON(),
+	doc := layerJSON{Schema: SchemaLayer, Version: SchemaVersion, Layer: l.Spec(false), Input: r.In.ToJSON(), Output: r.Out.ToJSON(),
 		Params: r.Params, MACs: r.MACs, Warnings: r.Warnings}
 	if inv != nil {
 		doc.Inverse = inv.Layer.Spec(false)
@@ -79,11 +81,13 @@ func NetDoc(r *NetResult) any { return r.JSON() }
 // NetText renders the walked network as a table (Table).
 func NetText(r *NetResult) string { return r.Table() }
 
-// SchemaNet names the JSON document of a walked network; SchemaVersion
-// changes whenever a field changes meaning or disappears (new fields may
-// appear without a change).
+// SchemaNet names the JSON document of a walked network, SchemaLayer that
+// of one layer (shape conv|pool|transpose); SchemaVersion changes whenever
+// a field of either changes meaning or disappears (new fields may appear
+// without a change).
 const (
 	SchemaNet     = "convtool.shape.net"
+	SchemaLayer   = "convtool.shape.layer"
 	SchemaVersion = 2
 )
 
