@@ -80,7 +80,7 @@ func Fit(n *Network, lo, hi int) []int {
 	var ok []int
 	for size := lo; size <= hi; size++ {
 		d := Dims{H: size, W: size, C: n.Layers[0].In.C}
-		res, err := Walk(n, &d)
+		res, err := WalkWith(n, WalkOptions{Input: &d, ShapesOnly: true})
 		if err != nil {
 			continue
 		}

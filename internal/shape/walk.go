@@ -80,6 +80,9 @@ type WalkOptions struct {
 	Batch int
 	// DType is the activations' and parameters' type (zero: float32).
 	DType DType
+	// ShapesOnly skips the receptive-field geometry (Fit walks hundreds
+	// of sizes and needs only shapes and warnings).
+	ShapesOnly bool
 }
 
 // Walk applies the network's layers in order (or from the layer an @name
@@ -174,7 +177,9 @@ func WalkWith(n *Network, opt WalkOptions) (*NetResult, error) {
 		switch l.Kind {
 		case Input:
 			res.Input = r.Out
-			info.mapH, info.mapW = identityMap(), identityMap()
+			if !opt.ShapesOnly {
+				info.mapH, info.mapW = identityMap(), identityMap()
+			}
 			if w := LayoutWarning(r.Out); w != "" {
 				info.Warnings = append(info.Warnings, w)
 			}
@@ -183,7 +188,9 @@ func WalkWith(n *Network, opt WalkOptions) (*NetResult, error) {
 				return fail(err)
 			}
 		}
-		info.setGeometry(prev)
+		if !opt.ShapesOnly {
+			info.setGeometry(prev)
+		}
 		byName[l.Name] = i
 		res.Layers = append(res.Layers, info)
 		res.Params = satAdd(res.Params, int(r.Params))
