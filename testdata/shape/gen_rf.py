@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Generates testdata/shape/torch_rf.json: the input rows each output row
 # depends on, measured by torch gradients, after strided, transposed,
-# upsampling and dilated stacks and at misaligned adds.
+# upsampling (to a scale or a size), padding, adaptive-pooling and dilated
+# stacks and at misaligned adds.
 #
 #   cd /work/wt-shape && /usr/bin/python3 testdata/shape/gen_rf.py
 #
@@ -77,6 +78,23 @@ upsample 3 bilinear
 maxpool k2""", convs(nn.Conv2d(1, 1, 3, 2, 1), nn.Upsample(scale_factor=2), nn.Conv2d(1, 1, 3, padding=1),
                      nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), nn.Conv2d(1, 1, 3, padding=1),
                      nn.Upsample(scale_factor=3, mode="bilinear", align_corners=False), nn.AvgPool2d(2)), (1, 40, 40))
+
+
+case("resize-to-size", """input 60x60x1
+conv 1 k3 s2 p1
+upsample 45x45 bilinear
+conv 1 k3 p1
+upsample 70x70
+conv 1 k2
+pad 0,0,2,1
+maxpool k2 s2""", convs(nn.Conv2d(1, 1, 3, 2, 1), nn.Upsample(size=(45, 45), mode="bilinear", align_corners=False),
+                     nn.Conv2d(1, 1, 3, padding=1), nn.Upsample(size=(70, 70)), nn.Conv2d(1, 1, 2),
+                     nn.ZeroPad2d((0, 0, 2, 1)), nn.AvgPool2d(2, 2)), (1, 60, 60))
+
+case("adaptive", """input 50x50x1
+conv 1 k3 p1
+adaptiveavgpool 7x7
+conv 1 k3 p1""", convs(nn.Conv2d(1, 1, 3, padding=1), nn.AdaptiveAvgPool2d(7), nn.Conv2d(1, 1, 3, padding=1)), (1, 50, 50))
 
 
 class Misaligned(nn.Module):
