@@ -912,3 +912,28 @@ func TestDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestGeometryTooLong: resizing by ratios that share no factor with the
+// strides grows the geometry's period past what is tracked; the walk goes
+// on, says so once, and prints "?" for the fields.
+func TestGeometryTooLong(t *testing.T) {
+	n, err := ParseNet(strings.NewReader("input 97x97x1\nupsample 101x101\nconv 1 k3 s7\nupsample 103x103\nconv 1 k3"), "t.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Walk(n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, l := range res.Layers {
+		notes += len(l.Notes)
+	}
+	if res.Layers[3].GeomH != nil || res.Layers[4].GeomH != nil || res.Layers[2].GeomH == nil || notes != 1 ||
+		!strings.Contains(strings.Join(res.Layers[3].Notes, ""), "period grew past 4096") {
+		t.Errorf("geometry %v %v, notes %d: %v", res.Layers[2].GeomH != nil, res.Layers[3].GeomH != nil, notes, res.Layers[3].Notes)
+	}
+	if tab := res.Table(); !strings.Contains(tab, "  ?  ") {
+		t.Errorf("table does not show ? for the lost fields:\n%s", tab)
+	}
+}

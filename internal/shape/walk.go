@@ -315,7 +315,10 @@ func joinOperands(info *LayerInfo, first LayerInfo, others []LayerInfo) error {
 func (info *LayerInfo) setGeometry(prev LayerInfo) {
 	info.GeomH, info.GeomW = info.mapH.geometry(), info.mapW.geometry()
 	if info.GeomH == nil || info.GeomW == nil {
-		info.Notes = append(info.Notes, "receptive field not computed: the geometry's period grew past "+fmt.Sprint(maxPeriod)+" positions")
+		if prev.GeomH != nil {
+			// said once, where the geometry is lost
+			info.Notes = append(info.Notes, "receptive field not computed from here on: the geometry's period grew past "+fmt.Sprint(maxPeriod)+" positions")
+		}
 		info.GeomH, info.GeomW = nil, nil
 		return
 	}
