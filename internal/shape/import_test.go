@@ -28,7 +28,7 @@ func walkFile(t *testing.T, path string) *NetResult {
 func TestONNXMatchesNet(t *testing.T) {
 	tests := []struct{ onnx, net string }{
 		{"mixed.onnx", "../../testdata/nets/mixed.net"},
-		{"unet-small.onnx", "unet-small"},
+		{"unet-tiny.onnx", "../../testdata/nets/unet-tiny.net"},
 		{"se-block.onnx", "../../testdata/nets/se-block.net"},
 	}
 	for _, tt := range tests {
@@ -143,7 +143,7 @@ func TestKerasPublished(t *testing.T) {
 // TestImportPrintRoundTrip: --print's text of every imported network reads
 // back to the same layers.
 func TestImportPrintRoundTrip(t *testing.T) {
-	for _, path := range []string{"onnx/mixed.onnx", "onnx/se-block.onnx", "onnx/unet-small.onnx", "import/yolov3-tiny.cfg",
+	for _, path := range []string{"onnx/mixed.onnx", "onnx/se-block.onnx", "onnx/unet-tiny.onnx", "import/yolov3-tiny.cfg",
 		"import/keras-functional.json", "import/keras3-sequential.json"} {
 		n, text, err := Load("../../testdata/shape/"+path, nil)
 		if err != nil {

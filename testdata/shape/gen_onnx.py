@@ -4,8 +4,10 @@
 #
 #   cd /work/wt-shape && /usr/bin/python3 testdata/shape/gen_onnx.py
 #
-# (torch 1.13 CPU, its own exporter, opset 14.) mixed.onnx and
-# unet-small.onnx are testdata/nets/mixed.net and the unet-small preset;
+# (torch 1.13 CPU, its own exporter, opset 14; the files carry their
+# weights, so the models are small.) mixed.onnx and unet-tiny.onnx are
+# testdata/nets/mixed.net and unet-tiny.net (the unet-small preset with a
+# quarter of the channels);
 # se-block.onnx is testdata/nets/se-block.net; layers.onnx is
 # testdata/nets/layers.net, whose GELU (Erf) and channel Linear (Transpose,
 # MatMul) the reader does not convert: it must name them. Models with
@@ -39,7 +41,7 @@ class SEBlock(nn.Module):
 
 
 TRAIN, EVAL = torch.onnx.TrainingMode.TRAINING, torch.onnx.TrainingMode.EVAL
-for name, build, shape, mode in [("mixed", Mixed, (8, 61, 47), TRAIN), ("unet-small", UNetSmall, (1, 64, 64), TRAIN),
+for name, build, shape, mode in [("mixed", Mixed, (8, 61, 47), TRAIN), ("unet-tiny", lambda: UNetSmall(4), (1, 64, 64), TRAIN),
                                  ("se-block", SEBlock, (3, 32, 32), EVAL), ("layers", Layers, (3, 20, 24), EVAL)]:
     torch.manual_seed(0)
     model = build()

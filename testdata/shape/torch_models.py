@@ -201,20 +201,21 @@ class Layers(nn.Module):
 
 
 class UNetSmall(nn.Module):
-    # internal/shape/presets/unet-small.net
-    def __init__(self):
+    # internal/shape/presets/unet-small.net (base 16); base 4 is
+    # testdata/nets/unet-tiny.net
+    def __init__(self, b=16):
         super().__init__()
 
         def double(cin, c):
             return seq(nn.Conv2d(cin, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),
                        nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
-        self.enc1, self.enc2, self.enc3 = double(1, 16), double(16, 32), double(32, 64)
+        self.enc1, self.enc2, self.enc3 = double(1, b), double(b, 2 * b), double(2 * b, 4 * b)
         self.pool = nn.MaxPool2d(2)
-        self.bottleneck = double(64, 128)
-        self.ups = nn.ModuleList([nn.ConvTranspose2d(128, 64, 2, 2), nn.ConvTranspose2d(64, 32, 2, 2),
-                                  nn.ConvTranspose2d(32, 16, 2, 2)])
-        self.decs = nn.ModuleList([double(128, 64), double(64, 32), double(32, 16)])
-        self.head = nn.Conv2d(16, 2, 1)
+        self.bottleneck = double(4 * b, 8 * b)
+        self.ups = nn.ModuleList([nn.ConvTranspose2d(8 * b, 4 * b, 2, 2), nn.ConvTranspose2d(4 * b, 2 * b, 2, 2),
+                                  nn.ConvTranspose2d(2 * b, b, 2, 2)])
+        self.decs = nn.ModuleList([double(8 * b, 4 * b), double(4 * b, 2 * b), double(2 * b, b)])
+        self.head = nn.Conv2d(b, 2, 1)
 
     def forward(self, x):
         e1 = self.enc1(x)
