@@ -313,8 +313,8 @@ func parseONNX(b []byte) (*onnxGraph, error) {
 // onnxOps lists the operators ReadONNX converts.
 var onnxOps = []string{"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
 	"ConvTranspose", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
-	"HardSwish", "Identity", "LeakyRelu", "MaxPool", "Mul", "Pad", "Relu", "Resize", "Sigmoid", "Softmax",
-	"Tanh", "Upsample"}
+	"HardSwish", "Identity", "LeakyRelu", "MatMul (a Linear)", "MaxPool", "Mul", "Pad", "Relu", "Resize",
+	"Sigmoid", "Softmax", "Tanh", "Transpose (NCHW ⇄ NHWC)", "Upsample"}
 
 // ReadONNX converts an ONNX model (as torch.onnx.export writes it: NCHW,
 // one image input) to a network. Operators it does not know are named,
@@ -349,6 +349,7 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 		return nil, fmt.Errorf("%s: the graph has no input", file)
 	}
 	unsupported := map[string]bool{}
+	channelsLast := map[string]bool{} // tensors Transpose(0,2,3,1) wrote
 	for i, n := range g.nodes {
 		var data []string
 		for _, in := range n.inputs {
@@ -370,7 +371,66 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 				continue
 			}
 		}
+		if n.op == "Transpose" && len(data) == 1 && len(n.outputs) > 0 {
+			// torch writes a Linear on the channels of an NCHW tensor as
+			// Transpose(0,2,3,1), MatMul, Add, Transpose(0,3,1,2): the
+			// layout changes cost nothing here, only the MatMul's axis
+			// must be the channels
+			perm := fmt.Sprint(n.attrs["perm"].ints)
+			p, ok := c.producer[data[0]]
+			switch {
+			case !ok:
+				continue // downstream of an operator already named
+			case perm == "[0 2 3 1]" && !channelsLast[data[0]]:
+				c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = p, true
+				continue
+			case perm == "[0 3 1 2]" && channelsLast[data[0]]:
+				c.producer[n.outputs[0]] = p
+				continue
+			}
+			unsupported[fmt.Sprintf("Transpose (perm %s)", perm)] = true
+			continue
+		}
+		if n.op == "MatMul" && len(data) == 1 && len(n.inputs) == 2 && n.inputs[0] == data[0] {
+			w := consts[n.inputs[1]]
+			p, ok := c.producer[data[0]]
+			if !ok {
+				continue // downstream of an operator already named
+			}
+			last := c.net.Layers[len(c.net.Layers)-1]
+			if w != nil && len(w.dims) == 2 && ok && (channelsLast[data[0]] || c.net.Layers[len(c.net.Layers)-1].Name == p && flatKinds[last.Kind]) {
+				l := NewLayer(Linear)
+				l.Filters, l.Bias, l.Line = int(w.dims[1]), false, i+1
+				l.Name = c.unique(onnxName(n, i))
+				c.add(l, p)
+				c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = l.Name, channelsLast[data[0]]
+				continue
+			}
+			unsupported["MatMul (other than a Linear on the channels)"] = true
+			continue
+		}
 		if (n.op == "Add" || n.op == "Mul" || n.op == "Sum") && len(data) != 2 {
+			p, ok := c.producer[firstOr(data, "")]
+			if !ok && len(data) == 1 {
+				continue // downstream of an operator already named
+			}
+			// a MatMul's bias: fold it into the linear layer
+			if ok && n.op == "Add" && len(data) == 1 {
+				last := &c.net.Layers[len(c.net.Layers)-1]
+				if last.Name == p && last.Kind == Linear && !last.Bias {
+					var b *onnxTensor
+					for _, in := range n.inputs {
+						if consts[in] != nil {
+							b = consts[in]
+						}
+					}
+					if b != nil && len(b.values()) == last.Filters {
+						last.Bias = true
+						c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = p, channelsLast[data[0]]
+						continue
+					}
+				}
+			}
 			unsupported[n.op+" with a constant operand"] = true
 			continue
 		}
@@ -440,6 +500,17 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 		return nil, fmt.Errorf("%s: unsupported ONNX operators: %s (read: %s)", file, strings.Join(ops, ", "), strings.Join(onnxOps, ", "))
 	}
 	return c.net, nil
+}
+
+// flatKinds are layers whose output is a vector (1x1xC), where a MatMul
+// acts on the channels.
+var flatKinds = map[Kind]bool{Flatten: true, GAP: true, FC: true, Linear: true}
+
+func firstOr(v []string, def string) string {
+	if len(v) > 0 {
+		return v[0]
+	}
+	return def
 }
 
 // onnxName names a node's layer after its module: torch.onnx.export

@@ -15,7 +15,7 @@
 # eval mode the exporter folds it into the convolution) and dropout is
 # kept; the others in eval mode, where constant folding turns ZeroPad2d's
 # computed paddings into constants (the exporter does not fold in training
-# mode).
+# mode). linear-channels.onnx is testdata/nets/linear-channels.net.
 import os
 import sys
 
@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_models import Layers, Mixed, UNetSmall  # noqa: E402
+from torch_models import ChannelLinear, Layers, Mixed, UNetSmall  # noqa: E402
 
 
 class SEBlock(nn.Module):
@@ -40,9 +40,17 @@ class SEBlock(nn.Module):
         return self.rest(a * self.gate(a))
 
 
+def linear_channels():
+    # testdata/nets/linear-channels.net: nn.Linear on the channels, which
+    # torch exports as Transpose, MatMul, Add, Transpose
+    return nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1), nn.ReLU(), ChannelLinear(8, 12), nn.ReLU(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(12, 5))
+
+
 TRAIN, EVAL = torch.onnx.TrainingMode.TRAINING, torch.onnx.TrainingMode.EVAL
 for name, build, shape, mode in [("mixed", Mixed, (8, 61, 47), TRAIN), ("unet-tiny", lambda: UNetSmall(4), (1, 64, 64), TRAIN),
-                                 ("se-block", SEBlock, (3, 32, 32), EVAL), ("layers", Layers, (3, 20, 24), EVAL)]:
+                                 ("se-block", SEBlock, (3, 32, 32), EVAL), ("layers", Layers, (3, 20, 24), EVAL),
+                                 ("linear-channels", linear_channels, (3, 16, 16), EVAL)]:
     torch.manual_seed(0)
     model = build()
     model.train(mode == TRAIN)
