@@ -257,3 +257,24 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// TestKeras3Functional: the Keras 3 form of a functional model
+// (inbound_nodes as args with keras_history) reads to the same network as
+// its Keras 2 form, which TestImportersAgainstPyTorch checks.
+func TestKeras3Functional(t *testing.T) {
+	var texts []string
+	for _, f := range []string{"keras-functional.json", "keras3-functional.json"} {
+		n, _, err := Load("../../testdata/shape/import/"+f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := Format(&b, n); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, b.String())
+	}
+	if texts[0] != texts[1] {
+		t.Errorf("Keras 2:\n%s\nKeras 3:\n%s", texts[0], texts[1])
+	}
+}
