@@ -313,8 +313,8 @@ func parseONNX(b []byte) (*onnxGraph, error) {
 // onnxOps lists the operators ReadONNX converts.
 var onnxOps = []string{"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
 	"ConvTranspose", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
-	"HardSwish", "Identity", "LeakyRelu", "MatMul (a Linear)", "MaxPool", "Mul", "Pad", "Relu", "Resize",
-	"Sigmoid", "Softmax", "Tanh", "Transpose (NCHW ⇄ NHWC)", "Upsample"}
+	"HardSwish", "Identity", "LayerNormalization (NHWC channels)", "LeakyRelu", "MatMul (a Linear)", "MaxPool", "Mul", "Pad", "Relu", "Resize",
+	"Sigmoid", "Softmax", "Tanh", "Transpose (NCHW ⇄ NHWC)", "Upsample", "GELU (Div, Erf, Add, Mul, Mul)"}
 
 // ReadONNX converts an ONNX model (as torch.onnx.export writes it: NCHW,
 // one image input) to a network. Operators it does not know are named,
@@ -350,6 +350,7 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 	}
 	unsupported := map[string]bool{}
 	channelsLast := map[string]bool{} // tensors Transpose(0,2,3,1) wrote
+	gelu := map[string]geluStage{}    // tensors part way through a GELU
 	for i, n := range g.nodes {
 		var data []string
 		for _, in := range n.inputs {
@@ -370,6 +371,34 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 				consts[n.outputs[0]] = t
 				continue
 			}
+		}
+		// GELU as torch writes it: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5)
+		if len(n.outputs) > 0 {
+			if st, ok := geluStep(n, data, consts, gelu); ok {
+				if st.stage == 5 {
+					l := NewLayer(GELU)
+					l.Line, l.Name = i+1, c.unique(onnxName(n, i))
+					c.add(l, c.producer[st.origin])
+					c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = l.Name, channelsLast[st.origin]
+					continue
+				}
+				gelu[n.outputs[0]] = st
+				continue
+			}
+		}
+		if n.op == "LayerNormalization" && len(data) == 1 && len(n.outputs) > 0 {
+			// over the last axis: the channels once transposed to NHWC
+			if p, ok := c.producer[data[0]]; ok && channelsLast[data[0]] && (n.attrs["axis"].i == -1 || n.attrs["axis"].i == 3) {
+				l := NewLayer(LayerNorm)
+				l.Line, l.Name = i+1, c.unique(onnxName(n, i))
+				c.add(l, p)
+				c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = l.Name, true
+				continue
+			}
+			if _, ok := c.producer[data[0]]; ok {
+				unsupported["LayerNormalization (other than over the channels of an NHWC tensor)"] = true
+			}
+			continue
 		}
 		if n.op == "Transpose" && len(data) == 1 && len(n.outputs) > 0 {
 			// torch writes a Linear on the channels of an NCHW tensor as
@@ -500,6 +529,51 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 		return nil, fmt.Errorf("%s: unsupported ONNX operators: %s (read: %s)", file, strings.Join(ops, ", "), strings.Join(onnxOps, ", "))
 	}
 	return c.net, nil
+}
+
+// geluStage is how far a tensor is through torch's GELU pattern, from the
+// tensor origin: 1 Div(x, √2), 2 Erf, 3 Add 1, 4 Mul by x, 5 Mul by 0.5.
+type geluStage struct {
+	origin string
+	stage  int
+}
+
+// geluStep reports whether node n is the next step of a GELU.
+func geluStep(n onnxNode, data []string, consts map[string]*onnxTensor, gelu map[string]geluStage) (geluStage, bool) {
+	constIs := func(v float64, tol float64) bool {
+		for _, in := range n.inputs {
+			if t := consts[in]; t != nil {
+				if vals := t.values(); len(vals) == 1 && math.Abs(vals[0]-v) <= tol {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch {
+	case n.op == "Div" && len(data) == 1 && constIs(math.Sqrt2, 1e-3):
+		return geluStage{data[0], 1}, true
+	case len(data) == 0:
+		return geluStage{}, false
+	}
+	st, ok := gelu[data[0]]
+	if len(data) == 2 {
+		if s2, ok2 := gelu[data[1]]; ok2 {
+			st, ok = s2, true
+			data = []string{data[1], data[0]}
+		}
+	}
+	if !ok {
+		return geluStage{}, false
+	}
+	switch {
+	case st.stage == 1 && n.op == "Erf" && len(data) == 1,
+		st.stage == 2 && n.op == "Add" && len(data) == 1 && constIs(1, 1e-6),
+		st.stage == 3 && n.op == "Mul" && len(data) == 2 && data[1] == st.origin,
+		st.stage == 4 && n.op == "Mul" && len(data) == 1 && constIs(0.5, 1e-6):
+		return geluStage{st.origin, st.stage + 1}, true
+	}
+	return geluStage{}, false
 }
 
 // flatKinds are layers whose output is a vector (1x1xC), where a MatMul

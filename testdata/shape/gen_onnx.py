@@ -4,7 +4,7 @@
 #
 #   cd /work/wt-shape && /usr/bin/python3 testdata/shape/gen_onnx.py
 #
-# (torch 1.13 CPU, its own exporter, opset 14; the files carry their
+# (torch 1.13 CPU, its own exporter, opset 17; the files carry their
 # weights, so the models are small.) mixed.onnx and unet-tiny.onnx are
 # testdata/nets/mixed.net and unet-tiny.net (the unet-small preset with a
 # quarter of the channels);
@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_models import ChannelLinear, Layers, Mixed, UNetSmall  # noqa: E402
+from torch_models import ChannelLayerNorm, ChannelLinear, Layers, Mixed, UNetSmall  # noqa: E402
 
 
 class SEBlock(nn.Module):
@@ -41,10 +41,12 @@ class SEBlock(nn.Module):
 
 
 def linear_channels():
-    # testdata/nets/linear-channels.net: nn.Linear on the channels, which
-    # torch exports as Transpose, MatMul, Add, Transpose
-    return nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1), nn.ReLU(), ChannelLinear(8, 12), nn.ReLU(),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(12, 5))
+    # testdata/nets/linear-channels.net: nn.Linear on the channels (torch
+    # exports Transpose, MatMul, Add, Transpose), GELU (Div, Erf, Add, Mul,
+    # Mul) and LayerNorm over the channels (Transpose, LayerNormalization,
+    # Transpose at opset 17)
+    return nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1), nn.ReLU(), ChannelLinear(8, 12), nn.GELU(),
+                         ChannelLayerNorm(12), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(12, 5))
 
 
 TRAIN, EVAL = torch.onnx.TrainingMode.TRAINING, torch.onnx.TrainingMode.EVAL
@@ -55,6 +57,6 @@ for name, build, shape, mode in [("mixed", Mixed, (8, 61, 47), TRAIN), ("unet-ti
     model = build()
     model.train(mode == TRAIN)
     path = f"testdata/shape/onnx/{name}.onnx"
-    torch.onnx.export(model, torch.zeros(2, *shape), path, opset_version=14, training=mode,
+    torch.onnx.export(model, torch.zeros(2, *shape), path, opset_version=17, training=mode,
                       do_constant_folding=True, input_names=["image"], output_names=["out"])
     print(path, os.path.getsize(path), "bytes")
