@@ -2,7 +2,7 @@
 # Generates testdata/shape/torch_rf.json: the input rows each output row
 # depends on, measured by torch gradients, after strided, transposed,
 # upsampling (to a scale or a size), padding, adaptive-pooling and dilated
-# stacks and at misaligned adds.
+# stacks, at misaligned adds and at the end of a U-Net.
 #
 #   cd /work/wt-shape && /usr/bin/python3 testdata/shape/gen_rf.py
 #
@@ -18,9 +18,14 @@
 # every position class (output row modulo the geometry's period) appears
 # many times over.
 import json
+import os
+import sys
 
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_models import UNetSmall  # noqa: E402
 
 CASES = {}
 
@@ -122,18 +127,42 @@ b: conv 4 k3 p1 @in
 add @a2""", [Misaligned()], (4, 32, 32), forward="misaligned")
 
 
+class UNetRF(nn.Module):
+    """testdata/nets/unet-tiny.net end to end (only its output is compared):
+    the concatenations join a skip and a transposed-convolution path, whose
+    fields the walk unites. Max pooling becomes average pooling of the
+    same window so that the gradient reaches every tap."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = UNetSmall(4)
+        self.net.pool = nn.AvgPool2d(2)
+        self.net.eval()
+
+    def forward(self, x, outs):
+        return [self.net(x)]
+
+
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nets", "unet-tiny.net")) as f:
+    # at 256x256, where the field (about 140 rows) leaves interior rows
+    case("unet-tiny", f.read().replace("input 64x64x1", "input 256x256x1"), [UNetRF()], (1, 256, 256), forward="unet")
+
+
 def run(name, text, layers, shape, forward):
     for m in layers:
         for p in m.modules():
             if isinstance(p, (nn.Conv2d, nn.ConvTranspose2d)):
                 with torch.no_grad():
                     p.weight.fill_(1.0 / p.weight[0].numel())
-                    p.bias.fill_(0.0)
+                    if p.bias is not None:
+                        p.bias.fill_(0.0)
         m.double()
     x = torch.ones(1, *shape, dtype=torch.float64, requires_grad=True)
     outs = []
     if forward == "misaligned":
         outs = layers[0](x, [])[1:]
+    elif forward == "unet":
+        outs = layers[0](x, [])
     else:
         y = x
         for m in layers:
