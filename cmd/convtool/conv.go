@@ -439,8 +439,13 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 		case "valid":
 		case "same":
 			var opy, opx int
-			py, opy = shape.TransposeSamePad(kh, p.StrideY, p.DilY)
-			px, opx = shape.TransposeSamePad(kw, p.StrideX, p.DilX)
+			var err error
+			if py, opy, err = shape.TransposeSamePad(kh, p.StrideY, p.DilY); err != nil {
+				return "", fmt.Errorf("%s: rows: %w", o.Input, err)
+			}
+			if px, opx, err = shape.TransposeSamePad(kw, p.StrideX, p.DilX); err != nil {
+				return "", fmt.Errorf("%s: columns: %w", o.Input, err)
+			}
 			if o.OutputPadding == "" {
 				if opy >= max(p.StrideY, p.DilY) || opx >= max(p.StrideX, p.DilX) {
 					return "", usageErrorf("--transpose --padding same: no padding makes a %dx%d kernel's output exactly the stride times the input here (it would take an output padding of %d,%d, which must be smaller than the stride or dilation); give --padding P", kh, kw, opy, opx)
@@ -463,8 +468,14 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 	}
 	switch o.Padding {
 	case "same":
-		t, b := conv.SamePad(h, kh, p.StrideY, p.DilY, o.Flip)
-		l, r := conv.SamePad(w, kw, p.StrideX, p.DilX, o.Flip)
+		t, b, err := conv.SamePad(h, kh, p.StrideY, p.DilY, o.Flip)
+		if err != nil {
+			return "", fmt.Errorf("%s: rows: %w", o.Input, err)
+		}
+		l, r, err := conv.SamePad(w, kw, p.StrideX, p.DilX, o.Flip)
+		if err != nil {
+			return "", fmt.Errorf("%s: columns: %w", o.Input, err)
+		}
 		if originY >= 0 {
 			// An explicit anchor (ImageMagick's +X+Y) places the output
 			// pixel under that kernel element.
@@ -474,7 +485,14 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 		p.Pad = conv.Pad{Top: t, Bottom: b, Left: l, Right: r}
 	case "valid":
 	case "full":
-		fy, fx := conv.FullPad(kh, p.DilY), conv.FullPad(kw, p.DilX)
+		fy, err := conv.FullPad(kh, p.DilY)
+		if err != nil {
+			return "", fmt.Errorf("%s: rows: %w", o.Input, err)
+		}
+		fx, err := conv.FullPad(kw, p.DilX)
+		if err != nil {
+			return "", fmt.Errorf("%s: columns: %w", o.Input, err)
+		}
 		p.Pad = conv.Pad{Top: fy, Bottom: fy, Left: fx, Right: fx}
 	default:
 		py, px, err := pair("padding", o.Padding, 0)
@@ -486,33 +504,57 @@ func resolvePadding(o *convOptions, p *conv.Params, h, w, kh, kw, originY, origi
 	return fmt.Sprintf("%s (%d,%d,%d,%d)", o.Padding, p.Pad.Top, p.Pad.Bottom, p.Pad.Left, p.Pad.Right), nil
 }
 
-// checkWorkSize refuses, before anything is allocated, a geometry whose
-// padded input or output plane would hold more than maxPixels samples
-// (--max-pixels): a padding or dilation of 100000 on a small input would
-// otherwise ask for gigabytes. Sizes that cannot work at all (an output
-// of zero rows) are left to the engine's clearer message.
+// checkWorkSize refuses, before anything is allocated, a geometry that
+// cannot work (a kernel larger than the padded input, a size that does not
+// fit in 64 bits: shape's checked arithmetic) or whose padded input or
+// output plane would hold more than maxPixels samples (--max-pixels): a
+// padding or dilation of 100000 on a small input would otherwise ask for
+// gigabytes.
 func checkWorkSize(h, w, kh, kw int, p conv.Params, maxPixels int64) error {
+	var ho, wo, hp, wp int
+	var err error
+	if p.Transpose {
+		if ho, err = conv.TransposedOutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.OutPadY); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		if wo, err = conv.TransposedOutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.OutPadX); err != nil {
+			return fmt.Errorf("columns: %w", err)
+		}
+		// The zero-inserted input an ordinary convolution then reads.
+		fy, _ := conv.FullPad(kh, p.DilY)
+		fx, _ := conv.FullPad(kw, p.DilX)
+		if hp, err = shape.Padded(ho, fy, 0); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		if wp, err = shape.Padded(wo, fx, 0); err != nil {
+			return fmt.Errorf("columns: %w", err)
+		}
+	} else {
+		if hp, err = shape.Padded(h, p.Pad.Top, p.Pad.Bottom); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		if wp, err = shape.Padded(w, p.Pad.Left, p.Pad.Right); err != nil {
+			return fmt.Errorf("columns: %w", err)
+		}
+		// A kernel larger than the padded input is left to the engine's
+		// message, which names both sizes.
+		ho, _ = conv.OutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.Pad.Bottom)
+		wo, _ = conv.OutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.Pad.Right)
+	}
 	if maxPixels <= 0 {
 		return nil
 	}
-	var ho, wo, hp, wp int64
-	if p.Transpose {
-		ho = int64(conv.TransposedOutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.OutPadY))
-		wo = int64(conv.TransposedOutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.OutPadX))
-		// The zero-inserted input an ordinary convolution then reads.
-		hp, wp = ho+int64(p.DilY)*int64(kh-1), wo+int64(p.DilX)*int64(kw-1)
-	} else {
-		hp = int64(h) + int64(p.Pad.Top) + int64(p.Pad.Bottom)
-		wp = int64(w) + int64(p.Pad.Left) + int64(p.Pad.Right)
-		ho = int64(conv.OutSize(h, kh, p.StrideY, p.DilY, p.Pad.Top, p.Pad.Bottom))
-		wo = int64(conv.OutSize(w, kw, p.StrideX, p.DilX, p.Pad.Left, p.Pad.Right))
-	}
 	for _, s := range []struct {
 		what string
-		h, w int64
+		h, w int
 	}{{"padded input", hp, wp}, {"output", ho, wo}} {
-		if s.h > 0 && s.w > 0 && (s.h > maxPixels/s.w) {
-			return fmt.Errorf("the %s would be %dx%d (%d samples a channel), more than --max-pixels %d", s.what, s.h, s.w, s.h*s.w, maxPixels)
+		if s.h > 0 && s.w > 0 && int64(s.h) > maxPixels/int64(s.w) {
+			n, err := shape.Product("samples", s.h, s.w)
+			count := fmt.Sprintf("%d samples a channel", n)
+			if err != nil {
+				count = "more samples a channel than fit in 64 bits"
+			}
+			return fmt.Errorf("the %s would be %dx%d (%s), more than --max-pixels %d", s.what, s.h, s.w, count, maxPixels)
 		}
 	}
 	return nil

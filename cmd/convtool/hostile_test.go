@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -71,6 +72,9 @@ type hostileCase struct {
 	msg   string // the one stderr line, after "convtool: ", with D for the directory
 }
 
+// stdinFile is the files key whose file is fed on stdin, not put in D.
+const stdinFile = "<stdin>"
+
 func hostileCases() []hostileCase {
 	grey := map[string]string{"in.png": "@cli/grey.png"}
 	tiny := map[string]string{"in.npy": "tiny.npy"}
@@ -123,6 +127,9 @@ func (c hostileCase) setUp(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, src := range c.files {
+		if name == stdinFile {
+			continue
+		}
 		var b []byte
 		var err error
 		switch {
@@ -179,8 +186,11 @@ func checkOneLine(t *testing.T, stderr, dir, want string) {
 // TestHostileInputs runs every case twice: once with no output file (none
 // may appear), once over an existing one (it must stay byte for byte as it
 // was). Either way the directory holds nothing new: no temporary files.
-func TestHostileInputs(t *testing.T) {
-	for _, c := range hostileCases() {
+func TestHostileInputs(t *testing.T) { runHostileCases(t, hostileCases()) }
+
+// runHostileCases is TestHostileInputs' loop, shared with round two.
+func runHostileCases(t *testing.T, cases []hostileCase) {
+	for _, c := range cases {
 		for _, existing := range []bool{false, true} {
 			name := c.name
 			if existing {
@@ -204,7 +214,16 @@ func TestHostileInputs(t *testing.T) {
 					}
 					args[i] = a
 				}
-				r := runCLI(t, nil, args...)
+				var stdin io.Reader
+				if src, ok := c.files[stdinFile]; ok {
+					f, err := os.Open(filepath.Join(hostileDir, src))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					stdin = f
+				}
+				r := runCLI(t, stdin, args...)
 				if r.code != c.code {
 					t.Errorf("exit %d, want %d", r.code, c.code)
 				}

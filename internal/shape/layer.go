@@ -271,15 +271,19 @@ func Apply(l Layer, in Dims) (*Result, error) {
 }
 
 // pads resolves the layer's padding for input in.
-func (r *Result) pads(k, s, d Pair) (lo, hi Pair) {
+func (r *Result) pads(k, s, d Pair) (lo, hi Pair, err error) {
 	switch r.Layer.Padding.Mode {
 	case PadSame:
-		lo.H, hi.H = SamePad(r.In.H, k.H, s.H, d.H)
-		lo.W, hi.W = SamePad(r.In.W, k.W, s.W, d.W)
+		if lo.H, hi.H, err = SamePad(r.In.H, k.H, s.H, d.H); err != nil {
+			return lo, hi, fmt.Errorf("H': %w", err)
+		}
+		if lo.W, hi.W, err = SamePad(r.In.W, k.W, s.W, d.W); err != nil {
+			return lo, hi, fmt.Errorf("W': %w", err)
+		}
 	case PadExplicit:
 		lo, hi = r.Layer.Padding.Pair, r.Layer.Padding.Pair
 	}
-	return lo, hi
+	return lo, hi, nil
 }
 
 func (r *Result) conv() error {
@@ -301,7 +305,10 @@ func (r *Result) conv() error {
 	if g < 1 || in.C%g != 0 || cout%g != 0 {
 		return fmt.Errorf("%s: %d groups must divide the %d input and %d output channels", l.Kind, g, in.C, cout)
 	}
-	lo, hi := r.pads(k, s, d)
+	lo, hi, err := r.pads(k, s, d)
+	if err != nil {
+		return err
+	}
 	ch, err := ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H)
 	if err != nil {
 		return err
@@ -345,8 +352,13 @@ func (r *Result) transpose() error {
 		p = Pair{}
 	case PadSame:
 		var sameOp Pair
-		p.H, sameOp.H = TransposeSamePad(k.H, s.H, d.H)
-		p.W, sameOp.W = TransposeSamePad(k.W, s.W, d.W)
+		var err error
+		if p.H, sameOp.H, err = TransposeSamePad(k.H, s.H, d.H); err != nil {
+			return fmt.Errorf("convT: H': %w", err)
+		}
+		if p.W, sameOp.W, err = TransposeSamePad(k.W, s.W, d.W); err != nil {
+			return fmt.Errorf("convT: W': %w", err)
+		}
 		if !l.OutPadSet {
 			op = sameOp
 			if op.H >= max(s.H, d.H) || op.W >= max(s.W, d.W) {
@@ -400,8 +412,10 @@ func (r *Result) pool() error {
 		return fmt.Errorf("avgpool: dilation is only defined for max pooling (as in PyTorch)")
 	}
 	var ch, cw Calc
-	var err error
-	lo, hi := r.pads(k, s, d)
+	lo, hi, err := r.pads(k, s, d)
+	if err != nil {
+		return err
+	}
 	if l.Padding.Mode == PadSame {
 		if ch, err = ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H); err != nil {
 			return err

@@ -254,6 +254,13 @@ func fromMatrix(m *textmat.Matrix, format string) *Data {
 
 func fromNPY(a *npy.Array) (*Data, error) {
 	s := a.Shape
+	for _, n := range s {
+		if n == 0 {
+			// Nothing to convolve, pool or transform: an empty result
+			// written with exit 0 would hide the mistake.
+			return nil, fmt.Errorf("shape %s holds no values (a dimension is 0)", shapeText(s))
+		}
+	}
 	var t *tensor.Tensor
 	switch len(s) {
 	case 0:
@@ -270,4 +277,16 @@ func fromNPY(a *npy.Array) (*Data, error) {
 		return nil, fmt.Errorf("%d-D array: want a 1-D, 2-D (H,W) or 3-D (C,H,W) array", len(s))
 	}
 	return &Data{T: t, Kind: KindNPY, Format: "npy", Rank: len(s)}, nil
+}
+
+// shapeText writes a shape as numpy prints it: (0, 4, 4).
+func shapeText(s []int) string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = fmt.Sprint(n)
+	}
+	if len(s) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
