@@ -156,7 +156,7 @@ func TransposeSize(in, k, s, d, p, op int) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("stride %d, dilation %d, kernel %d on %d samples: the transposed output (in−1)·s + d(k−1) + op + 1 does not fit in 64 bits", s, d, k, in)
 	}
-	if p > v/2 {
+	if p > (v-1)/2 { // v − 2p < 1
 		return 0, fmt.Errorf("padding %d leaves no output: (%d−1)·%d − 2·%d + %d·(%d−1) + %d + 1 is not positive", p, in, s, p, d, k, op)
 	}
 	return v - 2*p, nil
