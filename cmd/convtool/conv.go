@@ -191,6 +191,16 @@ func (o *convOptions) validate() error {
 	if o.Groups < 1 {
 		return usageErrorf("--groups must be at least 1, got %d", o.Groups)
 	}
+	// Parameters are finite (data may hold NaN and ±Inf): a NaN scale
+	// would turn every output sample into NaN, black or white.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"scale", o.Scale}, {"offset", o.Offset}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return usageErrorf("--%s %v: want a finite number", f.name, f.v)
+		}
+	}
 	if o.OutputPadding != "" && !o.Transpose {
 		return usageErrorf("--output-padding only applies with --transpose")
 	}
@@ -566,6 +576,11 @@ func parseBias(io *streams, g *globalOptions, spec string) ([]float32, error) {
 		d, err := readData(io, g, spec)
 		if err != nil {
 			return nil, err
+		}
+		for i, v := range d.T.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: bias value %v at element %d is not finite", spec, v, i)
+			}
 		}
 		return d.T.Data, nil
 	}

@@ -129,7 +129,10 @@ func readData(r io.Reader, dt dtype, n int64, sized bool) ([]float32, error) {
 		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, fmt.Errorf("truncated .npy data: %d of %d elements present", done, n)
 		}
-		data = decode(data, b, dt)
+		var err error
+		if data, err = decode(data, b, dt); err != nil {
+			return nil, err
+		}
 		done += m
 	}
 	if data == nil {
@@ -138,8 +141,10 @@ func readData(r io.Reader, dt dtype, n int64, sized bool) ([]float32, error) {
 	return data, nil
 }
 
-// decode appends the elements in b to dst as float32.
-func decode(dst []float32, b []byte, dt dtype) []float32 {
+// decode appends the elements in b to dst as float32. A finite float64
+// beyond float32's range is an error rather than a silent infinity (NaN and
+// ±Inf stored as such are data and pass through).
+func decode(dst []float32, b []byte, dt dtype) ([]float32, error) {
 	o := dt.order
 	switch {
 	case dt.kind == 'f' && dt.size == 4:
@@ -148,7 +153,12 @@ func decode(dst []float32, b []byte, dt dtype) []float32 {
 		}
 	case dt.kind == 'f' && dt.size == 8:
 		for i := 0; i < len(b); i += 8 {
-			dst = append(dst, float32(math.Float64frombits(o.Uint64(b[i:]))))
+			v := math.Float64frombits(o.Uint64(b[i:]))
+			f := float32(v)
+			if math.IsInf(float64(f), 0) && !math.IsInf(v, 0) {
+				return dst, fmt.Errorf("float64 value %g at element %d is beyond float32's range (±3.4e38)", v, len(dst))
+			}
+			dst = append(dst, f)
 		}
 	case dt.kind == 'f' && dt.size == 2:
 		for i := 0; i < len(b); i += 2 {
@@ -187,7 +197,7 @@ func decode(dst []float32, b []byte, dt dtype) []float32 {
 			dst = append(dst, float32(int64(o.Uint64(b[i:]))))
 		}
 	}
-	return dst
+	return dst, nil
 }
 
 // halfToFloat32 converts an IEEE 754 binary16 value exactly.

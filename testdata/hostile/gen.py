@@ -66,3 +66,5 @@ put('nan_scale.mat', b'3 3 nan 0\n1 1 1\n1 1 1\n1 1 1\n')
 # Text and CSV values beyond float32.
 put('huge.csv', b'1,2,1e39\n4,5,6\n7,8,9\n')
 put('huge.txt', b'1 2 1e400\n4 5 6\n7 8 9\n')
+# A float64 .npy holding 1e300, beyond float32.
+put('huge_f8.npy', npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", struct.pack('<4d', 1, 2, 1e300, 4)))
