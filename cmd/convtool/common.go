@@ -101,11 +101,13 @@ func (s *summary) print(io *streams, g *globalOptions, outPath string) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(io.Out, string(b))
-		if errors.Is(err, syscall.EPIPE) {
-			return errBrokenPipe
+		if _, err = fmt.Fprintln(io.Out, string(b)); err != nil {
+			if errors.Is(err, syscall.EPIPE) {
+				return errBrokenPipe
+			}
+			return fmt.Errorf("stdout: %w", err)
 		}
-		return err
+		return nil
 	}
 	if g.Quiet {
 		return nil

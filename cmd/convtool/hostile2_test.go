@@ -1,6 +1,14 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
 
 // Round two of hostile input (issue 11): each numbered failure of the issue
 // reproduced exactly, run like TestHostileInputs (with and without an
@@ -48,7 +56,128 @@ func roundTwoCases() []hostileCase {
 		{name: "4 signal values 1e39", files: map[string]string{"in.csv": "huge.csv"}, args: []string{"signal", "D/in.csv", "D/out.csv", "-k", "1,1"}, out: "out.csv", code: 1, msg: "D/in.csv: line 1: 1e39 is beyond"},
 		{name: "4 kernel 1e39", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "1e39"}, out: "out.npy", code: 1, msg: `kernel "1e39": value "1e39" overflows float32`},
 		{name: "4 built-in parameter inf", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "gaussian:inf"}, out: "out.npy", code: 1, msg: `kernel "gaussian:inf": parameter "inf" is not finite`},
+		// 11. The inline kernel follows the CSV rule: no empty field.
+		{name: "11 inline kernel 1,,2", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "1,,2"}, out: "out.npy", code: 1, msg: `kernel "1,,2": empty value in "1,,2"`},
+		{name: "11 CSV row 1,,3", files: map[string]string{"in.npy": "ramp5.npy", "k.csv": "empty_field.csv"}, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "D/k.csv"}, out: "out.npy", code: 1, msg: `kernel "D/k.csv": line 1: empty field at column 5`},
 	}
 }
 
 func TestHostileRoundTwo(t *testing.T) { runHostileCases(t, roundTwoCases()) }
+
+// endless is an endless stream: prefix, then zeros (< /dev/zero).
+type endless struct{ prefix []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := copy(p, e.prefix)
+	e.prefix = e.prefix[n:]
+	clear(p[n:])
+	return len(p), nil
+}
+
+// TestStdinBounded (issue 11, failure 9): stdin is read within a bound set
+// by --max-pixels (8 bytes a pixel and 1 MiB), and bytes that are no
+// format at all are refused from their first 64 KiB.
+func TestStdinBounded(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		prefix string
+		args   []string
+		want   string
+	}{
+		{"/dev/zero", "", []string{"conv", "-", "D/o.npy", "-k", "box:3"}, "stdin: not a PNG, JPEG, GIF, TIFF, BMP, .npy or text matrix (binary data)"},
+		{"PNG magic then zeros", "\x89PNG\r\n\x1a\n", []string{"conv", "-", "D/o.npy", "-k", "box:3", "--max-pixels", "1000"}, "stdin: more than 1056576 bytes"},
+		{"npy header then zeros", "\x93NUMPY\x01\x00\x76\x00{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }" + strings.Repeat(" ", 51) + "\n", []string{"pool", "-", "D/o.npy", "--size", "2", "--max-pixels", "1000"}, "stdin: more than 1056576 bytes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.Replace(a, "D/", dir+"/", 1)
+			}
+			r := runCLI(t, &endless{prefix: []byte(c.prefix)}, args...)
+			if r.code != 1 {
+				t.Errorf("exit %d", r.code)
+			}
+			checkOneLine(t, r.stderr, dir, c.want)
+			if names := listDir(t, dir); len(names) != 0 {
+				t.Errorf("left %v", names)
+			}
+		})
+	}
+	// Within the bound, a pipe reads as the file does.
+	b, err := os.ReadFile(filepath.Join(hostileDir, "ramp5.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, bytes.NewReader(b), "conv", "-", "-", "-k", "box:3", "--padding", "valid", "--max-pixels", "25"); r.code != 0 {
+		t.Errorf("a 5x5 .npy under --max-pixels 25: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestUmaskHonoured (issue 11, failure 11): a new output's mode is 0666
+// less the umask, as any program's; an existing output keeps its own.
+func TestUmaskHonoured(t *testing.T) {
+	in := filepath.Join(hostileDir, "ramp5.npy")
+	for _, c := range []struct {
+		umask int
+		want  os.FileMode
+	}{{0o077, 0o600}, {0o022, 0o644}, {0o002, 0o664}} {
+		dir := t.TempDir()
+		old := syscall.Umask(c.umask)
+		r := runCLI(t, nil, "conv", in, filepath.Join(dir, "o.npy"), "-k", "box:3")
+		syscall.Umask(old)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		st, err := os.Stat(filepath.Join(dir, "o.npy"))
+		if err != nil || st.Mode().Perm() != c.want {
+			t.Errorf("umask %03o: mode %v, want %v", c.umask, st.Mode().Perm(), c.want)
+		}
+	}
+}
+
+// TestSymlinkOutput (issue 11, failure 11): a symbolic link as OUTPUT is
+// kept and written through, also when its target does not exist yet (the
+// target is created, as the shell's > does); a loop of links is an error.
+func TestSymlinkOutput(t *testing.T) {
+	in := filepath.Join(hostileDir, "ramp5.npy")
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link.npy")
+	if err := os.Symlink("sub/target.npy", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, nil, "conv", in, link, "-k", "box:3"); r.code != 0 {
+		t.Fatalf("dangling link: exit %d: %s", r.code, r.stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", st.Mode(), err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "sub", "target.npy")); err != nil || !bytes.HasPrefix(b, []byte("\x93NUMPY")) {
+		t.Errorf("target not written: %v", err)
+	}
+	if names := listDir(t, filepath.Join(dir, "sub")); len(names) != 1 {
+		t.Errorf("sub holds %v", names)
+	}
+
+	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
+	os.Symlink("b.npy", a)
+	os.Symlink("a.npy", b)
+	r := runCLI(t, nil, "conv", in, a, "-k", "box:3")
+	if r.code != 1 {
+		t.Errorf("link loop: exit %d", r.code)
+	}
+	checkOneLine(t, r.stderr, dir, "D/a.npy: too many levels of symbolic links")
+	for _, p := range []string{a, b} {
+		if st, err := os.Lstat(p); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s was replaced", p)
+		}
+	}
+	if left := temporaries(t, dir); len(left) != 0 {
+		t.Errorf("left %v", left)
+	}
+}
+
+var _ io.Reader = (*endless)(nil)

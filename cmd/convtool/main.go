@@ -16,7 +16,10 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], defaultStreams()))
+	io := defaultStreams()
+	guardStdStreams(io)
+	handleSignals()
+	os.Exit(run(os.Args[1:], io))
 }
 
 // run executes the command line and maps its error to an exit code in one

@@ -41,7 +41,8 @@ type Data struct {
 // ReadOptions bound what Read will accept.
 type ReadOptions struct {
 	// MaxPixels refuses images whose header claims more than W*H pixels,
-	// before decoding. 0 means no limit.
+	// before decoding. 0 means no limit. It also bounds what is read from
+	// stdin: at most StdinLimit(MaxPixels) bytes.
 	MaxPixels int64
 	// Stdin is read when path is "-".
 	Stdin io.Reader

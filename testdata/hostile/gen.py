@@ -68,3 +68,5 @@ put('huge.csv', b'1,2,1e39\n4,5,6\n7,8,9\n')
 put('huge.txt', b'1 2 1e400\n4 5 6\n7 8 9\n')
 # A float64 .npy holding 1e300, beyond float32.
 put('huge_f8.npy', npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", struct.pack('<4d', 1, 2, 1e300, 4)))
+# A CSV row with an empty field, as the inline kernel "1,,2".
+put('empty_field.csv', b'1,1,,1\n1,1,1\n')

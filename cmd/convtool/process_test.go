@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/convtool/convtool/internal/tensorio"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+// convtoolBinary builds convtool once for the tests that need a real
+// process (signals, closed descriptors).
+func convtoolBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "convtool-bin-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "convtool")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = err
+			binPath = string(out)
+		}
+	})
+	if binErr != nil {
+		t.Fatalf("go build: %v\n%s", binErr, binPath)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// writeRandomNPY writes a (c, h, w) float32 .npy of random values: text
+// output of it takes long enough to be interrupted mid-write.
+func writeRandomNPY(t *testing.T, path string, c, h, w int) {
+	t.Helper()
+	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d), }", c, h, w)
+	hdr += strings.Repeat(" ", (64-(10+len(hdr)+1)%64)%64) + "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&b, binary.LittleEndian, uint16(len(hdr)))
+	b.WriteString(hdr)
+	r := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 4)
+	for range c * h * w {
+		binary.LittleEndian.PutUint32(buf, math.Float32bits(r.Float32()))
+		b.Write(buf)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSignalRemovesTemporary (issue 11, failure 5): a real convtool is
+// signalled while it writes its output, for each signal that ends it. No
+// temporary file may remain, the previous output must be intact, and the
+// process must end as the signal demands. No timing: the test waits for
+// the temporary file to appear, then signals.
+func TestSignalRemovesTemporary(t *testing.T) {
+	bin := convtoolBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.npy")
+	writeRandomNPY(t, in, 3, 1000, 1000) // 3 M values: seconds of text
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := filepath.Join(dir, "out.txt")
+			if err := os.WriteFile(out, []byte(sentinel), 0o640); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(bin, "conv", in, out, "-k", "1", "-q")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			// Poll for the temporary output; signal once it is there.
+			var exited bool
+			for !exited && len(temporaries(t, dir)) == 0 {
+				select {
+				case <-done:
+					exited = true
+				default:
+					time.Sleep(time.Millisecond) // a poll interval, not a timing assertion
+				}
+			}
+			if exited {
+				t.Fatalf("convtool ended before its temporary output appeared: %s", stderr.String())
+			}
+			cmd.Process.Signal(sig)
+			<-done
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			if sig == syscall.SIGQUIT {
+				if ws.Signaled() || ws.ExitStatus() != 128+int(sig) {
+					t.Errorf("status %v, want exit %d", ws, 128+int(sig))
+				}
+			} else if !ws.Signaled() || ws.Signal() != sig {
+				t.Errorf("status %v, want killed by %v (128+%d in the shell)", ws, sig, int(sig))
+			}
+			if left := temporaries(t, dir); len(left) > 0 {
+				t.Errorf("left behind %v", left)
+			}
+			if b, err := os.ReadFile(out); err != nil || string(b) != sentinel {
+				t.Errorf("previous output changed: %.40q, %v", b, err)
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("stderr: %s", stderr.String())
+			}
+		})
+	}
+}
+
+// temporaries lists the temporary outputs in dir.
+func temporaries(t *testing.T, dir string) []string {
+	var names []string
+	for _, n := range listDir(t, dir) {
+		if strings.HasPrefix(n, tensorio.TempPrefix) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// TestClosedStdout (issue 11, failure 11): with stdout closed (>&-) an
+// output of "-" is an error, and so is --json's summary; a file output
+// without --json is not affected.
+func TestClosedStdout(t *testing.T) {
+	bin := convtoolBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(hostileDir, "ramp5.npy")
+	for _, c := range []struct {
+		shell string
+		code  int
+		msg   string
+	}{
+		{`"$0" conv "$1" - -k box:3 >&-`, 1, "convtool: stdout: closed when convtool started\n"},
+		{`"$0" conv - "$2/o.npy" -k box:3 <&-`, 1, "convtool: stdin: closed when convtool started\n"},
+		{`"$0" conv "$1" "$2/o.npy" -k box:3 -q >&-`, 0, ""},
+		{`"$0" conv "$1" - -k box:3 -q >/dev/null`, 0, ""},
+	} {
+		cmd := exec.Command("/bin/sh", "-c", c.shell, bin, in, dir)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != c.code || stderr.String() != c.msg {
+			t.Errorf("%s: exit %d, stderr %q; want %d, %q", c.shell, code, stderr.String(), c.code, c.msg)
+		}
+	}
+}
