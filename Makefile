@@ -14,7 +14,9 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
-	./internal/tensorio:FuzzReadFile
+	./internal/tensorio:FuzzReadFile \
+	./cmd/convtool:FuzzIntegerFlags \
+	./cmd/convtool:FuzzArgs
 
 .PHONY: build test vet fmt-check bench fuzz fixtures clean
 

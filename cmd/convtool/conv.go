@@ -534,10 +534,10 @@ func checkWorkSize(h, w, kh, kw int, p conv.Params, maxPixels int64) error {
 		fy, _ := conv.FullPad(kh, p.DilY)
 		fx, _ := conv.FullPad(kw, p.DilX)
 		if hp, err = shape.Padded(ho, fy, 0); err != nil {
-			return fmt.Errorf("rows: %w", err)
+			return fmt.Errorf("rows: the zero-inserted input, the output %d plus d·(k−1) = %d, does not fit in 64 bits", ho, fy)
 		}
 		if wp, err = shape.Padded(wo, fx, 0); err != nil {
-			return fmt.Errorf("columns: %w", err)
+			return fmt.Errorf("columns: the zero-inserted input, the output %d plus d·(k−1) = %d, does not fit in 64 bits", wo, fx)
 		}
 	} else {
 		if hp, err = shape.Padded(h, p.Pad.Top, p.Pad.Bottom); err != nil {

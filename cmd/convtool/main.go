@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Exit codes, documented in --help and the README.
@@ -34,10 +37,28 @@ func run(args []string, io *streams) int {
 	if errors.Is(err, errBrokenPipe) {
 		return exitError
 	}
-	fmt.Fprintf(io.ErrOut, "convtool: %v\n", err)
+	fmt.Fprintf(io.ErrOut, "convtool: %s\n", oneLine(err.Error()))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage
 	}
 	return exitError
+}
+
+// oneLine escapes the control characters (newlines above all) an error may
+// carry from a file name or an argument, so the message stays one line.
+func oneLine(msg string) string {
+	if !strings.ContainsFunc(msg, unicode.IsControl) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
