@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -34,7 +35,8 @@ func run(args []string, io *streams) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, errBrokenPipe) {
+	if errors.Is(err, syscall.EPIPE) {
+		// stdout's reader went away (| head): end quietly, as cat does.
 		return exitError
 	}
 	fmt.Fprintf(io.ErrOut, "convtool: %s\n", oneLine(err.Error()))

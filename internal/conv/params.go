@@ -72,37 +72,24 @@ func ParseMethod(s string) (Method, error) {
 // even kernels too. The arithmetic is shape.SamePadding's (checked): a
 // parameter out of range or a size that does not fit is an error.
 func SamePad(n, k, s, d int, flip bool) (before, after int, err error) {
-	total, err := shape.SamePadding(n, k, s, d)
-	if err != nil {
-		return 0, 0, err
-	}
-	small := total / 2
-	if flip {
-		return total - small, small, nil
-	}
-	return small, total - small, nil
+	return shape.SamePadFlip(n, k, s, d, flip)
 }
 
-// FullPad returns the padding on each side for a 'full' convolution, where
-// every output sample overlaps the input by at least one tap: d*(k-1)
-// (checked, as shape.Extent).
-func FullPad(k, d int) (int, error) {
-	e, err := shape.Extent(k, d)
-	return e - 1, err
-}
+// FullPad is shape.FullPad: d*(k-1) on each side, checked.
+func FullPad(k, d int) (int, error) { return shape.FullPad(k, d) }
 
 // OutSize returns floor((n+pb+pa-d(k-1)-1)/s)+1, the output length of an
-// ordinary convolution (shape.ConvSize): an error when the dilated kernel
+// ordinary convolution (shape.OutSize): an error when the dilated kernel
 // does not fit the padded input or a size overflows.
 func OutSize(n, k, s, d, padBefore, padAfter int) (int, error) {
-	return shape.ConvSize(n, k, s, d, padBefore, padAfter)
+	return shape.OutSize(n, k, s, d, padBefore, padAfter)
 }
 
 // TransposedOutSize returns (n-1)s - 2p + d(k-1) + outPad + 1, the output
 // length of a transposed convolution (PyTorch's conv_transpose2d), as
-// shape.TransposeSize: an error when it is below 1 or overflows.
+// shape.TransposedOutSize: an error when it is below 1 or overflows.
 func TransposedOutSize(n, k, s, d, p, outPad int) (int, error) {
-	return shape.TransposeSize(n, k, s, d, p, outPad)
+	return shape.TransposedOutSize(n, k, s, d, p, outPad)
 }
 
 // errFFTUnavailable is what the fft seam returns until it is filled.

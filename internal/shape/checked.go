@@ -98,11 +98,11 @@ func Padded(in, lo, hi int) (int, error) {
 	return s, nil
 }
 
-// ConvSize is an ordinary convolution's output length along one axis,
+// OutSize is an ordinary convolution's output length along one axis,
 // floor((in + lo + hi − d(k−1) − 1)/s) + 1, checked. It fails when a
 // parameter is out of range, a quantity overflows, or the dilated kernel
 // is larger than the padded input (no output).
-func ConvSize(in, k, s, d, lo, hi int) (int, error) {
+func OutSize(in, k, s, d, lo, hi int) (int, error) {
 	if err := checkGeom(k, s, d); err != nil {
 		return 0, err
 	}
@@ -123,11 +123,11 @@ func ConvSize(in, k, s, d, lo, hi int) (int, error) {
 	return (pin-ke)/s + 1, nil
 }
 
-// TransposeSize is a transposed convolution's output length along one
+// TransposedOutSize is a transposed convolution's output length along one
 // axis, (in − 1)·s − 2p + d(k−1) + op + 1 (PyTorch's conv_transpose2d),
 // checked. The output padding op must be below the stride or the dilation,
 // and the result at least 1.
-func TransposeSize(in, k, s, d, p, op int) (int, error) {
+func TransposedOutSize(in, k, s, d, p, op int) (int, error) {
 	if err := checkGeom(k, s, d); err != nil {
 		return 0, err
 	}
@@ -207,7 +207,7 @@ func PoolSize(in, k, s, p, d int, ceil bool) (int, error) {
 		return 0, fmt.Errorf("padding %d is more than half the window %d (at most %d, as in PyTorch)", p, k, k/2)
 	}
 	if !ceil {
-		return ConvSize(in, k, s, d, p, p)
+		return OutSize(in, k, s, d, p, p)
 	}
 	ke, err := Extent(k, d)
 	if err != nil {

@@ -16,14 +16,14 @@ func TestCheckedAgreesOnSmallSizes(t *testing.T) {
 		in, k, s, d := 1+r.IntN(40), 1+r.IntN(9), 1+r.IntN(6), 1+r.IntN(4)
 		lo, hi, op := r.IntN(6), r.IntN(6), r.IntN(max(s, d))
 		want := (in+lo+hi-d*(k-1)-1)/s + 1
-		got, err := ConvSize(in, k, s, d, lo, hi)
+		got, err := OutSize(in, k, s, d, lo, hi)
 		if fits := in+lo+hi >= d*(k-1)+1; fits != (err == nil) || (fits && got != want) {
-			t.Fatalf("ConvSize(%d,%d,%d,%d,%d,%d) = %d, %v; want %d (fits %v)", in, k, s, d, lo, hi, got, err, want, fits)
+			t.Fatalf("OutSize(%d,%d,%d,%d,%d,%d) = %d, %v; want %d (fits %v)", in, k, s, d, lo, hi, got, err, want, fits)
 		}
 		wantT := (in-1)*s - 2*lo + d*(k-1) + op + 1
-		gotT, err := TransposeSize(in, k, s, d, lo, op)
+		gotT, err := TransposedOutSize(in, k, s, d, lo, op)
 		if (wantT >= 1) != (err == nil) || (err == nil && gotT != wantT) {
-			t.Fatalf("TransposeSize(%d,%d,%d,%d,%d,%d) = %d, %v; want %d", in, k, s, d, lo, op, gotT, err, wantT)
+			t.Fatalf("TransposedOutSize(%d,%d,%d,%d,%d,%d) = %d, %v; want %d", in, k, s, d, lo, op, gotT, err, wantT)
 		}
 		wantS := max(((in+s-1)/s-1)*s+d*(k-1)+1-in, 0)
 		if gotS, err := SamePadding(in, k, s, d); err != nil || gotS != wantS {
@@ -53,14 +53,14 @@ func TestCheckedRefusesOverflow(t *testing.T) {
 		{"extent k", func() (int, error) { return Extent(m, 2) }, "dilated extent"},
 		{"padded", func() (int, error) { return Padded(5, m, m) }, "padded length does not fit"},
 		{"padded half", func() (int, error) { return Padded(5, m/2, m/2) }, "padded length does not fit"},
-		{"conv padding", func() (int, error) { return ConvSize(5, 3, 1, 1, m, m) }, "padded length"},
-		{"conv dilation", func() (int, error) { return ConvSize(5, 3, 1, m, 0, 0) }, "dilated extent"},
-		{"conv dilation 2^62", func() (int, error) { return ConvSize(5, 3, 1, 1<<62, 0, 0) }, "dilated extent"},
+		{"conv padding", func() (int, error) { return OutSize(5, 3, 1, 1, m, m) }, "padded length"},
+		{"conv dilation", func() (int, error) { return OutSize(5, 3, 1, m, 0, 0) }, "dilated extent"},
+		{"conv dilation 2^62", func() (int, error) { return OutSize(5, 3, 1, 1<<62, 0, 0) }, "dilated extent"},
 		{"same stride", func() (int, error) { return SamePadding(m, 3, m, 1) }, ""},
 		{"same dilation", func() (int, error) { return SamePadding(5, 3, 1, m) }, "dilated extent"},
-		{"transpose stride", func() (int, error) { return TransposeSize(5, 3, m, 1, 0, 0) }, "transposed output"},
-		{"transpose padding", func() (int, error) { return TransposeSize(5, 3, 1, 1, m, 0) }, "leaves no output"},
-		{"transpose output padding", func() (int, error) { return TransposeSize(2, 3, m, 1, 0, m-1) }, "does not fit"},
+		{"transpose stride", func() (int, error) { return TransposedOutSize(5, 3, m, 1, 0, 0) }, "transposed output"},
+		{"transpose padding", func() (int, error) { return TransposedOutSize(5, 3, 1, 1, m, 0) }, "leaves no output"},
+		{"transpose output padding", func() (int, error) { return TransposedOutSize(2, 3, m, 1, 0, m-1) }, "does not fit"},
 		{"pool dilation", func() (int, error) { return PoolSize(5, 3, 3, 0, m, false) }, "dilated extent"},
 		{"pool ceil dilation", func() (int, error) { return PoolSize(5, 3, 3, 0, m, true) }, "dilated extent"},
 		{"pool ceil padding", func() (int, error) { return PoolSize(m, 3, m, 1, 1, true) }, "padded length"},

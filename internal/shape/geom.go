@@ -233,7 +233,7 @@ func TransposeOut(axis string, in, k, s, p, d, op int) (Calc, error) {
 	if p < 0 || op < 0 {
 		return Calc{}, fmt.Errorf("padding %d, output padding %d: must not be negative", p, op)
 	}
-	out, err := TransposeSize(in, k, s, d, p, op)
+	out, err := TransposedOutSize(in, k, s, d, p, op)
 	if err != nil {
 		return Calc{}, fmt.Errorf("%s: %w", axis, err)
 	}
