@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -56,6 +57,20 @@ func roundTwoCases() []hostileCase {
 		{name: "4 signal values 1e39", files: map[string]string{"in.csv": "huge.csv"}, args: []string{"signal", "D/in.csv", "D/out.csv", "-k", "1,1"}, out: "out.csv", code: 1, msg: "D/in.csv: line 1: 1e39 is beyond"},
 		{name: "4 kernel 1e39", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "1e39"}, out: "out.npy", code: 1, msg: `kernel "1e39": value "1e39" overflows float32`},
 		{name: "4 built-in parameter inf", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "gaussian:inf"}, out: "out.npy", code: 1, msg: `kernel "gaussian:inf": parameter "inf" is not finite`},
+		// 6. The output's format is decided from its name before any input
+		// is read: no extension (or an unknown one) is a usage error unless
+		// --format says.
+		{name: "6 output without an extension", files: ramp, args: []string{"conv", "D/in.npy", "D/out", "-k", "box:3"}, out: "out", code: 2, msg: "D/out: no extension to tell the format: name it .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat, or give --format"},
+		{name: "6 no extension, before the input is read", args: []string{"conv", "D/missing.png", "D/out", "-k", "box:3"}, out: "out", code: 2, msg: "D/out: no extension to tell the format"},
+		{name: "6 no extension, stdin untouched", files: map[string]string{stdinFile: "zero_channels.npy"}, args: []string{"conv", "-", "D/out", "-k", "box:3"}, out: "out", code: 2, msg: "D/out: no extension"},
+		{name: "6 unknown extension", files: ramp, args: []string{"conv", "D/in.npy", "D/out.xyz", "-k", "box:3"}, out: "out.xyz", code: 2, msg: `D/out.xyz: unknown extension ".xyz"`},
+		{name: "6 pool output without an extension", files: ramp, args: []string{"pool", "D/in.npy", "D/out", "--size", "2"}, out: "out", code: 2, msg: "D/out: no extension to tell the format"},
+		{name: "6 fft output without an extension", files: ramp, args: []string{"fft", "D/in.npy", "D/out"}, out: "out", code: 2, msg: "D/out: no extension to tell the format"},
+		{name: "6 signal output without an extension", files: map[string]string{"in.csv": "ragged.csv"}, args: []string{"signal", "D/in.csv", "D/out", "-k", "1,1"}, out: "out", code: 2, msg: "D/out: no extension to tell the format"},
+		// 11. Batch mode checks the shared parameters once, before it
+		// creates --out-dir.
+		{name: "11 batch with a bad kernel", files: ramp, args: []string{"conv", "D/in.npy", "--out-dir", "D/outdir", "-k", "1,,2"}, code: 1, msg: `kernel "1,,2": empty value`},
+		{name: "11 batch with a bad stride", files: ramp, args: []string{"conv", "D/in.npy", "--out-dir", "D/outdir", "-k", "box:3", "--stride", "0"}, code: 2, msg: `--stride "0": want whole numbers ≥ 1`},
 		// 11. The inline kernel follows the CSV rule: no empty field.
 		{name: "11 inline kernel 1,,2", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "1,,2"}, out: "out.npy", code: 1, msg: `kernel "1,,2": empty value in "1,,2"`},
 		{name: "11 CSV row 1,,3", files: map[string]string{"in.npy": "ramp5.npy", "k.csv": "empty_field.csv"}, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "D/k.csv"}, out: "out.npy", code: 1, msg: `kernel "D/k.csv": line 1: empty field at column 5`},
@@ -181,3 +196,61 @@ func TestSymlinkOutput(t *testing.T) {
 }
 
 var _ io.Reader = (*endless)(nil)
+
+// errWriter fails every write with err (stdout on a full disk).
+type errWriter struct{ err error }
+
+func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestSummaryContract (issue 11, failure 7): once the output is written,
+// the exit status says so; a --json summary that cannot be written is one
+// line on stderr, status 0, and the output is there.
+func TestSummaryContract(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "o.png")
+	in := filepath.Join(repoTestdata, "cli", "grey.png")
+	for _, args := range [][]string{
+		{"conv", in, out, "-k", "box:3", "--json"},
+		{"pool", in, out, "--size", "2", "--json"},
+		{"fft", in, out, "--json"},
+	} {
+		os.Remove(out)
+		var errOut bytes.Buffer
+		code := run(args, &streams{In: strings.NewReader(""), Out: errWriter{syscall.ENOSPC}, ErrOut: &errOut})
+		if code != exitOK {
+			t.Errorf("%s: exit %d, want 0 (the output was written)", args[0], code)
+		}
+		want := "convtool: " + out + " was written, but its summary was not: stdout: no space left on device\n"
+		if errOut.String() != want {
+			t.Errorf("%s: stderr %q, want %q", args[0], errOut.String(), want)
+		}
+		if _, err := os.Stat(out); err != nil {
+			t.Errorf("%s: %v", args[0], err)
+		}
+	}
+}
+
+// TestStreamOutputs (issue 11, failure 6): /dev/stdout and the like are
+// written as "-" is, in --format or the input's own format, in place.
+func TestStreamOutputs(t *testing.T) {
+	bin := convtoolBinary(t)
+	in := filepath.Join(hostileDir, "ramp5.npy")
+	for _, out := range []string{"/dev/stdout", "/proc/self/fd/1", "-"} {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, "conv", in, out, "-k", "box:3", "-q")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %v: %s", out, err, stderr.String())
+		}
+		if !strings.HasPrefix(stdout.String(), "\x93NUMPY") {
+			t.Errorf("%s: stdout starts %.10q", out, stdout.String())
+		}
+	}
+	// /dev/null has no extension either: a stream, not a usage error.
+	if r := runCLI(t, nil, "conv", in, "/dev/null", "-k", "box:3", "-q"); r.code != 0 {
+		t.Errorf("/dev/null: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "conv", in, "/dev/full", "-k", "box:3", "-q"); r.code != 1 || r.stderr != "convtool: /dev/full: no space left on device\n" {
+		t.Errorf("/dev/full: exit %d: %q", r.code, r.stderr)
+	}
+}

@@ -60,6 +60,9 @@ func (r *ConvRequest) Validate() error {
 	if r.Transpose && r.Edge != "" && r.Edge != "zero" {
 		return Usagef("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
 	}
+	if r.Output == "" {
+		return nil // batch mode: outputs are named after the inputs
+	}
 	return CheckOutputPath(r.Output, r.Format)
 }
 

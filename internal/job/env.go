@@ -1,9 +1,12 @@
 package job
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/convtool/convtool/internal/summary"
@@ -57,16 +60,45 @@ func (e *Env) Write(path string, d *tensorio.Data, format string) error {
 func (e *Env) PrintJSON(v any) error { return summary.JSON(e.Stdout, v) }
 
 // Print reports s for a job that wrote outPath and began at start.
+//
+// The summary contract: Print comes after the output was committed, so the
+// exit status says the output was written. A summary that cannot be
+// written (--json >/dev/full, stdout closed) is reported as one line on
+// stderr and does not fail the job; a reader that went away (| head) is
+// silent.
 func (e *Env) Print(s *summary.Line, outPath string, start time.Time) error {
-	return s.Print(summary.Options{Out: e.Stdout, ErrOut: e.Stderr, JSON: e.JSON, Quiet: e.Quiet}, outPath, time.Since(start))
+	err := s.Print(summary.Options{Out: e.Stdout, ErrOut: e.Stderr, JSON: e.JSON, Quiet: e.Quiet}, outPath, time.Since(start))
+	e.summaryFailed(outPath, err)
+	return nil
 }
 
-// CheckOutputPath refuses, before any work, an output whose extension
-// names no format convtool writes (a path without an extension is written
-// in the input's format, and --format overrides both).
+// summaryFailed reports a summary that could not be written after the
+// output at outPath was: one line on stderr, unless the reader went away.
+func (e *Env) summaryFailed(outPath string, err error) {
+	if err == nil || errors.Is(err, syscall.EPIPE) {
+		return
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // "write /dev/stdout: …" says less than "stdout: …"
+	}
+	fmt.Fprintf(e.Stderr, "convtool: %s was written, but its summary was not: stdout: %v\n", outPath, err)
+}
+
+// CheckOutputPath decides the output's format from its name before any
+// input is read: a file needs an extension naming a format convtool
+// writes, unless --format names one; "-" and the streams that behave like
+// it (/dev/stdout, /dev/full, /proc/self/fd/1, a FIFO: tensorio.IsStream)
+// take --format or the input's own format. Anything else is a usage error.
 func CheckOutputPath(path, format string) error {
-	if path == "-" || format != "" || filepath.Ext(path) == "" {
+	if format != "" || tensorio.IsStream(path) {
 		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if filepath.Ext(path) == "" {
+		return Usagef("%s: no extension to tell the format: name it .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat, or give --format", path)
 	}
 	if _, err := tensorio.FormatOf(path); err != nil {
 		return Usagef("%s: %v (or give --format)", path, err)

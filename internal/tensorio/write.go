@@ -31,7 +31,7 @@ func Write(path string, d *Data, o WriteOptions) error {
 		name = "stdout"
 	}
 	format := normalize(o.Format)
-	if format == "" && path != "-" {
+	if format == "" && !IsStream(path) {
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			return fmt.Errorf("%s: is a directory", name)
 		}
@@ -87,11 +87,7 @@ func known(format string) bool {
 
 func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 	var mode os.FileMode // 0: a new file, whose mode the umask decides
-	target, err := resolveLink(path)
-	if err != nil {
-		return err
-	}
-	if st, err := os.Stat(target); err == nil {
+	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
 			return errors.New("is a directory")
 		}
@@ -99,6 +95,10 @@ func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 			return writeSpecial(path, format, d, o)
 		}
 		mode = st.Mode().Perm()
+	}
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
 	}
 	// Through a symlink the target is replaced and the link kept; a link
 	// whose target does not exist yet is written through, creating the
