@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -252,5 +253,100 @@ func TestStreamOutputs(t *testing.T) {
 	}
 	if r := runCLI(t, nil, "conv", in, "/dev/full", "-k", "box:3", "-q"); r.code != 1 || r.stderr != "convtool: /dev/full: no space left on device\n" {
 		t.Errorf("/dev/full: exit %d: %q", r.code, r.stderr)
+	}
+}
+
+// allocDuring runs convtool with args and returns its result and the bytes
+// allocated meanwhile (after a warm-up run of the same).
+func allocDuring(t *testing.T, args ...string) (cliResult, uint64) {
+	t.Helper()
+	runCLI(t, nil, args...)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	r := runCLI(t, nil, args...)
+	runtime.ReadMemStats(&m1)
+	return r, m1.TotalAlloc - m0.TotalAlloc
+}
+
+// TestLimitsFromHeader (issue 11, failures 8 and 10): the padded and
+// output planes and the work are checked from the header, before a pixel
+// is decoded: refusing costs the file's bytes, not the gigabyte the
+// pixels would take. A job over --max-macs is refused with its figure and
+// runs when the flag allows it.
+func TestLimitsFromHeader(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.png") // 16384x16384: exactly the default --max-pixels
+	if err := os.WriteFile(big, blankPNG(16384, 16384), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mid := filepath.Join(dir, "mid.png") // 4000x4000
+	if err := os.WriteFile(mid, blankPNG(4000, 4000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"8 padded input over --max-pixels", []string{"conv", big, out, "-k", "box:3"},
+			big + ": the padded input would be 16386x16386 (268500996 samples a channel), more than --max-pixels 268435456"},
+		{"10 work over --max-macs from the header", []string{"conv", mid, out, "-k", "box:301"},
+			mid + ": the convolution would take 1,449,616,000,000 multiply-adds, more than --max-macs 1,000,000,000,000: give --max-macs 1449616000000 (or 0 for no limit) to run it"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, alloc := allocDuring(t, c.args...)
+			if r.code != 1 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			checkOneLine(t, r.stderr, "\x00", c.want)
+			if alloc > 8<<20 {
+				t.Errorf("refusing it allocated %d bytes: the pixels were decoded", alloc)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s was written", out)
+			}
+		})
+	}
+	// Within the limits, the header check lets the job through.
+	if r := runCLI(t, nil, "conv", mid, out, "-k", "box:3", "--max-macs", "144000000", "-q"); r.code != 0 {
+		t.Errorf("within --max-macs: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestWorkBound (issue 11, failure 10): a 5x5 input with a 4097x4097
+// kernel and --padding full, which ran for over five minutes, is refused
+// at once with its figure; --max-macs admits a job it names.
+func TestWorkBound(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(hostileDir, "ramp5.npy")
+	k := filepath.Join(dir, "k.npy")
+	writeRandomNPY(t, k, 1, 4097, 4097)
+	// writeRandomNPY writes (1, 4097, 4097); a kernel is 2-D: rewrite the header.
+	b, err := os.ReadFile(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("(1, 4097, 4097)"), []byte("(4097, 4097)   "), 1)
+	if err := os.WriteFile(k, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.npy")
+	r := runCLI(t, nil, "conv", in, out, "-k", k, "--padding", "full")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	checkOneLine(t, r.stderr, "\x00", in+": the convolution would take 282,300,382,429,209 multiply-adds, more than --max-macs 1,000,000,000,000: give --max-macs 282300382429209 (or 0 for no limit) to run it")
+
+	// A small job over a small bound is refused, and runs once allowed.
+	args := []string{"conv", in, out, "-k", "box:3", "--padding", "full", "-q"}
+	r = runCLI(t, nil, append(args, "--max-macs", "440")...)
+	checkOneLine(t, r.stderr, "\x00", in+": the convolution would take 441 multiply-adds, more than --max-macs 440: give --max-macs 441")
+	if r = runCLI(t, nil, append(args, "--max-macs", "441")...); r.code != 0 {
+		t.Errorf("--max-macs 441: exit %d: %s", r.code, r.stderr)
+	}
+	if r = runCLI(t, nil, append(args, "--max-macs", "0")...); r.code != 0 {
+		t.Errorf("--max-macs 0: exit %d: %s", r.code, r.stderr)
 	}
 }

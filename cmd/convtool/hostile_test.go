@@ -32,8 +32,14 @@ var (
 // over the default --max-pixels. Built here rather than committed because
 // internal/img's tests decode every PNG under testdata.
 func bombPNG() []byte {
-	bombOnce.Do(func() {
-		const w, h = 20000, 20000
+	bombOnce.Do(func() { bomb = blankPNG(20000, 20000) })
+	return bomb
+}
+
+// blankPNG is a valid, all-black w×h 1-bit grey PNG: a few KB for any
+// size, so tests can hand convtool huge images cheaply.
+func blankPNG(w, h int) []byte {
+	{
 		var z bytes.Buffer
 		zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
 		row := make([]byte, 1+w/8)
@@ -50,15 +56,14 @@ func bombPNG() []byte {
 		var b bytes.Buffer
 		b.WriteString("\x89PNG\r\n\x1a\n")
 		ihdr := make([]byte, 13)
-		binary.BigEndian.PutUint32(ihdr, w)
-		binary.BigEndian.PutUint32(ihdr[4:], h)
+		binary.BigEndian.PutUint32(ihdr, uint32(w))
+		binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
 		ihdr[8], ihdr[9] = 1, 0 // 1-bit grey
 		chunk(&b, "IHDR", ihdr)
 		chunk(&b, "IDAT", z.Bytes())
 		chunk(&b, "IEND", nil)
-		bomb = b.Bytes()
-	})
-	return bomb
+		return b.Bytes()
+	}
 }
 
 // hostileCase is one bad run: the files it starts from, its arguments (D

@@ -41,6 +41,7 @@ type globalOptions struct {
 	Quiet     bool
 	JSON      bool
 	MaxPixels int64
+	MaxMACs   int64
 }
 
 // defaultMaxPixels admits a 16k×16k scan (268 Mpx) and refuses headers
@@ -74,6 +75,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
+	pf.Int64Var(&g.MaxMACs, "max-macs", job.DefaultMaxMACs, "refuse a conv or pool whose work, known from the input's header, is more multiply-adds (pool: window reads) than this; 0: no limit (default 10^12: minutes of direct convolution on 2 cores)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{Msg: err.Error()}
 	})

@@ -30,7 +30,24 @@ type Env struct {
 	// MaxPixels refuses images whose header claims more pixels, and
 	// outputs or padded inputs with more samples a channel (0: no limit).
 	MaxPixels int64
+	// MaxMACs refuses a job whose work, known from its input's header, is
+	// more multiply-adds (pool: window reads) than this (0: no limit).
+	MaxMACs int64
 }
+
+// DefaultMaxMACs is --max-macs' default, 10^12 multiply-adds: about two
+// minutes of the direct method on the 2-core machine the cost model was
+// fitted on (0.11 ns a multiply-add, internal/conv/choose.go), and more
+// than a 16384x16384 RGB scan filtered by a 31x31 kernel (7.7·10^11).
+const DefaultMaxMACs = 1_000_000_000_000
+
+// Limits are the bounds a plan checks before the pixels are decoded.
+type Limits struct {
+	MaxPixels, MaxMACs int64
+}
+
+// Limits returns the environment's bounds.
+func (e *Env) Limits() Limits { return Limits{MaxPixels: e.MaxPixels, MaxMACs: e.MaxMACs} }
 
 // UsageError is a mistake in the request itself (a bad flag value, flags
 // that exclude each other): the command line exits 2 for it.
@@ -46,7 +63,15 @@ func Usagef(format string, a ...any) error {
 // Read loads path ("-" reads Stdin) within the shared limits. Errors
 // already name the file.
 func (e *Env) Read(path string) (*tensorio.Data, error) {
-	return tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin})
+	return e.ReadChecked(path, nil)
+}
+
+// ReadChecked is Read with check applied to what the input's header says
+// (its shape, for an image or a .npy), before any pixel is decoded: a
+// plan's limits refuse a job from its header alone.
+func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tensorio.Data, error) {
+	d, err := tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin, Check: check})
+	return d, err
 }
 
 // Write stores d at path ("-" writes to Stdout) as format (empty: by

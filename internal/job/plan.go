@@ -203,7 +203,7 @@ func (p *ConvPlan) kernelSize() (int, int) {
 // its pixels: the edge (zero for matrices, replicate for images, unless
 // given), the padding, the path, the --rescale range, and the limit on the
 // padded input and output (maxPixels samples a channel; 0: none).
-func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
+func (p *ConvPlan) Resolve(in Header, lim Limits) error {
 	r := &p.Req
 	edgeName := r.Edge
 	if edgeName == "" {
@@ -219,7 +219,10 @@ func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
 	if err := p.resolvePadding(in.H, in.W); err != nil {
 		return err
 	}
-	if err := p.checkWorkSize(in.H, in.W, maxPixels); err != nil {
+	if err := p.checkWorkSize(in.H, in.W, lim.MaxPixels); err != nil {
+		return fmt.Errorf("%s: %w", r.Input, err)
+	}
+	if err := p.checkWork(in, lim.MaxMACs); err != nil {
 		return fmt.Errorf("%s: %w", r.Input, err)
 	}
 	p.rescaleHi = rescaleTop(in, r.Output, r.Format)
@@ -350,6 +353,50 @@ func (p *ConvPlan) checkWorkSize(h, w int, maxPixels int64) error {
 			}
 			return fmt.Errorf("the %s would be %dx%d (%s), more than --max-pixels %d", s.what, s.h, s.w, count, maxPixels)
 		}
+	}
+	return nil
+}
+
+// MACs is the work of the planned convolution on in, in multiply-adds of
+// the direct method (the figure shape conv reports): H'·W'·C'·kh·kw·(C/g),
+// or for a transposed one H·W·C·kh·kw·(C'/g), saturating at
+// shape.Overflow. A 2-D filter acts on each channel alone (C' = C, g = C).
+func (p *ConvPlan) MACs(in Header) int64 {
+	pp := &p.Params
+	kh, kw := p.kernelSize()
+	cin, cout, g := in.C, in.C, in.C
+	if p.Bank != nil {
+		g = pp.Groups
+		if pp.Transpose {
+			cout = p.Bank.N1 * g
+		} else {
+			cout = p.Bank.N0
+		}
+	}
+	g = max(g, 1)
+	if pp.Transpose {
+		return shape.TransposeMACs(in.H, in.W, cin, kh, kw, cout, g).Value
+	}
+	ho, err1 := shape.OutSize(in.H, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.Pad.Bottom)
+	wo, err2 := shape.OutSize(in.W, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.Pad.Right)
+	if err1 != nil || err2 != nil {
+		return 0 // no output: the engine says why
+	}
+	return shape.ConvMACs(ho, wo, cout, kh, kw, cin, g).Value
+}
+
+// checkWork refuses a job of more than maxMACs multiply-adds (0: no
+// limit), naming the figure and the flag that allows it.
+func (p *ConvPlan) checkWork(in Header, maxMACs int64) error {
+	if maxMACs <= 0 {
+		return nil
+	}
+	if n := p.MACs(in); n > maxMACs {
+		figure := shape.Thousands(n)
+		if n == shape.Overflow {
+			figure = "more than 2^63"
+		}
+		return fmt.Errorf("the convolution would take %s multiply-adds, more than --max-macs %s: give --max-macs %d (or 0 for no limit) to run it", figure, shape.Thousands(maxMACs), n)
 	}
 	return nil
 }

@@ -46,7 +46,13 @@ type dtype struct {
 // from its current position, or -1 if unknown; with a known size a header
 // that claims more data than that is refused before anything is allocated,
 // and with an unknown size memory grows only as data actually arrives.
-func Read(r io.Reader, size int64) (*Array, error) {
+func Read(r io.Reader, size int64) (*Array, error) { return ReadChecked(r, size, nil) }
+
+// ReadChecked is Read with a check of the header's shape: check (if not
+// nil) sees the shape before any data is read or allocated, and its error
+// ends the read. Limits that depend on the shape (a plane's size, the work
+// it would cost) are applied there.
+func ReadChecked(r io.Reader, size int64, check func(shape []int) error) (*Array, error) {
 	br := bufio.NewReader(r)
 	var pre [8]byte
 	if _, err := io.ReadFull(br, pre[:]); err != nil {
@@ -105,6 +111,11 @@ func Read(r io.Reader, size int64) (*Array, error) {
 	need := n * int64(dt.size)
 	if size >= 0 && need > size-prefix-hlen {
 		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", shapeString(shape), need, size-prefix-hlen)
+	}
+	if check != nil {
+		if err := check(shape); err != nil {
+			return nil, err
+		}
 	}
 	data, err := readData(br, dt, n, size >= 0)
 	if err != nil {

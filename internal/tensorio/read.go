@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"io"
 	"math"
 	"os"
@@ -119,7 +121,20 @@ func Read(path string, o ReadOptions) (d *Data, err error) {
 			d, err = nil, fmt.Errorf("%s: cannot decode: the decoder failed (%v)", name, r)
 		}
 	}()
+	if o.Check != nil {
+		check := o.Check
+		o.Check = func(h Header) error {
+			if err := check(h); err != nil {
+				return &checkError{err}
+			}
+			return nil
+		}
+	}
 	d, err = read(path, o)
+	var ce *checkError
+	if errors.As(err, &ce) {
+		return nil, ce.err // the check names the file itself
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -163,7 +178,7 @@ func read(path string, o ReadOptions) (*Data, error) {
 	} else if st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	a, err := DecodeArray(f, size, format)
+	a, err := decodeArray(f, size, format, o.Check)
 	if err != nil {
 		return nil, err
 	}
@@ -183,11 +198,24 @@ func plainPathError(err error) error {
 // decode handles image and .npy bytes held in memory.
 func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 	if format == "npy" {
-		a, err := DecodeArray(bytes.NewReader(b), int64(len(b)), format)
+		a, err := decodeArray(bytes.NewReader(b), int64(len(b)), format, o.Check)
 		if err != nil {
 			return nil, err
 		}
 		return a.data(format)
+	}
+	if o.Check != nil {
+		// The header alone: a refused image is never decoded. (Errors in
+		// the header are left to the decoder, which names them.)
+		if f, w, h, err := img.CheckSize(b, o.MaxPixels); err == nil {
+			c := 3
+			if cfg, _, err := image.DecodeConfig(bytes.NewReader(b)); err == nil && (cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model) {
+				c = 1
+			}
+			if err := o.Check(Header{C: c, H: h, W: w, Image: true, Format: f}); err != nil {
+				return nil, err
+			}
+		}
 	}
 	im, err := img.Decode(b, o.MaxPixels)
 	if err != nil {
@@ -287,3 +315,9 @@ func readStdin(o ReadOptions) (*Data, error) {
 	}
 	return decode(b, format, o)
 }
+
+// checkError carries ReadOptions.Check's error through Read unchanged.
+type checkError struct{ err error }
+
+func (e *checkError) Error() string { return e.err.Error() }
+func (e *checkError) Unwrap() error { return e.err }
