@@ -294,6 +294,8 @@ func TestLimitsFromHeader(t *testing.T) {
 			big + ": the padded input would be 16386x16386 (268500996 samples a channel), more than --max-pixels 268435456"},
 		{"10 work over --max-macs from the header", []string{"conv", mid, out, "-k", "box:301"},
 			mid + ": the convolution would take 1,449,616,000,000 multiply-adds, more than --max-macs 1,000,000,000,000: give --max-macs 1449616000000 (or 0 for no limit) to run it"},
+		{"10 pooling over --max-macs from the header", []string{"pool", big, out, "--size", "16384", "--stride", "1", "--padding", "8192"},
+			big + ": the pooling would take 72,066,390,399,385,600 window reads, more than --max-macs 1,000,000,000,000: give --max-macs 72066390399385600 (or 0 for no limit) to run it"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, alloc := allocDuring(t, c.args...)
