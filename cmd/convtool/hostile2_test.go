@@ -351,4 +351,11 @@ func TestWorkBound(t *testing.T) {
 	if r = runCLI(t, nil, append(args, "--max-macs", "0")...); r.code != 0 {
 		t.Errorf("--max-macs 0: exit %d: %s", r.code, r.stderr)
 	}
+	// signal: the direct sum is bounded the same way.
+	sig := filepath.Join(dir, "sig.csv")
+	if err := os.WriteFile(sig, []byte("1\n2\n3\n4\n5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, nil, "signal", sig, filepath.Join(dir, "o.csv"), "-k", "1,2,1", "--method", "direct", "--max-macs", "14")
+	checkOneLine(t, r.stderr, "\x00", sig+": the direct convolution would take 15 multiply-adds, more than --max-macs 14: give --max-macs 15 (or 0 for no limit), or --method fft")
 }

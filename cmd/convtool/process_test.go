@@ -162,6 +162,8 @@ func TestClosedStdout(t *testing.T) {
 		{`"$0" conv "$1" - -k box:3 >&-`, 1, "convtool: stdout: closed when convtool started\n"},
 		{`"$0" conv - "$2/o.npy" -k box:3 <&-`, 1, "convtool: stdin: closed when convtool started\n"},
 		{`"$0" conv "$1" "$2/o.npy" -k box:3 -q >&-`, 0, ""},
+		// Issue 11, failure 9, as reported: stdin from /dev/zero ends at once.
+		{`"$0" conv - "$2/z.npy" -k box:3 < /dev/zero`, 1, "convtool: stdin: not a PNG, JPEG, GIF, TIFF, BMP, .npy or text matrix (binary data)\n"},
 		{`"$0" conv "$1" - -k box:3 -q >/dev/null`, 0, ""},
 	} {
 		cmd := exec.Command("/bin/sh", "-c", c.shell, bin, in, dir)
