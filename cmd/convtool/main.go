@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"syscall"
-	"unicode"
+
+	"github.com/convtool/convtool/internal/job"
 )
 
 // Exit codes, documented in --help and the README.
@@ -39,28 +38,10 @@ func run(args []string, io *streams) int {
 		// stdout's reader went away (| head): end quietly, as cat does.
 		return exitError
 	}
-	fmt.Fprintf(io.ErrOut, "convtool: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(io.ErrOut, "convtool: %s\n", job.OneLine(err.Error()))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage
 	}
 	return exitError
-}
-
-// oneLine escapes the control characters (newlines above all) an error may
-// carry from a file name or an argument, so the message stays one line.
-func oneLine(msg string) string {
-	if !strings.ContainsFunc(msg, unicode.IsControl) {
-		return msg
-	}
-	var b strings.Builder
-	for _, r := range msg {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -74,7 +74,7 @@ func ConvBatch(r ConvRequest, args []string, outDir string, env *Env) error {
 		}
 	}
 	for _, f := range failed {
-		fmt.Fprintf(env.Stderr, "convtool: %v\n", f.Err)
+		fmt.Fprintf(env.Stderr, "convtool: %s\n", OneLine(f.Err.Error()))
 	}
 	ms := summary.Millis(time.Since(start))
 	if env.JSON {
@@ -87,7 +87,7 @@ func ConvBatch(r ConvRequest, args []string, outDir string, env *Env) error {
 		env.summaryFailed(outDir, env.PrintJSON(doc))
 	} else if !env.Quiet {
 		fmt.Fprintf(env.Stderr, "conv: %d files, %d written to %s, %d failed, kernel %s, %.1f ms\n",
-			len(inputs), len(inputs)-len(failed), outDir, len(failed), r.Kernel, ms)
+			len(inputs), len(inputs)-len(failed), OneLine(outDir), len(failed), OneLine(r.Kernel), ms)
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d files failed", len(failed), len(inputs))

@@ -6,8 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensorio"
@@ -143,3 +146,22 @@ type Result struct {
 
 // Print reports r: one line on stderr, or JSON on stdout with --json.
 func (r *Result) Print(env *Env) error { return env.Print(r.Summary, r.Output, r.Start) }
+
+// OneLine escapes the control characters (newlines above all) an error may
+// carry from a file name or an argument, so that a message stays one line
+// on stderr.
+func OneLine(msg string) string {
+	if !strings.ContainsFunc(msg, unicode.IsControl) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
