@@ -119,8 +119,8 @@ func (e *Env) summaryFailed(outPath string, err error) {
 // it (/dev/stdout, /dev/full, /proc/self/fd/1, a FIFO: tensorio.IsStream)
 // take --format or the input's own format. Anything else is a usage error.
 func CheckOutputPath(path, format string) error {
-	if format != "" || tensorio.IsStream(path) {
-		return nil
+	if path == "" || format != "" || tensorio.IsStream(path) {
+		return nil // "": no output of its own (batch names each file's; shift writes none)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return fmt.Errorf("%s: is a directory", path)
