@@ -166,7 +166,12 @@ func Pool(pl *PoolPlan, env *Env) error {
 				return fmt.Errorf("%s: %s: %w", r.Input, in.T.Shape(), err)
 			}
 		}
+		bar := progressBar(env, "pool")
+		if bar != nil {
+			p.Progress = bar.Update
+		}
 		out, err = pool.Pool(in.T, p)
+		bar.Finish() // erased before anything else reaches stderr
 		sum.Add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			Add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
 			Add("padding", shape.Pair{H: p.PH, W: p.PW}.String())

@@ -58,6 +58,10 @@ type Params struct {
 	// input, padding included (PyTorch's default), rather than by the input
 	// samples it covers.
 	CountIncludePad bool
+	// Progress, if set, is told after each output row how many of the
+	// C·H' rows are done. It is not part of the geometry; a progress bar
+	// hangs on it.
+	Progress func(done, total int)
 }
 
 // normalize fills in defaults.
@@ -115,6 +119,9 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 			for ox := 0; ox < ow; ox++ {
 				x0 := ox*p.SW - p.PW
 				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
+			}
+			if p.Progress != nil {
+				p.Progress(c*oh+oy+1, x.C*oh)
 			}
 		}
 	}
