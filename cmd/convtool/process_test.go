@@ -147,10 +147,12 @@ func temporaries(t *testing.T, dir string) []string {
 	return names
 }
 
-// TestClosedStdout (issue 11, failure 11): with stdout closed (>&-) an
-// output of "-" is an error, and so is --json's summary; a file output
-// without --json is not affected.
-func TestClosedStdout(t *testing.T) {
+// TestShellRedirections runs issue 11's reports that need a shell, as
+// reported. Failure 11: with stdout closed (>&-) an output of "-" is an
+// error, and so is stdin closed for "-"; a file output is not affected.
+// Failure 7: --json >/dev/full still writes the output, with status 0.
+// Failure 9: stdin from /dev/zero ends at once.
+func TestShellRedirections(t *testing.T) {
 	bin := convtoolBinary(t)
 	dir := t.TempDir()
 	in := filepath.Join(hostileDir, "ramp5.npy")
@@ -162,11 +164,14 @@ func TestClosedStdout(t *testing.T) {
 		{`"$0" conv "$1" - -k box:3 >&-`, 1, "convtool: stdout: closed when convtool started\n"},
 		{`"$0" conv - "$2/o.npy" -k box:3 <&-`, 1, "convtool: stdin: closed when convtool started\n"},
 		{`"$0" conv "$1" "$2/o.npy" -k box:3 -q >&-`, 0, ""},
+		// Issue 11, failure 7, as reported: the output is written, so exit 0.
+		{`"$0" conv "$3" "$2/o.png" -k box:3 --json >/dev/full && test -s "$2/o.png"`, 0, "convtool: $2/o.png was written, but its summary was not: stdout: no space left on device\n"},
 		// Issue 11, failure 9, as reported: stdin from /dev/zero ends at once.
 		{`"$0" conv - "$2/z.npy" -k box:3 < /dev/zero`, 1, "convtool: stdin: not a PNG, JPEG, GIF, TIFF, BMP, .npy or text matrix (binary data)\n"},
 		{`"$0" conv "$1" - -k box:3 -q >/dev/null`, 0, ""},
 	} {
-		cmd := exec.Command("/bin/sh", "-c", c.shell, bin, in, dir)
+		grey := filepath.Join(repoTestdata, "cli", "grey.png")
+		cmd := exec.Command("/bin/sh", "-c", c.shell, bin, in, dir, grey)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		err := cmd.Run()
@@ -176,8 +181,8 @@ func TestClosedStdout(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		if code != c.code || stderr.String() != c.msg {
-			t.Errorf("%s: exit %d, stderr %q; want %d, %q", c.shell, code, stderr.String(), c.code, c.msg)
+		if want := strings.ReplaceAll(c.msg, "$2", dir); code != c.code || stderr.String() != want {
+			t.Errorf("%s: exit %d, stderr %q; want %d, %q", c.shell, code, stderr.String(), c.code, want)
 		}
 	}
 }
