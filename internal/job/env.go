@@ -38,10 +38,11 @@ type Env struct {
 	MaxMACs int64
 }
 
-// DefaultMaxMACs is --max-macs' default, 10^12 multiply-adds: about two
-// minutes of the direct method on the 2-core machine the cost model was
-// fitted on (0.11 ns a multiply-add, internal/conv/choose.go), and more
-// than a 16384x16384 RGB scan filtered by a 31x31 kernel (7.7·10^11).
+// DefaultMaxMACs is --max-macs' default, 10^12 multiply-adds: 2 to 8
+// minutes of the direct method on a 2-core machine (0.11 ns a multiply-add
+// in the cost model's fit, internal/conv/choose.go; 0.48 ns measured on a
+// loaded AMD EPYC, README "Limits and hostile input"), and more than a
+// 16384x16384 RGB scan filtered by a 31x31 kernel (7.7·10^11).
 const DefaultMaxMACs = 1_000_000_000_000
 
 // Limits are the bounds a plan checks before the pixels are decoded.
