@@ -64,6 +64,10 @@ func FuzzArgs(f *testing.F) {
 		{4, "pool\t--input\t5x5x1\t-k\t3\t--ceil\t--stride\t2"},
 		{4, "transpose\t--input\t4x4x8\t-k\t4\t--stride\t2\t--padding\t1"},
 		{4, "net\talexnet\t--json"},
+		{0, "in.npy\tout.npy\t-k\tbox:3\t--explain-gif\tslide.gif"},
+		{0, "in.npy\tout.png\t-k\t1 0; 0 -1\t--mosaic"},
+		{0, "in.npy\t-\t-k\tbox:2\t--explain\t--transpose\t--stride\t2"},
+		{1, "in.npy\t-\t--size\t2\t--explain\t--op\tavg"},
 	} {
 		f.Add(seed.cmd, seed.args)
 	}
