@@ -48,7 +48,7 @@ func roundTwoCases() []hostileCase {
 		{name: "3 pool dilation max", files: ramp, args: []string{"pool", "D/in.npy", "D/out.npy", "--size", "3", "--dilation", maxInt}, out: "out.npy", code: 1, msg: "D/in.npy: 1x5x5: H': " + extent},
 		{name: "3 conv transpose padding max", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "box:3", "--transpose", "--padding", maxInt}, out: "out.npy", code: 1, msg: "D/in.npy: rows: padding 9223372036854775807 leaves no output"},
 		{name: "3 conv transpose stride max", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "box:3", "--transpose", "--stride", maxInt}, out: "out.npy", code: 1, msg: "D/in.npy: rows: stride 9223372036854775807, dilation 1, kernel 3 on 5 samples: the transposed output"},
-		{name: "3 shape dilation max", args: []string{"shape", "conv", "--input", "5x5x1", "-k", "3", "--dilation", maxInt}, code: 1, msg: "conv k3 d9223372036854775807 on 5x5x1: H': " + extent},
+		{name: "3 shape dilation max", args: []string{"shape", "conv", "--input", "5x5x1", "-k", "3", "--dilation", maxInt}, code: 1, msg: "conv k3 d9223372036854775807 on 5x5x1 (HxWxC): H': " + extent},
 		// 4. Non-finite parameters; finite numbers beyond float32 in data.
 		{name: "4 --scale nan", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "box:3", "--scale", "nan"}, out: "out.npy", code: 2, msg: "--scale NaN: want a finite number"},
 		{name: "4 --scale inf", files: ramp, args: []string{"conv", "D/in.npy", "D/out.npy", "-k", "box:3", "--scale", "inf"}, out: "out.npy", code: 2, msg: "--scale +Inf: want a finite number"},

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -77,5 +78,37 @@ func TestCheckedRefusesOverflow(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %d, %v; want an error with %q", c.name, n, err, c.want)
 		}
+	}
+}
+
+// TestUnseenAgreesWithBruteForce: unseen visits only the windows and taps
+// that reach the input; on small sizes it lists what trying every tap of
+// every window lists.
+func TestUnseenAgreesWithBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		in, k, s, d, lo, out := 1+r.IntN(30), 1+r.IntN(6), 1+r.IntN(6), 1+r.IntN(4), r.IntN(12), r.IntN(30)
+		seen := make([]bool, in)
+		for o := 0; o < out; o++ {
+			for j := 0; j < k; j++ {
+				if x := o*s - lo + j*d; x >= 0 && x < in {
+					seen[x] = true
+				}
+			}
+		}
+		var want []int
+		for x, ok := range seen {
+			if !ok {
+				want = append(want, x)
+			}
+		}
+		got := unseen(in, k, s, d, lo, out)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("unseen(%d,%d,%d,%d,%d,%d) = %v, want %v", in, k, s, d, lo, out, got, want)
+		}
+	}
+	// Huge padding, kernel or output: answered at once.
+	for _, c := range [][6]int{{5, 2, 5, 5, 1 << 58, 1 << 57}, {5, 1 << 40, 1, 1, 1 << 40, 1 << 41}, {5, 3, 1, 1, 1, math.MaxInt}} {
+		unseen(c[0], c[1], c[2], c[3], c[4], c[5])
 	}
 }

@@ -597,16 +597,46 @@ func (r *Result) warnUncovered() {
 
 // unseen lists the input positions (0 … in−1) that no tap of out windows
 // of k taps, stride s, dilation d, starting at −lo reaches.
+//
+// Only the windows that overlap the input, and only their taps that land
+// in it, are visited (a padding or kernel of 2^58 must not cost 2^58
+// steps); past 2^24 steps the answer is "too long to list", as for inputs
+// over 2^20.
 func unseen(in, k, s, d, lo, out int) []int {
-	if in > 1<<20 {
+	if in > 1<<20 || in < 1 || k < 1 || s < 1 || d < 1 || lo < 0 {
 		return nil // too long to list; the walk does no per-pixel work
 	}
+	ext, err := Extent(k, d)
+	if err != nil {
+		return nil
+	}
+	// Window o covers [o·s − lo, o·s − lo + ext − 1]; it overlaps [0, in)
+	// for ceil((lo − ext + 1)/s) ≤ o ≤ floor((lo + in − 1)/s).
+	if lo > math.MaxInt-in {
+		return nil
+	}
+	o0 := 0
+	if first := lo - ext + 1; first > 0 {
+		o0 = first / s // ceil, without first+s−1
+		if first%s != 0 {
+			o0++
+		}
+	}
+	o1 := min(out-1, (lo+in-1)/s)
 	seen := make([]bool, in)
-	for o := 0; o < out; o++ {
-		for j := 0; j < k; j++ {
-			if x := o*s - lo + j*d; x >= 0 && x < in {
-				seen[x] = true
-			}
+	steps := 0
+	for o := o0; o <= o1; o++ {
+		start := o*s - lo // ≥ −(ext−1), ≤ in−1
+		j0 := 0
+		if start < 0 {
+			j0 = (-start + d - 1) / d
+		}
+		j1 := min(k, (in-1-start)/d+1)
+		for j := j0; j < j1; j++ {
+			seen[start+j*d] = true
+		}
+		if steps += j1 - j0 + 1; steps > 1<<24 {
+			return nil
 		}
 	}
 	var missed []int
