@@ -16,7 +16,9 @@ FUZZ_TARGETS = \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
-	./internal/fft:FuzzPasses
+	./internal/fft:FuzzPasses \
+	./cmd/convtool:FuzzIntegerFlags \
+	./cmd/convtool:FuzzArgs
 
 .PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
 
