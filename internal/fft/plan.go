@@ -28,11 +28,12 @@ type Plan struct {
 
 // worker is the scratch one goroutine needs, allocated on first use.
 type worker struct {
-	rz, rs []complex64 // rowLanes rows of the row transform
-	cz, cs []complex64 // colLanes columns of the column transform
-	tmp    []complex64 // generic-radix scratch
-	row    []float32   // one inverse-transformed row
-	spec   []complex64 // a whole tile's spectrum, for the Correlator
+	rz, rs []complex64   // rowLanes rows of the row transform
+	cz, cs []complex64   // colLanes columns of the column transform
+	tmp    []complex64   // generic-radix scratch
+	row    []float32     // one inverse-transformed row
+	rdst   [][]complex64 // the spectrum rows of a batch
+	spec   []complex64   // a whole tile's spectrum, for the Correlator
 }
 
 // rowLanes and colLanes are how many rows and columns one batched transform
@@ -81,6 +82,7 @@ func (p *Plan) buffers(wk *worker) {
 	wk.cs = make([]complex64, colLanes*p.h)
 	wk.tmp = make([]complex64, max(p.rows.half.tmpLen, p.cols.tmpLen))
 	wk.row = make([]float32, p.w)
+	wk.rdst = make([][]complex64, rowLanes)
 }
 
 // Size returns the plane size the plan transforms.
@@ -165,10 +167,12 @@ func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, s
 			for l := range lanes {
 				p.rows.load(z, lanes, l, src[(y0+l)*stride:][:sw])
 			}
-			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
-			for l := range lanes {
-				p.rows.store(dst[(y0+l)*nc:], res, lanes, l)
+			res, spare := p.rows.half.run(z, zs, wk.tmp, lanes)
+			out := wk.rdst[:lanes]
+			for l := range out {
+				out[l] = dst[(y0+l)*nc : (y0+l+1)*nc]
 			}
+			p.rows.storeLanes(out, res, spare)
 		}
 	})
 }

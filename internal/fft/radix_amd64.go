@@ -62,3 +62,15 @@ func mulConj(z, w []complex64) {
 	}
 	mulConjGo(z, w)
 }
+
+// realPost computes the combination step of realPlan.store for k =
+// 1..m−1 of every lane into out, in the lane layout of res, and reports
+// whether it could (lanes a multiple of 4, m > 1).
+func realPost(out, res, w []complex64, m, lanes int) bool {
+	if !useAVX2 || lanes%4 != 0 || m < 2 {
+		return false
+	}
+	_, _, _ = out[m*lanes-1], res[m*lanes-1], w[m-1]
+	realPostAVX2(out, res, w, m, lanes)
+	return true
+}

@@ -323,3 +323,61 @@ mulConj_loop:
 	JNZ            mulConj_loop
 	VZEROUPPER
 	RET
+
+// func realPostAVX2(out []complex64, res []complex64, w []complex64, m int, lanes int)
+// Requires: AVX, FMA3
+TEXT ·realPostAVX2(SB), NOSPLIT, $0-88
+	MOVQ         out_base+0(FP), AX
+	MOVQ         res_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         m+72(FP), BX
+	MOVQ         lanes+80(FP), SI
+	SHLQ         $0x03, SI
+	MOVQ         BX, DI
+	DECQ         DI
+	IMULQ        SI, DI
+	ADDQ         CX, DI
+	ADDQ         SI, CX
+	ADDQ         SI, AX
+	ADDQ         $0x08, DX
+	DECQ         BX
+	JZ           realPost_done
+	VMOVUPS      negodd<>+0(SB), Y0
+	VBROADCASTSS half2<>+0(SB), Y1
+
+realPost_k:
+	VBROADCASTSD (DX), Y2
+	VMOVSLDUP    Y2, Y3
+	VMOVSHDUP    Y2, Y2
+	XORQ         R8, R8
+
+realPost_lane:
+	VMOVUPS        (CX)(R8*1), Y4
+	VMOVUPS        (DI)(R8*1), Y5
+	VXORPS         Y0, Y5, Y5
+	VADDPS         Y5, Y4, Y6
+	VSUBPS         Y5, Y4, Y4
+	VPERMILPS      $0xb1, Y4, Y4
+	VXORPS         Y0, Y4, Y4
+	VPERMILPS      $0xb1, Y4, Y5
+	VMULPS         Y2, Y5, Y5
+	VFMADDSUB231PS Y3, Y4, Y5
+	VADDPS         Y5, Y6, Y5
+	VMULPS         Y1, Y5, Y5
+	VMOVUPS        Y5, (AX)(R8*1)
+	ADDQ           $0x20, R8
+	CMPQ           R8, SI
+	JNE            realPost_lane
+	ADDQ           SI, CX
+	SUBQ           SI, DI
+	ADDQ           SI, AX
+	ADDQ           $0x08, DX
+	DECQ           BX
+	JNZ            realPost_k
+
+realPost_done:
+	VZEROUPPER
+	RET
+
+DATA half2<>+0(SB)/4, $(0.5)
+GLOBL half2<>(SB), RODATA|NOPTR, $4

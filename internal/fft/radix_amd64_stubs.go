@@ -28,3 +28,8 @@ func pass5AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
 //
 //go:noescape
 func mulConjAVX2(z []complex64, w []complex64, n int)
+
+// realPostAVX2 combines the half-length spectra of a real transform, k = 1..m-1, lanes a positive multiple of 4, with AVX2 and FMA.
+//
+//go:noescape
+func realPostAVX2(out []complex64, res []complex64, w []complex64, m int, lanes int)

@@ -90,6 +90,28 @@ func (p *realPlan) store(dst, res []complex64, lanes, l int) {
 	}
 }
 
+// storeLanes writes every lane of res as for store, into dst[l] for lane
+// l, with the combination step in assembly where there is one (realPost,
+// which uses spare, a buffer as long as res).
+func (p *realPlan) storeLanes(dst [][]complex64, res, spare []complex64) {
+	lanes, m := len(dst), p.cn
+	if p.n%2 != 0 || !realPost(spare, res, p.w, m, lanes) {
+		for l, d := range dst {
+			p.store(d, res, lanes, l)
+		}
+		return
+	}
+	for l, d := range dst {
+		d = d[:p.nc]
+		z0 := res[l]
+		d[0] = complex(real(z0)+imag(z0), 0)
+		d[m] = complex(real(z0)-imag(z0), 0)
+		for k := 1; k < m; k++ {
+			d[k] = spare[k*lanes+l]
+		}
+	}
+}
+
 // loadSpec puts the conjugate of the half-length complex sequence whose
 // transform yields the real inverse of spec (nc coefficients) into lane l
 // of z. The imaginary parts of spec[0] (and spec[n/2] for even n) are

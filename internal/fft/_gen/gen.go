@@ -41,6 +41,7 @@ func main() {
 	pass4()
 	pass5()
 	mulConj()
+	realPost()
 	Generate()
 }
 
@@ -295,6 +296,70 @@ func mulConj() {
 	ADDQ(U8(32), w)
 	SUBQ(U8(4), n)
 	JNZ(LabelRef("mulConj_loop"))
+	VZEROUPPER()
+	RET()
+}
+
+// realPost is the middle of realPlan.store for lanes interleaved
+// sequences: for k = 1..m−1 and every lane, with a = res[k], b = res[m−k],
+//
+//	out[k] = (a + conj b + w[k]·(−i)(a − conj b)) / 2
+//
+// written to out in the same lane layout. lanes is a positive multiple
+// of 4; the caller does k = 0 and m and spreads out over the rows.
+func realPost() {
+	TEXT("realPostAVX2", NOSPLIT, "func(out, res, w []complex64, m, lanes int)")
+	Pragma("noescape")
+	Doc("realPostAVX2 combines the half-length spectra of a real transform, k = 1..m-1, lanes a positive multiple of 4, with AVX2 and FMA.")
+	out := Load(Param("out").Base(), GP64())
+	a := Load(Param("res").Base(), GP64())
+	w := Load(Param("w").Base(), GP64())
+	m := Load(Param("m"), GP64())
+	lanes := Load(Param("lanes"), GP64())
+	lb := GP64() // bytes per k: lanes values
+	MOVQ(lanes, lb)
+	SHLQ(U8(3), lb)
+	b := GP64() // res[m−1]
+	MOVQ(m, b)
+	DECQ(b)
+	IMULQ(lb, b)
+	ADDQ(a, b)
+	ADDQ(lb, a) // res[1]
+	ADDQ(lb, out)
+	ADDQ(U8(8), w)
+	k := GP64()
+	MOVQ(m, k)
+	DECQ(k)
+	JZ(LabelRef("realPost_done"))
+	mask, half := YMM(), YMM()
+	VMOVUPS(negOdd, mask)
+	VBROADCASTSS(ConstData("half2", F32(0.5)), half)
+	Label("realPost_k")
+	re, im := twiddle(Mem{Base: w})
+	j := GP64()
+	XORQ(j, j)
+	Label("realPost_lane")
+	va, vb, e, d := YMM(), YMM(), YMM(), YMM()
+	VMOVUPS(Mem{Base: a, Index: j, Scale: 1}, va)
+	VMOVUPS(Mem{Base: b, Index: j, Scale: 1}, vb)
+	VXORPS(mask, vb, vb) // conj b
+	VADDPS(vb, va, e)
+	VSUBPS(vb, va, d)
+	o := mulNegI(d, mask)
+	x := cmul(o, re, im)
+	VADDPS(x, e, x)
+	VMULPS(half, x, x)
+	VMOVUPS(x, Mem{Base: out, Index: j, Scale: 1})
+	ADDQ(U8(32), j)
+	CMPQ(j, lb)
+	JNE(LabelRef("realPost_lane"))
+	ADDQ(lb, a)
+	SUBQ(lb, b)
+	ADDQ(lb, out)
+	ADDQ(U8(8), w)
+	DECQ(k)
+	JNZ(LabelRef("realPost_k"))
+	Label("realPost_done")
 	VZEROUPPER()
 	RET()
 }
