@@ -33,6 +33,7 @@ type worker struct {
 	tmp    []complex64   // generic-radix scratch
 	row    []float32     // one inverse-transformed row
 	rdst   [][]complex64 // the spectrum rows of a batch
+	rg     []complex64   // a batch's spectrum rows in the lane layout
 	spec   []complex64   // a whole tile's spectrum, for the Correlator
 }
 
@@ -83,6 +84,7 @@ func (p *Plan) buffers(wk *worker) {
 	wk.tmp = make([]complex64, max(p.rows.half.tmpLen, p.cols.tmpLen))
 	wk.row = make([]float32, p.w)
 	wk.rdst = make([][]complex64, rowLanes)
+	wk.rg = make([]complex64, rowLanes*(p.rows.cn+1))
 }
 
 // Size returns the plane size the plan transforms.
@@ -261,10 +263,12 @@ func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, sc
 			i0 := b * rowLanes
 			lanes := min(rowLanes, count-i0)
 			z, zs := wk.rz[:lanes*cn], wk.rs[:lanes*cn]
-			for l := range lanes {
+			in := wk.rdst[:lanes]
+			for l := range in {
 				y := r0 + (i0+l)*step
-				p.rows.loadSpec(z, lanes, l, spec[y*nc:(y+1)*nc])
+				in[l] = spec[y*nc : (y+1)*nc]
 			}
+			p.rows.loadSpecLanes(z, in, wk.rg)
 			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
 			for l := range lanes {
 				p.rows.storeReal(wk.row, res, lanes, l, scale)

@@ -74,3 +74,15 @@ func realPost(out, res, w []complex64, m, lanes int) bool {
 	realPostAVX2(out, res, w, m, lanes)
 	return true
 }
+
+// realPre computes the split step of realPlan.loadSpec for k = 1..m−1 of
+// every lane of g (m+1 coefficients a lane) into z, and reports whether
+// it could (lanes a multiple of 4, m > 1).
+func realPre(z, g, w []complex64, m, lanes int) bool {
+	if !useAVX2 || lanes%4 != 0 || m < 2 {
+		return false
+	}
+	_, _, _ = z[m*lanes-1], g[(m+1)*lanes-1], w[m-1]
+	realPreAVX2(z, g, w, m, lanes)
+	return true
+}

@@ -381,3 +381,57 @@ realPost_done:
 
 DATA half2<>+0(SB)/4, $(0.5)
 GLOBL half2<>(SB), RODATA|NOPTR, $4
+
+// func realPreAVX2(z []complex64, g []complex64, w []complex64, m int, lanes int)
+// Requires: AVX, FMA3
+TEXT ·realPreAVX2(SB), NOSPLIT, $0-88
+	MOVQ    z_base+0(FP), AX
+	MOVQ    g_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    m+72(FP), BX
+	MOVQ    lanes+80(FP), SI
+	SHLQ    $0x03, SI
+	MOVQ    BX, DI
+	DECQ    DI
+	IMULQ   SI, DI
+	ADDQ    CX, DI
+	ADDQ    SI, CX
+	ADDQ    SI, AX
+	ADDQ    $0x08, DX
+	DECQ    BX
+	JZ      realPre_done
+	VMOVUPS negodd<>+0(SB), Y0
+
+realPre_k:
+	VBROADCASTSD (DX), Y1
+	VMOVSLDUP    Y1, Y2
+	VMOVSHDUP    Y1, Y1
+	XORQ         R8, R8
+
+realPre_lane:
+	VMOVUPS        (CX)(R8*1), Y3
+	VMOVUPS        (DI)(R8*1), Y4
+	VXORPS         Y0, Y4, Y4
+	VADDPS         Y4, Y3, Y5
+	VSUBPS         Y4, Y3, Y3
+	VPERMILPS      $0xb1, Y3, Y4
+	VMULPS         Y1, Y4, Y4
+	VFMSUBADD231PS Y2, Y3, Y4
+	VPERMILPS      $0xb1, Y4, Y3
+	VXORPS         Y0, Y3, Y3
+	VSUBPS         Y3, Y5, Y5
+	VXORPS         Y0, Y5, Y5
+	VMOVUPS        Y5, (AX)(R8*1)
+	ADDQ           $0x20, R8
+	CMPQ           R8, SI
+	JNE            realPre_lane
+	ADDQ           SI, CX
+	SUBQ           SI, DI
+	ADDQ           SI, AX
+	ADDQ           $0x08, DX
+	DECQ           BX
+	JNZ            realPre_k
+
+realPre_done:
+	VZEROUPPER
+	RET

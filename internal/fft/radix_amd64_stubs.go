@@ -33,3 +33,8 @@ func mulConjAVX2(z []complex64, w []complex64, n int)
 //
 //go:noescape
 func realPostAVX2(out []complex64, res []complex64, w []complex64, m int, lanes int)
+
+// realPreAVX2 splits real spectra into the half-length sequence of the inverse, k = 1..m-1, lanes a positive multiple of 4, with AVX2 and FMA.
+//
+//go:noescape
+func realPreAVX2(z []complex64, g []complex64, w []complex64, m int, lanes int)

@@ -15,3 +15,5 @@ func pass5(x, y []complex64, s, m int, tw []complex64) { pass5Go(x, y, s, m, tw)
 func mulConj(z, w []complex64) { mulConjGo(z, w) }
 
 func realPost(out, res, w []complex64, m, lanes int) bool { return false }
+
+func realPre(z, g, w []complex64, m, lanes int) bool { return false }

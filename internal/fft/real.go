@@ -145,6 +145,31 @@ func (p *realPlan) loadSpec(z []complex64, lanes, l int, spec []complex64) {
 	}
 }
 
+// loadSpecLanes is loadSpec for every lane, spec[l] being lane l's nc
+// coefficients, with the split step in assembly where there is one
+// (realPre, which needs g: (n/2+1)·lanes values to gather the spectra in
+// the lane layout).
+func (p *realPlan) loadSpecLanes(z []complex64, spec [][]complex64, g []complex64) {
+	lanes, m := len(spec), p.cn
+	if p.n%2 != 0 || lanes%4 != 0 || m < 2 || !useAVX2 {
+		for l, sp := range spec {
+			p.loadSpec(z, lanes, l, sp)
+		}
+		return
+	}
+	g = g[:(m+1)*lanes]
+	for l, sp := range spec {
+		sp = sp[:m+1]
+		for k, v := range sp {
+			g[k*lanes+l] = v
+		}
+		// k = 0 here, as loadSpec does it: only real parts count.
+		a, b := real(sp[0]), real(sp[m])
+		z[l] = complex(a+b, -(a - b))
+	}
+	realPre(z, g, p.w, m, lanes)
+}
+
 // storeReal writes lane l of res, the transform of what loadSpec loaded,
 // as n real values times scale into row.
 func (p *realPlan) storeReal(row []float32, res []complex64, lanes, l int, scale float32) {

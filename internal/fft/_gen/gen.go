@@ -42,6 +42,7 @@ func main() {
 	pass5()
 	mulConj()
 	realPost()
+	realPre()
 	Generate()
 }
 
@@ -360,6 +361,72 @@ func realPost() {
 	DECQ(k)
 	JNZ(LabelRef("realPost_k"))
 	Label("realPost_done")
+	VZEROUPPER()
+	RET()
+}
+
+// realPre is the middle of realPlan.loadSpec for lanes interleaved
+// spectra g (m+1 coefficients each): for k = 1..m−1 and every lane, with
+// a = g[k], b = g[m−k], e = a + conj b and o = (a − conj b)·conj w[k],
+//
+//	z[k] = conj(e + i·o)
+//
+// lanes is a positive multiple of 4; the caller does k = 0.
+func realPre() {
+	TEXT("realPreAVX2", NOSPLIT, "func(z, g, w []complex64, m, lanes int)")
+	Pragma("noescape")
+	Doc("realPreAVX2 splits real spectra into the half-length sequence of the inverse, k = 1..m-1, lanes a positive multiple of 4, with AVX2 and FMA.")
+	out := Load(Param("z").Base(), GP64())
+	a := Load(Param("g").Base(), GP64())
+	w := Load(Param("w").Base(), GP64())
+	m := Load(Param("m"), GP64())
+	lanes := Load(Param("lanes"), GP64())
+	lb := GP64()
+	MOVQ(lanes, lb)
+	SHLQ(U8(3), lb)
+	b := GP64() // g[m−1]
+	MOVQ(m, b)
+	DECQ(b)
+	IMULQ(lb, b)
+	ADDQ(a, b)
+	ADDQ(lb, a) // g[1]
+	ADDQ(lb, out)
+	ADDQ(U8(8), w)
+	k := GP64()
+	MOVQ(m, k)
+	DECQ(k)
+	JZ(LabelRef("realPre_done"))
+	mask := YMM()
+	VMOVUPS(negOdd, mask)
+	Label("realPre_k")
+	re, im := twiddle(Mem{Base: w})
+	j := GP64()
+	XORQ(j, j)
+	Label("realPre_lane")
+	va, vb, e, d, t := YMM(), YMM(), YMM(), YMM(), YMM()
+	VMOVUPS(Mem{Base: a, Index: j, Scale: 1}, va)
+	VMOVUPS(Mem{Base: b, Index: j, Scale: 1}, vb)
+	VXORPS(mask, vb, vb) // conj b
+	VADDPS(vb, va, e)
+	VSUBPS(vb, va, d)
+	// o = d·conj w: [x y]·[c −d'] = [xc + yd', yc − xd'].
+	VPERMILPS(U8(0xB1), d, t)
+	VMULPS(im, t, t)
+	VFMSUBADD231PS(re, d, t)
+	u := mulNegI(t, mask) // −i·o
+	VSUBPS(u, e, e)       // e + i·o
+	VXORPS(mask, e, e)    // conj
+	VMOVUPS(e, Mem{Base: out, Index: j, Scale: 1})
+	ADDQ(U8(32), j)
+	CMPQ(j, lb)
+	JNE(LabelRef("realPre_lane"))
+	ADDQ(lb, a)
+	SUBQ(lb, b)
+	ADDQ(lb, out)
+	ADDQ(U8(8), w)
+	DECQ(k)
+	JNZ(LabelRef("realPre_k"))
+	Label("realPre_done")
 	VZEROUPPER()
 	RET()
 }
