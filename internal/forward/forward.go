@@ -161,7 +161,9 @@ func prepare(r *shape.Result, w Weights) (runFunc, error) {
 		if l.Kind == shape.AdaptMax {
 			op = pool.Max
 		}
-		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) { return pool.Adaptive(x, op, oh, ow) }, nil
+		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
+			return pool.Adaptive(x, op, oh, ow)
+		}, nil
 	case shape.Flatten:
 		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
 			return tensor.FromData(x.Len(), 1, 1, x.Data)
