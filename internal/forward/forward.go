@@ -39,6 +39,12 @@ type step struct {
 // file) and prepares each layer. Layer kinds it cannot run are refused
 // here, before any computation.
 func Build(n *shape.Network, in *shape.Dims, w Weights, file string) (*Model, error) {
+	return BuildWith(n, in, w, file, conv.Auto)
+}
+
+// BuildWith is Build with every convolution run by method (conv.Auto asks
+// conv.Choose layer by layer), for benchmarks and comparisons.
+func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method conv.Method) (*Model, error) {
 	res, err := shape.Walk(n, in)
 	if err != nil {
 		return nil, err
@@ -58,7 +64,7 @@ func Build(n *shape.Network, in *shape.Dims, w Weights, file string) (*Model, er
 		if l.Ref != "" {
 			st.refs = append(st.refs, index[l.Ref])
 		}
-		if st.run, err = prepare(r, w); err != nil {
+		if st.run, err = prepare(r, w, method); err != nil {
 			return nil, &shape.LineError{File: n.Name, Line: l.Line, Msg: fmt.Sprintf("%s (%s): %v", l.Name, l.Spec(false), err)}
 		}
 		index[l.Name] = i
@@ -118,7 +124,7 @@ type runFunc = func(x *tensor.Tensor, refs []*tensor.Tensor) (*tensor.Tensor, er
 
 // prepare returns the function that computes layer r, with its weights
 // bound. It is the one switch over layer kinds.
-func prepare(r *shape.Result, w Weights) (runFunc, error) {
+func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	l := r.Layer
 	get := func(suffix string) []float32 {
 		if a, ok := w[l.Name+"."+suffix]; ok {
@@ -130,7 +136,7 @@ func prepare(r *shape.Result, w Weights) (runFunc, error) {
 	case shape.Input, shape.Identity, shape.Dropout:
 		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) { return x, nil }, nil
 	case shape.Conv, shape.DWConv, shape.ConvT:
-		return convLayer(r, get("weight"), get("bias")), nil
+		return convLayer(r, get("weight"), get("bias"), method), nil
 	case shape.BatchNorm:
 		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var")), nil
 	case shape.FC:
@@ -194,7 +200,7 @@ func pointwise(f func(float32) float32) runFunc {
 }
 
 // convLayer binds a convolution's weights and geometry to conv.Layer.
-func convLayer(r *shape.Result, w, bias []float32) runFunc {
+func convLayer(r *shape.Result, w, bias []float32, method conv.Method) runFunc {
 	l, g := r.Layer, r.Geom
 	p := conv.NewParams()
 	p.StrideY, p.StrideX = g.Stride.H, g.Stride.W
@@ -217,7 +223,7 @@ func convLayer(r *shape.Result, w, bias []float32) runFunc {
 		bank.N1 = r.In.C / l.Groups
 	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
-		out, _, err := conv.Layer(x, bank, bias, p, conv.Auto)
+		out, _, err := conv.Layer(x, bank, bias, p, method)
 		return out, err
 	}
 }

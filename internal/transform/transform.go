@@ -170,3 +170,32 @@ func Normalize(t *tensor.Tensor, mean, std []float64) error {
 	}
 	return nil
 }
+
+// Channels matches an image's channels to what a network wants, as PIL's
+// convert does: alpha (the last channel, when alpha is set) is dropped,
+// one grey channel is copied to three, and three colours become one by
+// ITU-R 601 luma (L = 0.299 R + 0.587 G + 0.114 B). Other combinations are
+// returned unchanged, for the network to refuse.
+func Channels(t *tensor.Tensor, alpha bool, want int) *tensor.Tensor {
+	if alpha && t.C > 1 {
+		u := tensor.New(t.C-1, t.H, t.W)
+		copy(u.Data, t.Data[:u.Len()])
+		t = u
+	}
+	switch {
+	case t.C == 1 && want == 3:
+		u := tensor.New(3, t.H, t.W)
+		for c := 0; c < 3; c++ {
+			copy(u.Plane(c), t.Data)
+		}
+		return u
+	case t.C == 3 && want == 1:
+		u := tensor.New(1, t.H, t.W)
+		r, g, b := t.Plane(0), t.Plane(1), t.Plane(2)
+		for i := range u.Data {
+			u.Data[i] = float32(float64(r[i])*0.299 + float64(g[i])*0.587 + float64(b[i])*0.114)
+		}
+		return u
+	}
+	return t
+}

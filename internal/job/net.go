@@ -1,0 +1,442 @@
+package job
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/convtool/convtool/internal/forward"
+	"github.com/convtool/convtool/internal/models"
+	"github.com/convtool/convtool/internal/npy"
+	"github.com/convtool/convtool/internal/shape"
+	"github.com/convtool/convtool/internal/summary"
+	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/tensorio"
+	"github.com/convtool/convtool/internal/transform"
+)
+
+// NetRunRequest is what the user asked of `convtool net run`.
+type NetRunRequest struct {
+	// Net is a bundled model (models.Names), a shape preset or a network
+	// file.
+	Net string
+	// Weights is a .safetensors or .npz file ("": a bundled model's own).
+	Weights       string
+	Input, Output string
+	// PrintWeights lists the tensors the network needs instead of running.
+	PrintWeights bool
+	// Preprocess is "" or "none" (only what the flags below ask) or
+	// "imagenet" (resize 256, crop 224, ImageNet mean and std).
+	Preprocess string
+	// Resize makes the shorter side this long (0: no resize); Crop cuts
+	// the central square of this side (0: none).
+	Resize, Crop int
+	// Mean and Std are "m" or "m1,m2,m3" ("": no normalisation).
+	Mean, Std string
+	// Top prints the K most probable classes; Labels names them.
+	Top    int
+	Labels string
+	// Maps is a directory for every layer's output and an index.
+	Maps string
+}
+
+// imagenet is torchvision's classification preprocessing.
+var imagenet = struct {
+	resize, crop int
+	mean, std    string
+}{256, 224, "0.485,0.456,0.406", "0.229,0.224,0.225"}
+
+// netPlan is a request with its network, weights and preprocessing
+// resolved, before any pixel is read.
+type netPlan struct {
+	req       NetRunRequest
+	net       *shape.Network
+	weights   forward.Weights
+	wfile     string
+	labels    []string
+	exactSize int // a bundled model's square input (resized to if it differs)
+	mean, std []float64
+}
+
+// NetRun runs a network on one input (or lists its weights).
+func NetRun(r NetRunRequest, env *Env) error {
+	start := time.Now()
+	pl, err := planNet(r)
+	if err != nil {
+		return err
+	}
+	if r.PrintWeights {
+		return printWeights(pl, env)
+	}
+	d, err := env.Read(r.Input)
+	if err != nil {
+		return err
+	}
+	x, err := pl.preprocess(d)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Input, err)
+	}
+	readDone := time.Now()
+	in := shape.Dims{H: x.H, W: x.W, C: x.C}
+	m, err := forward.Build(pl.net, &in, pl.weights, pl.wfile)
+	if err != nil {
+		return err
+	}
+	var layers []netLayer
+	keep := r.Maps != ""
+	var outs []*tensor.Tensor
+	out, err := m.Run(x, func(o forward.LayerOutput) error {
+		layers = append(layers, describe(o))
+		if keep {
+			outs = append(outs, o.Out)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", pl.net.Name, err)
+	}
+	compute := time.Since(readDone)
+	if r.Maps != "" {
+		if err := writeMaps(r.Maps, layers, outs); err != nil {
+			return err
+		}
+	}
+	if r.Output != "" {
+		od := &tensorio.Data{T: out, Format: "npy", Rank: 3}
+		if err := env.Write(r.Output, od, ""); err != nil {
+			return err
+		}
+	}
+	top := r.Top
+	if top == 0 && r.Output == "" && r.Maps == "" && !env.JSON {
+		top = 5
+	}
+	var best []class
+	if top > 0 {
+		if best, err = topK(out, top, pl.labels, m.Net.Layers[len(m.Net.Layers)-1].Layer.Kind); err != nil {
+			return err
+		}
+	}
+	if env.JSON {
+		return env.PrintJSON(netJSON{Net: pl.net.Name, Weights: pl.wfile,
+			Input: summary.FactsOf(r.Input, x), Output: outputFacts(r.Output, out),
+			Layers: layers, Top: best, ComputeMS: ms(compute), TimeMS: ms(time.Since(start))})
+	}
+	for i, c := range best {
+		if _, err := fmt.Fprintf(env.Stdout, "%d  %-12s %.4f\n", i+1, c.Label, c.P); err != nil {
+			return err
+		}
+	}
+	s := summary.New("net run").Add("net", pl.net.Name).Data("input", r.Input, x)
+	if r.Output != "" {
+		s.Data("output", r.Output, out)
+	}
+	s.Add("layers", len(layers)).Add("compute", fmt.Sprintf("%.1fms", ms(compute)))
+	return env.Print(s, r.Output, start)
+}
+
+// outputFacts describes the output file, or just the shape when none was
+// written.
+func outputFacts(path string, t *tensor.Tensor) any {
+	if path == "" {
+		return dimsCHW{C: t.C, H: t.H, W: t.W}
+	}
+	return summary.FactsOf(path, t)
+}
+
+func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
+
+// planNet resolves the network, weights, labels and preprocessing, and
+// checks every flag, before the input is read.
+func planNet(r NetRunRequest) (*netPlan, error) {
+	pl := &netPlan{req: r}
+	var err error
+	if b, ok := models.Get(r.Net); ok {
+		if pl.net, err = shape.ParseNet(strings.NewReader(b.Net), b.Name); err != nil {
+			return nil, err
+		}
+		pl.labels, pl.exactSize = b.Labels, b.Resize
+		if r.Weights == "" {
+			pl.wfile = b.Name + " (built in)"
+			if pl.weights, err = forward.DecodeSafetensors(b.Weights); err != nil {
+				return nil, fmt.Errorf("%s: %w", pl.wfile, err)
+			}
+		}
+	} else {
+		if pl.net, _, err = shape.Load(r.Net); err != nil {
+			return nil, err
+		}
+		if r.Weights == "" && !r.PrintWeights {
+			res, err := shape.Walk(pl.net, nil)
+			if err != nil {
+				return nil, err
+			}
+			if ps := forward.Params(res); len(ps) > 0 {
+				return nil, Usagef("%s needs %d weight tensors: give --weights FILE (.safetensors or .npz; --print-weights lists them), or run a built-in model (%s)",
+					r.Net, len(ps), strings.Join(models.Names(), ", "))
+			}
+			pl.wfile = "(none)"
+		}
+	}
+	if r.PrintWeights {
+		return pl, nil
+	}
+	if r.Input == "" {
+		return nil, Usagef("net run needs an input image or .npy")
+	}
+	if r.Weights != "" {
+		if pl.weights, err = forward.ReadWeights(r.Weights); err != nil {
+			return nil, err
+		}
+		pl.wfile = r.Weights
+	}
+	switch r.Preprocess {
+	case "", "none":
+	case "imagenet":
+		if r.Resize == 0 {
+			r.Resize = imagenet.resize
+		}
+		if r.Crop == 0 {
+			r.Crop = imagenet.crop
+		}
+		if r.Mean == "" && r.Std == "" {
+			r.Mean, r.Std = imagenet.mean, imagenet.std
+		}
+	default:
+		return nil, Usagef("--preprocess %q: want none or imagenet", r.Preprocess)
+	}
+	if r.Resize < 0 || r.Crop < 0 {
+		return nil, Usagef("--resize and --crop take a positive size")
+	}
+	if (r.Mean == "") != (r.Std == "") {
+		return nil, Usagef("--mean and --std go together")
+	}
+	if r.Mean != "" {
+		if pl.mean, err = floats("--mean", r.Mean); err != nil {
+			return nil, err
+		}
+		if pl.std, err = floats("--std", r.Std); err != nil {
+			return nil, err
+		}
+		if len(pl.mean) != len(pl.std) {
+			return nil, Usagef("--mean has %d values, --std %d", len(pl.mean), len(pl.std))
+		}
+	}
+	if r.Top < 0 {
+		return nil, Usagef("--top %d: want a positive count", r.Top)
+	}
+	if r.Labels != "" {
+		b, err := os.ReadFile(r.Labels)
+		if err != nil {
+			return nil, err
+		}
+		pl.labels = strings.Split(strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n")
+	}
+	if r.Output != "" {
+		if err := CheckOutputPath(r.Output, ""); err != nil {
+			return nil, err
+		}
+	}
+	pl.req = r
+	return pl, nil
+}
+
+func floats(flag, s string) ([]float64, error) {
+	var v []float64
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, Usagef("%s %q: want one number or one a channel, comma-separated", flag, s)
+		}
+		v = append(v, x)
+	}
+	return v, nil
+}
+
+// preprocess turns a loaded input into the network's input: channels
+// matched (a grey image to three by copying, colour to one by PIL's luma,
+// alpha dropped), then resize, centre crop, to-float (images only:
+// samples over their range) and normalise, in torchvision's order.
+func (pl *netPlan) preprocess(d *tensorio.Data) (*tensor.Tensor, error) {
+	x := d.T
+	image := d.Kind() == tensorio.KindImage
+	want := pl.net.Layers[0].In.C
+	if image {
+		x = transform.Channels(x, d.Alpha, want)
+	}
+	r := pl.req
+	eightBit := image && d.Depth == 8
+	var err error
+	if r.Resize > 0 {
+		oh, ow := transform.ShorterSide(x.H, x.W, r.Resize)
+		if x, err = transform.Resize(x, oh, ow, eightBit); err != nil {
+			return nil, err
+		}
+	} else if s := pl.exactSize; s > 0 && (x.H != s || x.W != s) {
+		if x, err = transform.Resize(x, s, s, eightBit); err != nil {
+			return nil, err
+		}
+	}
+	if r.Crop > 0 {
+		if x, err = transform.CenterCrop(x, r.Crop, r.Crop); err != nil {
+			return nil, err
+		}
+	}
+	if x == d.T {
+		x = x.Clone()
+	}
+	if image {
+		top := 255.0
+		if d.Depth == 16 {
+			top = 65535
+		}
+		transform.Scale(x, 1/top)
+	}
+	if pl.mean != nil {
+		if err := transform.Normalize(x, pl.mean, pl.std); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
+// printWeights lists the tensors the network needs at its written input.
+func printWeights(pl *netPlan, env *Env) error {
+	res, err := shape.Walk(pl.net, nil)
+	if err != nil {
+		return err
+	}
+	ps := forward.Params(res)
+	if env.JSON {
+		type p struct {
+			Name  string `json:"name"`
+			Shape []int  `json:"shape"`
+		}
+		doc := make([]p, len(ps))
+		for i, q := range ps {
+			doc[i] = p{q.Key, q.Shape}
+		}
+		return env.PrintJSON(doc)
+	}
+	for _, q := range ps {
+		if _, err := fmt.Fprintf(env.Stdout, "%-40s %s\n", q.Key, q.ShapeString()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// netLayer is one layer's output as --json and the maps index report it.
+type netLayer struct {
+	Layer string  `json:"layer"`
+	Type  string  `json:"type"`
+	Shape dimsCHW `json:"shape"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	Mean  float64 `json:"mean"`
+	MS    float64 `json:"ms"`
+	NPY   string  `json:"npy,omitempty"`
+}
+
+func describe(o forward.LayerOutput) netLayer {
+	lo, hi := o.Out.MinMax()
+	var sum float64
+	for _, v := range o.Out.Data {
+		sum += float64(v)
+	}
+	return netLayer{Layer: o.Layer.Name, Type: string(o.Layer.Kind),
+		Shape: dimsCHW{C: o.Out.C, H: o.Out.H, W: o.Out.W},
+		Min:   float64(lo), Max: float64(hi), Mean: sum / float64(max(o.Out.Len(), 1)),
+		MS: ms(o.Elapse)}
+}
+
+// dimsCHW is a layer output's shape in JSON.
+type dimsCHW struct {
+	C int `json:"c"`
+	H int `json:"h"`
+	W int `json:"w"`
+}
+
+type class struct {
+	Index int     `json:"index"`
+	Label string  `json:"label"`
+	P     float64 `json:"p"`
+}
+
+type netJSON struct {
+	Net       string        `json:"net"`
+	Weights   string        `json:"weights"`
+	Input     summary.Facts `json:"input"`
+	Output    any           `json:"output"`
+	Layers    []netLayer    `json:"layers"`
+	Top       []class       `json:"top,omitempty"`
+	ComputeMS float64       `json:"compute_ms"`
+	TimeMS    float64       `json:"time_ms"`
+}
+
+// topK returns the k most probable classes of a network's output: the
+// softmax of its values (unless the last layer already is one).
+func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class, error) {
+	n := out.Len()
+	if labels != nil && len(labels) != n {
+		return nil, fmt.Errorf("%d labels for %d classes", len(labels), n)
+	}
+	p := make([]float64, n)
+	hi := math.Inf(-1)
+	for _, v := range out.Data {
+		hi = math.Max(hi, float64(v))
+	}
+	var sum float64
+	for i, v := range out.Data {
+		p[i] = math.Exp(float64(v) - hi)
+		sum += p[i]
+	}
+	cs := make([]class, n)
+	for i := range cs {
+		cs[i] = class{Index: i, Label: strconv.Itoa(i), P: p[i] / sum}
+		if labels != nil {
+			cs[i].Label = labels[i]
+		}
+	}
+	sort.SliceStable(cs, func(a, b int) bool { return cs[a].P > cs[b].P })
+	return cs[:min(k, n)], nil
+}
+
+// writeMaps stores every layer's output as DIR/NNN-NAME.npy and an
+// index.json describing them.
+func writeMaps(dir string, layers []netLayer, outs []*tensor.Tensor) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, t := range outs {
+		name := fmt.Sprintf("%03d-%s.npy", i, layers[i].Layer)
+		layers[i].NPY = name
+		path := filepath.Join(dir, name)
+		if err := writeNPY(path, t); err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(layers, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "index.json"), append(b, '\n'), 0o644)
+}
+
+func writeNPY(path string, t *tensor.Tensor) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := npy.Write(f, &npy.Array{Shape: []int{t.C, t.H, t.W}, Data: t.Data}); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
