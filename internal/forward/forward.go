@@ -24,6 +24,9 @@ type Model struct {
 	Net *shape.NetResult
 	// steps are the layers, in order, ready to run.
 	steps []step
+	// uses counts, per owner, the readers of its buffer (the final output
+	// counts one more, so it is never dropped).
+	uses []int
 }
 
 // step is one layer prepared for Run.
@@ -31,7 +34,11 @@ type step struct {
 	r    *shape.Result
 	src  int   // index of the layer whose output feeds this one (-1: the input)
 	refs []int // other operands (add)
-	run  func(x *tensor.Tensor, refs []*tensor.Tensor) (*tensor.Tensor, error)
+	run  runFunc
+	// owner is the layer whose buffer this output is: itself, or for a
+	// layer that passes its input through (identity, dropout, flatten) its
+	// source's owner.
+	owner int
 }
 
 // Build walks n at input size in (nil: as written), checks w against the
@@ -67,9 +74,22 @@ func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method 
 		if st.run, err = prepare(r, w, method); err != nil {
 			return nil, &shape.LineError{File: n.Name, Line: l.Line, Msg: fmt.Sprintf("%s (%s): %v", l.Name, l.Spec(false), err)}
 		}
+		st.owner = i
+		if st.src >= 0 && (l.Kind == shape.Identity || l.Kind == shape.Dropout || l.Kind == shape.Flatten) {
+			st.owner = m.steps[st.src].owner
+		}
 		index[l.Name] = i
 		m.steps = append(m.steps, st)
 	}
+	m.uses = make([]int, len(m.steps))
+	for _, st := range m.steps {
+		for _, k := range append([]int{st.src}, st.refs...) {
+			if k >= 0 {
+				m.uses[m.steps[k].owner]++
+			}
+		}
+	}
+	m.uses[m.steps[len(m.steps)-1].owner]++
 	return m, nil
 }
 
@@ -78,21 +98,28 @@ func (m *Model) Input() shape.Dims { return m.Net.Input }
 
 // LayerOutput is what Run reports for every layer as it finishes.
 type LayerOutput struct {
-	Index  int
-	Layer  shape.Layer
+	Index int
+	Layer shape.Layer
+	// Out is valid only until the hook returns: a later layer may
+	// overwrite it in place. Clone it to keep it.
 	Out    *tensor.Tensor
 	Elapse time.Duration
 }
 
-// Run evaluates the model on x, which must have the walked input's size,
-// and returns the last layer's output. hook, if set, sees every layer's
-// output (which it must not modify) in order.
+// Run evaluates the model on x, which must have the walked input's size
+// and is not modified, and returns the last layer's output. hook, if set,
+// sees every layer's output in order (see LayerOutput.Out).
+//
+// An elementwise layer (activations, bn, add) writes over its input when
+// no later layer reads that input, and an output is dropped after its last
+// reader, so the memory held is about the widest layer's, not the sum.
 func (m *Model) Run(x *tensor.Tensor, hook func(LayerOutput) error) (*tensor.Tensor, error) {
 	in := m.Net.Input
 	if x.C != in.C || x.H != in.H || x.W != in.W {
 		return nil, fmt.Errorf("input is %dx%dx%d (HxWxC), the network was built for %s", x.H, x.W, x.C, in)
 	}
 	outs := make([]*tensor.Tensor, len(m.steps))
+	uses := append([]int(nil), m.uses...)
 	for i, st := range m.steps {
 		start := time.Now()
 		src := x
@@ -103,7 +130,9 @@ func (m *Model) Run(x *tensor.Tensor, hook func(LayerOutput) error) (*tensor.Ten
 		for j, k := range st.refs {
 			refs[j] = outs[k]
 		}
-		out, err := st.run(src, refs)
+		// The input layer's buffer is the caller's: never written over.
+		inPlace := st.src > 0 && uses[m.steps[st.src].owner] == 1 && m.steps[st.src].owner != 0
+		out, err := st.run(src, refs, inPlace)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", st.r.Layer.Name, err)
 		}
@@ -116,11 +145,26 @@ func (m *Model) Run(x *tensor.Tensor, hook func(LayerOutput) error) (*tensor.Ten
 				return nil, err
 			}
 		}
+		for _, k := range append([]int{st.src}, st.refs...) {
+			if k < 0 {
+				continue
+			}
+			if o := m.steps[k].owner; uses[o] > 0 {
+				uses[o]--
+			}
+		}
+		for k := range outs[:i] {
+			if outs[k] != nil && uses[m.steps[k].owner] == 0 {
+				outs[k] = nil
+			}
+		}
 	}
 	return outs[len(outs)-1], nil
 }
 
-type runFunc = func(x *tensor.Tensor, refs []*tensor.Tensor) (*tensor.Tensor, error)
+// runFunc computes one layer from its input x and other operands refs;
+// with inPlace it may write its result over x.
+type runFunc = func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error)
 
 // prepare returns the function that computes layer r, with its weights
 // bound. It is the one switch over layer kinds.
@@ -134,7 +178,7 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	}
 	switch l.Kind {
 	case shape.Input, shape.Identity, shape.Dropout:
-		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) { return x, nil }, nil
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) { return x, nil }, nil
 	case shape.Conv, shape.DWConv, shape.ConvT:
 		return convLayer(r, get("weight"), get("bias"), method), nil
 	case shape.BatchNorm:
@@ -161,25 +205,35 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 		if l.Kind == shape.AvgPool {
 			p.Op = pool.Avg
 		}
-		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) { return pool.Pool(x, p) }, nil
+		oh, ow := r.Out.H, r.Out.W
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return byChannels(x, oh, ow, func(b *tensor.Tensor) (*tensor.Tensor, error) { return pool.Pool(b, p) })
+		}, nil
 	case shape.AdaptAvg, shape.AdaptMax, shape.GAP:
 		op, oh, ow := pool.Avg, r.Out.H, r.Out.W
 		if l.Kind == shape.AdaptMax {
 			op = pool.Max
 		}
-		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
-			return pool.Adaptive(x, op, oh, ow)
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return byChannels(x, oh, ow, func(b *tensor.Tensor) (*tensor.Tensor, error) { return pool.Adaptive(b, op, oh, ow) })
 		}, nil
 	case shape.Flatten:
-		return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 			return tensor.FromData(x.Len(), 1, 1, x.Data)
 		}, nil
 	case shape.Add:
-		return func(x *tensor.Tensor, refs []*tensor.Tensor) (*tensor.Tensor, error) {
-			out := x.Clone()
-			for i, v := range refs[0].Data {
-				out.Data[i] += v
+		return func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+			out := x
+			if !inPlace {
+				out = x.Clone()
 			}
+			r := refs[0].Data
+			parallelRange(len(out.Data), func(lo, hi int) {
+				o := out.Data[lo:hi]
+				for i, v := range r[lo:hi] {
+					o[i] += v
+				}
+			})
 			return out, nil
 		}, nil
 	}
@@ -190,11 +244,17 @@ func sigmoid(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))
 
 // pointwise applies f to every value into a new tensor.
 func pointwise(f func(float32) float32) runFunc {
-	return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
-		out := tensor.New(x.C, x.H, x.W)
-		for i, v := range x.Data {
-			out.Data[i] = f(v)
+	return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+		out := x
+		if !inPlace {
+			out = tensor.New(x.C, x.H, x.W)
 		}
+		parallelRange(len(x.Data), func(lo, hi int) {
+			o := out.Data[lo:hi]
+			for i, v := range x.Data[lo:hi] {
+				o[i] = f(v)
+			}
+		})
 		return out, nil
 	}
 }
@@ -222,7 +282,7 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) runFunc {
 	default:
 		bank.N1 = r.In.C / l.Groups
 	}
-	return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
+	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 		out, _, err := conv.Layer(x, bank, bias, p, method)
 		return out, err
 	}
@@ -238,22 +298,27 @@ func batchNorm(w, b, mean, variance []float32) runFunc {
 		scale[c] = float32(s)
 		shift[c] = float32(float64(b[c]) - float64(mean[c])*s)
 	}
-	return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
-		out := tensor.New(x.C, x.H, x.W)
-		for c := 0; c < x.C; c++ {
-			src, dst := x.Plane(c), out.Plane(c)
-			s, t := scale[c], shift[c]
-			for i, v := range src {
-				dst[i] = v*s + t
-			}
+	return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+		out := x
+		if !inPlace {
+			out = tensor.New(x.C, x.H, x.W)
 		}
+		parallelRange(x.C, func(lo, hi int) {
+			for c := lo; c < hi; c++ {
+				src, dst := x.Plane(c), out.Plane(c)
+				s, t := scale[c], shift[c]
+				for i, v := range src {
+					dst[i] = v*s + t
+				}
+			}
+		})
 		return out, nil
 	}
 }
 
 // fc is torch.nn.Linear on the flattened input: y = W·x + b, W (out, in).
 func fc(nOut int, w, bias []float32) runFunc {
-	return func(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
+	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 		n := x.Len()
 		out := tensor.New(nOut, 1, 1)
 		if bias != nil {
@@ -278,7 +343,7 @@ const (
 // lrn is torch.nn.LocalResponseNorm(5, 1e-4, 0.75, 2): each value divided
 // by (k + α/n·Σ x²)^β over the n channels centred on its own (zeros past the
 // ends).
-func lrn(x *tensor.Tensor, _ []*tensor.Tensor) (*tensor.Tensor, error) {
+func lrn(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 	out := tensor.New(x.C, x.H, x.W)
 	hw := x.H * x.W
 	for c := 0; c < x.C; c++ {

@@ -221,3 +221,53 @@ func hdr(j string) string {
 	n := len(j)
 	return string([]byte{byte(n), byte(n >> 8), 0, 0, 0, 0, 0, 0}) + j
 }
+
+// TestInPlace: elementwise layers write over buffers nobody reads again,
+// but never over the caller's input or a buffer a later layer reads.
+func TestInPlace(t *testing.T) {
+	n, err := shape.ParseNet(strings.NewReader(`input 1x4x1
+a: relu
+c: relu6 @a
+keep: identity @a
+d: add @c
+`), "inplace.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(n, nil, Weights{}, "none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := tensor.FromData(1, 1, 4, []float32{-1, 2, 7, -3})
+	got := map[string][]float32{}
+	out, err := m.Run(x, func(o LayerOutput) error {
+		got[o.Layer.Name] = append([]float32(nil), o.Out.Data...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float32{-1, 2, 7, -3}; !equal(x.Data, want) {
+		t.Errorf("input changed to %v", x.Data)
+	}
+	// d = keep + c = relu(x) + relu6(relu(x)): c must not write over a,
+	// which keep (an alias) still passes to d; d may.
+	if want := []float32{0, 4, 13, 0}; !equal(out.Data, want) {
+		t.Errorf("output %v, want %v (a buffer was overwritten while still needed)", out.Data, want)
+	}
+	if want := []float32{0, 2, 7, 0}; !equal(got["a"], want) {
+		t.Errorf("a = %v, want %v", got["a"], want)
+	}
+}
+
+func equal(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

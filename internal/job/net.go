@@ -94,7 +94,7 @@ func NetRun(r NetRunRequest, env *Env) error {
 	out, err := m.Run(x, func(o forward.LayerOutput) error {
 		layers = append(layers, describe(o))
 		if keep {
-			outs = append(outs, o.Out)
+			outs = append(outs, o.Out.Clone())
 		}
 		return nil
 	})
