@@ -85,6 +85,8 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdNet(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
+		newCmdShow(io, g),
+		newCmdShift(io, g),
 	)
 	return root
 }

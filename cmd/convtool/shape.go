@@ -158,16 +158,24 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 		Example: `  convtool shape net resnet18
   convtool shape net alexnet --input 227x227x3
   convtool shape net vgg16 --print > my.net
-  convtool shape net my.net --json`,
+  convtool shape net my.net --json
+  convtool shape net resnet18 --plot resnet18.svg
+  convtool shape net alexnet --rf 6,6 --layer conv5 --image photo.png rf.png`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if r.List {
 				return exactArgs(0)(cmd, args)
 			}
+			if r.RF != "" {
+				return exactArgs(2, "NAME|FILE", "PICTURE")(cmd, args)
+			}
 			return exactArgs(1, "NAME|FILE")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
+			if len(args) >= 1 {
 				r.Source = args[0]
+			}
+			if len(args) == 2 {
+				r.RFOut = args[1]
 			}
 			return job.ShapeNet(*r, g.env(io))
 		},
@@ -176,5 +184,9 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 	f.StringVar(&r.Input, "input", "", "override the network's input size HxWxC")
 	f.BoolVar(&r.Print, "print", false, "print the network file (a preset's text) instead of walking it")
 	f.BoolVar(&r.List, "list", false, "list the presets")
+	f.StringVar(&r.Plot, "plot", "", "also draw the network as boxes sized by H, W and C, with residual and branch edges, in `FILE` (.png or .svg)")
+	f.StringVar(&r.RF, "rf", "", "draw the receptive field of output position `Y,X` of --layer on --image, written to the PICTURE argument")
+	f.StringVar(&r.Layer, "layer", "", "the layer (name or row number) whose output position --rf names")
+	f.StringVar(&r.Image, "image", "", "the input image --rf draws on; the network is walked at its size")
 	return cmd
 }

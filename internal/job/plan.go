@@ -137,8 +137,8 @@ func (r *ConvRequest) checkKernelKind(is2D bool) error {
 		return Usagef("--bias applies to %s", layer)
 	case !is2D && r.Normalize:
 		return Usagef("--normalize applies to 2-D kernels, not to the 4-D layer %s", r.Kernel)
-	case !is2D && r.Explain:
-		return Usagef("--explain works with a 2-D kernel")
+	case !is2D && r.ExplainGIF != "":
+		return Usagef("--explain-gif draws a 2-D kernel sliding over one channel; for %s use --explain", layer)
 	}
 	return nil
 }

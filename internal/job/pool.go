@@ -23,6 +23,10 @@ type PoolRequest struct {
 	Global   bool
 	Adaptive string
 	Format   string
+	// Explain prints every window and what it took; Mosaic draws the
+	// output channels as a mosaic in the image Output (automatic when an
+	// image cannot hold them).
+	Explain, Mosaic bool
 	// Changed reports whether a flag was given (nil: none was), for the
 	// flags that exclude each other.
 	Changed func(flag string) bool
@@ -53,6 +57,9 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 		if r.Global && r.Adaptive != "" {
 			return nil, Usagef("--global and --adaptive exclude each other (--global is --adaptive 1x1)")
 		}
+		if r.Explain {
+			return nil, Usagef("--explain shows sliding windows, not --global or --adaptive bins")
+		}
 		for _, name := range []string{"size", "stride", "padding", "dilation", "ceil", "count-include-pad"} {
 			if changed(name) {
 				return nil, Usagef("--%s does not apply to --global or --adaptive pooling", name)
@@ -66,7 +73,7 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 			}
 			pl.Adaptive = p
 		}
-		return pl, CheckOutputPath(r.Output, r.Format)
+		return pl, r.checkOutput()
 	}
 	if r.Size == "" {
 		return nil, Usagef("pool needs --size K (or --global, or --adaptive HxW)")
@@ -100,7 +107,20 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 	}
 	pl.Params = pool.Params{Op: op, KH: k[0], KW: k[1], SH: s[0], SW: s[1], PH: p[0], PW: p[1], DH: d[0], DW: d[1],
 		Ceil: r.Ceil, CountIncludePad: r.IncludePad}
-	return pl, CheckOutputPath(r.Output, r.Format)
+	return pl, r.checkOutput()
+}
+
+// checkOutput checks the output path, and that --mosaic names a picture.
+func (r *PoolRequest) checkOutput() error {
+	if err := CheckOutputPath(r.Output, r.Format); err != nil {
+		return err
+	}
+	if r.Mosaic {
+		if err := CheckPicturePath(r.Output, r.Format); err != nil {
+			return Usagef("--mosaic draws a picture: %v", err)
+		}
+	}
+	return nil
 }
 
 // Pool runs the pooling job and prints its summary.
@@ -129,6 +149,16 @@ func Pool(pl *PoolPlan, env *Env) error {
 		sum.Add("mode", mode)
 	} else {
 		p := pl.Params
+		if r.Explain {
+			// With the result on stdout, the explanation goes to stderr.
+			w := env.Stdout
+			if r.Output == "-" {
+				w = env.Stderr
+			}
+			if err := pool.Explain(w, in.T, p); err != nil {
+				return fmt.Errorf("%s: %s: %w", r.Input, in.T.Shape(), err)
+			}
+		}
 		out, err = pool.Pool(in.T, p)
 		sum.Add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			Add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
@@ -147,9 +177,14 @@ func Pool(pl *PoolPlan, env *Env) error {
 	}
 	od := *in
 	od.T = out
-	if err := env.Write(r.Output, &od, r.Format); err != nil {
+	title := fmt.Sprintf("pool %s: %s -> %s (CxHxW)", pl.Op, in.T.Shape(), out.Shape())
+	drew, err := env.writeResult("pool", r.Output, r.Format, &od, r.Mosaic, title)
+	if err != nil {
 		return err
 	}
 	res.Summary = sum.Data("input", r.Input, in.T).Data("output", r.Output, out)
+	if drew {
+		res.Summary.Add("picture", "mosaic")
+	}
 	return res.Print(env)
 }

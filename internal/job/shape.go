@@ -100,6 +100,11 @@ type ShapeNetRequest struct {
 	Input string
 	// Print prints the network's text; List lists the presets.
 	Print, List bool
+	// Plot, if set, is where the network is drawn (.png or .svg).
+	Plot string
+	// RF ("Y,X"), with Layer (a name or row number), Image and RFOut,
+	// draws that output position's receptive field on the image.
+	RF, Layer, Image, RFOut string
 }
 
 // ShapeNet walks a network and prints its table (or JSON), or lists the
@@ -116,6 +121,9 @@ func ShapeNet(r ShapeNetRequest, env *Env) error {
 	if r.List && r.Print {
 		return Usagef("--list and --print exclude each other")
 	}
+	if err := r.checkNetPictures(); err != nil {
+		return err
+	}
 	if r.List {
 		if env.JSON {
 			return env.PrintJSON(shape.Presets())
@@ -131,9 +139,17 @@ func ShapeNet(r ShapeNetRequest, env *Env) error {
 		_, err := fmt.Fprint(env.Stdout, text)
 		return err
 	}
+	if r.RF != "" {
+		return shapeRF(r, n, env)
+	}
 	res, err := shape.Walk(n, in)
 	if err != nil {
 		return err
+	}
+	if r.Plot != "" {
+		if err := env.writeNetPlot(r.Plot, res); err != nil {
+			return err
+		}
 	}
 	if env.JSON {
 		return env.PrintJSON(shape.NetDoc(res))
