@@ -50,8 +50,9 @@ walked at the preprocessed input's size.
 Output: --top K prints the K most probable classes (softmax of the last
 layer) with --labels FILE naming them, one a line; OUT receives the last
 layer's output (.npy); --maps DIR writes every layer's output as
-DIR/NNN-LAYER.npy with DIR/index.json (layer, type, shape, min, max, mean,
-ms); --json prints the run, each layer's time included, as JSON. With none
+DIR/NNN-LAYER.npy and, for maps larger than 1x1, its channels as a mosaic
+DIR/NNN-LAYER.png, with DIR/index.json (layer, type, shape, min, max, mean,
+ms, files); --json prints the run, each layer's time included, as JSON. With none
 of OUT, --top, --maps or --json the top 5 classes are printed.`
 
 func newCmdNetRun(io *streams, g *globalOptions) *cobra.Command {
@@ -96,6 +97,6 @@ func newCmdNetRun(io *streams, g *globalOptions) *cobra.Command {
 	f.StringVar(&r.Std, "std", "", "normalise: standard deviation, one or one a channel")
 	f.IntVar(&r.Top, "top", 0, "print the K most probable classes")
 	f.StringVar(&r.Labels, "labels", "", "class names, one a line, for --top")
-	f.StringVar(&r.Maps, "maps", "", "write every layer's output (.npy) and index.json to DIR")
+	f.StringVar(&r.Maps, "maps", "", "write every layer's output (.npy and a mosaic .png) and index.json to DIR")
 	return cmd
 }

@@ -115,9 +115,9 @@ func TestNetRunOutputAndMaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	var index []struct {
-		Layer, NPY     string
-		Min, Max, Mean float64
-		Shape          struct{ C, H, W int }
+		Layer, NPY, PNG string
+		Min, Max, Mean  float64
+		Shape           struct{ C, H, W int }
 	}
 	if err := json.Unmarshal(raw, &index); err != nil {
 		t.Fatal(err)
@@ -130,6 +130,14 @@ func TestNetRunOutputAndMaps(t *testing.T) {
 		t.Fatalf("index has %d layers, want %d", len(index), len(want))
 	}
 	for _, e := range index {
+		if (e.PNG != "") != (e.Shape.H*e.Shape.W > 1) {
+			t.Errorf("%s %v: png %q; want a mosaic exactly for maps larger than 1x1", e.Layer, e.Shape, e.PNG)
+		}
+		if e.PNG != "" {
+			if _, err := os.Stat(filepath.Join(maps, e.PNG)); err != nil {
+				t.Error(err)
+			}
+		}
 		got := readNPY(t, filepath.Join(maps, e.NPY))
 		netCloseTo(t, e.Layer, got, want[e.Layer], 1e-4)
 		lo, hi := got.Data[0], got.Data[0]

@@ -3,6 +3,7 @@ package job
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 
 	"github.com/convtool/convtool/internal/forward"
 	"github.com/convtool/convtool/internal/models"
-	"github.com/convtool/convtool/internal/npy"
+	"github.com/convtool/convtool/internal/mosaic"
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensor"
@@ -103,7 +104,7 @@ func NetRun(r NetRunRequest, env *Env) error {
 	}
 	compute := time.Since(readDone)
 	if r.Maps != "" {
-		if err := writeMaps(r.Maps, layers, outs); err != nil {
+		if err := env.writeMaps(r.Maps, layers, outs); err != nil {
 			return err
 		}
 	}
@@ -342,6 +343,7 @@ type netLayer struct {
 	Mean  float64 `json:"mean"`
 	MS    float64 `json:"ms"`
 	NPY   string  `json:"npy,omitempty"`
+	PNG   string  `json:"png,omitempty"`
 }
 
 func describe(o forward.LayerOutput) netLayer {
@@ -408,35 +410,34 @@ func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class,
 	return cs[:min(k, n)], nil
 }
 
-// writeMaps stores every layer's output as DIR/NNN-NAME.npy and an
-// index.json describing them.
-func writeMaps(dir string, layers []netLayer, outs []*tensor.Tensor) error {
+// writeMaps stores every layer's output as DIR/NNN-NAME.npy, its mosaic
+// as DIR/NNN-NAME.png (layers with a spatial extent: a 1x1 vector is no
+// picture) and an index.json describing them.
+func (e *Env) writeMaps(dir string, layers []netLayer, outs []*tensor.Tensor) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	for i, t := range outs {
-		name := fmt.Sprintf("%03d-%s.npy", i, layers[i].Layer)
-		layers[i].NPY = name
-		path := filepath.Join(dir, name)
-		if err := writeNPY(path, t); err != nil {
+		l := &layers[i]
+		base := fmt.Sprintf("%03d-%s", i, l.Layer)
+		l.NPY = base + ".npy"
+		if err := e.Write(filepath.Join(dir, l.NPY), &tensorio.Data{T: t, Format: "npy", Rank: 3}, "npy"); err != nil {
 			return err
+		}
+		if t.H*t.W > 1 {
+			l.PNG = base + ".png"
+			title := fmt.Sprintf("%s (%s) %dx%dx%d", l.Layer, l.Type, t.C, t.H, t.W)
+			if err := e.writeMosaic(filepath.Join(dir, l.PNG), "png", t, mosaic.Options{Title: title}); err != nil {
+				return err
+			}
 		}
 	}
 	b, err := json.MarshalIndent(layers, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "index.json"), append(b, '\n'), 0o644)
-}
-
-func writeNPY(path string, t *tensor.Tensor) error {
-	f, err := os.Create(path)
-	if err != nil {
+	return tensorio.WriteEncoded(filepath.Join(dir, "index.json"), e.Stdout, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
 		return err
-	}
-	if err := npy.Write(f, &npy.Array{Shape: []int{t.C, t.H, t.W}, Data: t.Data}); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	})
 }
