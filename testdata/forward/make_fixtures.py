@@ -8,6 +8,9 @@ modules and functional calls) with seeded random weights, and saves
   dtypes.safetensors            one tensor per dtype (F16, BF16, F64, F32)
   dtypes.npz                    the same values as float32, what reading
                                 dtypes.safetensors must give
+  ops.npz                       single operations (activations, softmax,
+                                norms, upsampling, padding, concat, mul,
+                                per-position linear) on seeded inputs
 
 Run from the repository root (torch 1.13, numpy):
 
@@ -175,3 +178,30 @@ save_safetensors(os.path.join(HERE, "dtypes.safetensors"), {
     "f16": v.clamp(-65504, 65504).half(), "bf16": v.bfloat16(), "f64": v, "f32": v.float()})
 np.savez(os.path.join(HERE, "dtypes.npz"), f16=v.clamp(-65504, 65504).half().float().numpy(),
          bf16=v.bfloat16().float().numpy(), f64=v.float().numpy(), f32=v.float().numpy())
+
+# Single operations, for the engine's functions one by one.
+g = torch.Generator().manual_seed(5)
+x = torch.randn(1, 6, 5, 7, generator=g) * 3
+y = torch.randn(1, 2, 5, 7, generator=g)
+gate = torch.rand(1, 6, 1, 1, generator=g)
+w6, b6 = torch.randn(6, generator=g), torch.randn(6, generator=g)
+lw, lb = torch.randn(4, 6, generator=g), torch.randn(4, generator=g)
+ops = {
+    "x": x, "y": y, "gate": gate, "w6": w6[None, :, None, None], "b6": b6[None, :, None, None],
+    "lw": lw[None, :, :, None], "lb": lb[None, :, None, None],
+    "silu": F.silu(x), "gelu": F.gelu(x), "hardswish": F.hardswish(x), "hardsigmoid": F.hardsigmoid(x),
+    "leakyrelu": F.leaky_relu(x), "mish": F.mish(x),
+    "softmax": F.softmax(x, 1),
+    "concat": torch.cat([x, y], 1),
+    "mul_full": x * x.flip(1), "mul_gate": x * gate,
+    "nearest2": F.interpolate(x, scale_factor=2, mode="nearest"),
+    "nearest_size": F.interpolate(x, size=(8, 9), mode="nearest"),
+    "nearest_1.5": F.interpolate(x, scale_factor=1.5, mode="nearest"),
+    "bilinear2": F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False),
+    "bilinear_size": F.interpolate(x, size=(3, 11), mode="bilinear", align_corners=False),
+    "pad": F.pad(x, (1, 2, 3, 0)),
+    "linear": torch.einsum("oc,nchw->nohw", lw, x) + lb[None, :, None, None],
+    "groupnorm": F.group_norm(x, 3, w6, b6),
+    "layernorm": F.layer_norm(x.permute(0, 2, 3, 1), (6,), w6, b6).permute(0, 3, 1, 2),
+}
+np.savez(os.path.join(HERE, "ops.npz"), **{k: v[0].contiguous().numpy().astype(np.float32) for k, v in ops.items()})
