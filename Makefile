@@ -14,7 +14,8 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
-	./internal/tensorio:FuzzReadFile
+	./internal/tensorio:FuzzReadFile \
+	./internal/forward:FuzzDecodeSafetensors
 
 .PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
 
