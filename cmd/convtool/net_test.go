@@ -213,3 +213,25 @@ func TestNetRunErrors(t *testing.T) {
 		t.Errorf("a failed run changed its output file: %q", b)
 	}
 }
+
+// TestNetRunImagenetPreset: the preset is the explicit flags (which
+// TestNetRunPreprocess checks against torchvision).
+func TestNetRunImagenetPreset(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(repoTestdata, "transform", "src.png")
+	id := filepath.Join(netTestdata, "identity.net")
+	a, b := filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
+	for _, args := range [][]string{
+		{"net", "run", id, src, a, "--preprocess", "imagenet", "-q"},
+		{"net", "run", id, src, b, "--resize", "256", "--crop", "224", "--mean", "0.485,0.456,0.406", "--std", "0.229,0.224,0.225", "-q"},
+	} {
+		if r := runCLI(t, nil, args...); r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+	}
+	x, y := readNPY(t, a), readNPY(t, b)
+	if len(x.Shape) != 3 || x.Shape[0] != 3 || x.Shape[1] != 224 || x.Shape[2] != 224 {
+		t.Fatalf("--preprocess imagenet gave shape %v, want 3x224x224", x.Shape)
+	}
+	netCloseTo(t, "imagenet preset", x, y, 0)
+}
