@@ -201,6 +201,7 @@ func TestNetRunErrors(t *testing.T) {
 		{"crop too big", []string{"net", "run", "digits", seven, "--crop", "9"}, 1, seven + ": centre crop 9x9 of a 8x8 image"},
 		{"args", []string{"net", "run", "digits"}, 2, "takes NET IN [OUT]"},
 		{"bad output ext", []string{"net", "run", "digits", seven, filepath.Join(dir, "o.xyz")}, 2, "o.xyz"},
+		{"huge layer", []string{"net", "run", filepath.Join(netTestdata, "huge.net"), "--weights", bad, seven, "--max-pixels", "100000"}, 1, "layer up would be 800x800x1, over --max-pixels 100000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, nil, tc.args...)

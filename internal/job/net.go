@@ -85,6 +85,9 @@ func NetRun(r NetRunRequest, env *Env) error {
 	}
 	readDone := time.Now()
 	in := shape.Dims{H: x.H, W: x.W, C: x.C}
+	if err := checkSizes(pl.net, in, env.MaxPixels); err != nil {
+		return err
+	}
 	m, err := forward.Build(pl.net, &in, pl.weights, pl.wfile)
 	if err != nil {
 		return err
@@ -305,6 +308,22 @@ func (pl *netPlan) preprocess(d *tensorio.Data) (*tensor.Tensor, error) {
 		}
 	}
 	return x, nil
+}
+
+// checkSizes refuses, before any weight is checked or memory allocated, a
+// network whose layers would outgrow the shared per-channel limit at input
+// size in.
+func checkSizes(n *shape.Network, in shape.Dims, limit int64) error {
+	res, err := shape.Walk(n, &in)
+	if err != nil {
+		return err
+	}
+	for _, l := range res.Layers {
+		if o := l.Out; limit > 0 && int64(o.H)*int64(o.W) > limit {
+			return fmt.Errorf("%s: layer %s would be %s, over --max-pixels %d samples a channel", n.Name, l.Layer.Name, o, limit)
+		}
+	}
+	return nil
 }
 
 // printWeights lists the tensors the network needs at its written input.
