@@ -51,9 +51,12 @@ func concat(parts []*tensor.Tensor) (*tensor.Tensor, error) {
 	return out, nil
 }
 
-// mul multiplies x by g elementwise; g is x's shape or C×1×1 (one gate a
-// channel, squeeze-and-excitation's broadcast).
+// mul multiplies x by g elementwise; either may be C×1×1 (one gate a
+// channel, squeeze-and-excitation's broadcast) against the other's C×H×W.
 func mul(x, g *tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+	if x.H*x.W == 1 && g.H*g.W > 1 {
+		x, g, inPlace = g, x, false
+	}
 	out := x
 	if !inPlace {
 		out = tensor.New(x.C, x.H, x.W)

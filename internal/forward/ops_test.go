@@ -51,6 +51,7 @@ func TestOpsAgainstPyTorch(t *testing.T) {
 		{"concat", must(concat([]*tensor.Tensor{x, y}))},
 		{"mul_full", must(mul(x, flipped, false))},
 		{"mul_gate", must(mul(x, get("gate"), false))},
+		{"mul_gate", must(mul(get("gate"), x, true))}, // the gate first, as "gate; se: mul @x" reads
 		{"nearest2", upsample(x, 10, 14, 0.5, 0.5, false)},
 		{"nearest_size", upsample(x, 8, 9, 5.0/8, 7.0/9, false)},
 		{"nearest_1.5", upsample(x, 7, 10, 1/1.5, 1/1.5, false)},

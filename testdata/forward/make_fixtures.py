@@ -1,5 +1,5 @@
 """Fixtures for internal/forward: PyTorch runs the networks in
-miniresnet.net and mixed.net (written here a second time, by hand, as torch
+miniresnet.net, mixed.net and blocks.net (written here a second time, by hand, as torch
 modules and functional calls) with seeded random weights, and saves
 
   NAME.safetensors / NAME.npz   the weights, keyed as the state_dict
@@ -151,6 +151,61 @@ class Mixed(nn.Module):
         return rec("fc", self.fc(x.flatten(1))[:, :, None, None])
 
 
+class ChannelNorm(nn.LayerNorm):
+    """LayerNorm over the channels at every position (ConvNeXt's LayerNorm2d)."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class ChannelLinear(nn.Linear):
+    """nn.Linear on the channel vector at every position."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class Blocks(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, 1, 1)
+        self.down = nn.Conv2d(8, 16, 3, 2)
+        self.gn = nn.GroupNorm(4, 32)
+        self.lin = ChannelLinear(32, 12)
+        self.ln = ChannelNorm(12)
+        self.gate = nn.Conv2d(12, 12, 1)
+        self.skip = nn.Conv2d(3, 12, 1)
+        self.head = nn.Linear(15 * 12 * 10, 5)
+
+    def forward(self, x0, rec):
+        x = rec("stem", self.stem(x0))
+        x = rec("g1", F.gelu(x))
+        x = rec("pad", F.pad(x, (0, 1, 2, 3)))
+        d = rec("down", self.down(x))
+        x = rec("hs", F.hardswish(d))
+        u = rec("up", F.interpolate(x, scale_factor=2, mode="nearest"))
+        b = rec("bil", F.interpolate(d, scale_factor=2, mode="bilinear", align_corners=False))
+        x = rec("cat", torch.cat([u, b], 1))
+        x = rec("gn", self.gn(x))
+        x = rec("si", F.silu(x))
+        x = rec("lin", self.lin(x))
+        x = rec("ln", self.ln(x))
+        m = rec("mi", F.mish(x))
+        x = rec("pool", F.adaptive_avg_pool2d(m, 1))
+        x = rec("gate", self.gate(x))
+        x = rec("sg", torch.sigmoid(x))
+        x = rec("se", x * m)
+        x = rec("back", F.interpolate(x, size=(12, 10), mode="bilinear", align_corners=False))
+        s = rec("skip", self.skip(x0))
+        x = rec("sum", s + x)
+        x = rec("cat2", torch.cat([x, x0], 1))
+        x = rec("sm", F.softmax(x, 1))
+        lr = rec("lr", F.leaky_relu(x))
+        h = rec("hsig", F.hardsigmoid(lr))
+        rec("up3", F.interpolate(lr, scale_factor=1.5, mode="nearest"))
+        return rec("head", self.head(h.flatten(1))[:, :, None, None])
+
+
 def run(name, model, shape, fmt):
     torch.manual_seed(2)
     randomise(model)
@@ -172,6 +227,7 @@ def run(name, model, shape, fmt):
 
 run("miniresnet", MiniResNet(), (3, 16, 16), "safetensors")
 run("mixed", Mixed(), (4, 13, 11), "npz")
+run("blocks", Blocks(), (3, 12, 10), "safetensors")
 
 v = torch.tensor([[1.0, -2.5, 3.140625, 65504.0], [1e-7, -0.0, 0.333333, 1e30]], dtype=torch.float64)
 save_safetensors(os.path.join(HERE, "dtypes.safetensors"), {
