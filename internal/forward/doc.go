@@ -14,7 +14,9 @@
 //
 //	conv, dwconv, convT   NAME.weight, NAME.bias (unless nobias)
 //	fc                    NAME.weight (out, in), NAME.bias
+//	linear                NAME.weight (out, C), NAME.bias
 //	bn                    NAME.weight, NAME.bias, NAME.running_mean, NAME.running_var
+//	layernorm, groupnorm  NAME.weight, NAME.bias (one a channel)
 //
 // so a layer named as its torch module path (`layer1.0.conv1: conv 64 k3
 // p1 nobias`) lines up with a torchvision state_dict. Conv weights are
@@ -22,7 +24,11 @@
 // as torch stores them. NAME.num_batches_tracked, which torch saves beside
 // batch norm's running statistics, is accepted and ignored.
 //
-// The arithmetic is PyTorch's: batch norm uses eps 1e-5; lrn is
+// The arithmetic is PyTorch's: batch norm, layernorm (over the channels at
+// each position, ConvNeXt's LayerNorm2d) and groupnorm use eps 1e-5;
+// leakyrelu's slope is 0.01; gelu is the exact (erf) form; softmax runs
+// over the channels; upsample is F.interpolate (nearest, or bilinear with
+// align_corners=False) stepping by 1/scale when a scale is given; lrn is
 // LocalResponseNorm(size 5, alpha 1e-4, beta 0.75, k 2), AlexNet's; avgpool
 // counts padding (count_include_pad); dropout is the identity. Convolutions
 // go through package conv's Layer with method auto, pooling through package

@@ -64,12 +64,15 @@ func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method 
 	for i := range res.Layers {
 		r := res.Layers[i].Result
 		l := r.Layer
-		st := step{r: r, src: i - 1}
-		if l.From != "" {
-			st.src = index[l.From]
-		}
-		if l.Ref != "" {
-			st.refs = append(st.refs, index[l.Ref])
+		// Inputs names what the layer reads: its source, then the other
+		// operands of add, mul and concat.
+		st := step{r: r, src: -1}
+		for j, name := range res.Layers[i].Inputs {
+			if j == 0 {
+				st.src = index[name]
+			} else {
+				st.refs = append(st.refs, index[name])
+			}
 		}
 		if st.run, err = prepare(r, w, method); err != nil {
 			return nil, &shape.LineError{File: n.Name, Line: l.Line, Msg: fmt.Sprintf("%s (%s): %v", l.Name, l.Spec(false), err)}
@@ -220,6 +223,61 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.Flatten:
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 			return tensor.FromData(x.Len(), 1, 1, x.Data)
+		}, nil
+	case shape.SiLU:
+		return pointwise(silu), nil
+	case shape.GELU:
+		return pointwise(gelu), nil
+	case shape.HardSwish:
+		return pointwise(hardSwish), nil
+	case shape.HardSig:
+		return pointwise(hardSigmoid), nil
+	case shape.LeakyReLU:
+		return pointwise(leakyReLU), nil
+	case shape.Mish:
+		return pointwise(mish), nil
+	case shape.Softmax:
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+			return softmaxChannels(x, inPlace), nil
+		}, nil
+	case shape.Concat:
+		return func(x *tensor.Tensor, refs []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return concat(append([]*tensor.Tensor{x}, refs...))
+		}, nil
+	case shape.Mul:
+		return func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+			return mul(x, refs[0], inPlace)
+		}, nil
+	case shape.Upsample:
+		oh, ow := r.Out.H, r.Out.W
+		// torch steps through the input by 1/scale_factor when a scale
+		// is given (floor(H·s) need not be H·s), else by in/out.
+		sh, sw := float32(float64(r.In.H)/float64(oh)), float32(float64(r.In.W)/float64(ow))
+		if l.Scale > 0 {
+			sh, sw = float32(1/l.Scale), float32(1/l.Scale)
+		}
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return upsample(x, oh, ow, sh, sw, l.Bilinear), nil
+		}, nil
+	case shape.Pad:
+		e := l.Edges
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return zeroPad(x, e.Top, e.Bottom, e.Left, e.Right), nil
+		}, nil
+	case shape.Linear:
+		wt, b, n := get("weight"), get("bias"), r.Out.C
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return linearChannels(x, n, wt, b), nil
+		}, nil
+	case shape.LayerNorm:
+		wt, b := get("weight"), get("bias")
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+			return layerNormChannels(x, wt, b, inPlace), nil
+		}, nil
+	case shape.GroupNorm:
+		wt, b, g := get("weight"), get("bias"), l.Groups
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+			return groupNorm(x, g, wt, b, inPlace), nil
 		}, nil
 	case shape.Add:
 		return func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {

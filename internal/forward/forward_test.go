@@ -54,6 +54,7 @@ func TestAgainstPyTorch(t *testing.T) {
 	for _, tc := range []struct{ name, weights string }{
 		{"miniresnet", "miniresnet.safetensors"},
 		{"mixed", "mixed.npz"},
+		{"blocks", "blocks.safetensors"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := ReadWeights(filepath.Join(fixtures, tc.weights))
@@ -112,7 +113,7 @@ func compare(t *testing.T, name string, got, want *tensor.Tensor) {
 // network runs, so a new kind comes with a PyTorch comparison.
 func TestKindsCovered(t *testing.T) {
 	used := map[shape.Kind]bool{}
-	for _, n := range []string{"miniresnet", "mixed"} {
+	for _, n := range []string{"miniresnet", "mixed", "blocks"} {
 		for _, l := range loadNet(t, n).Layers {
 			used[l.Kind] = true
 		}
@@ -120,7 +121,9 @@ func TestKindsCovered(t *testing.T) {
 	for _, k := range []shape.Kind{shape.Input, shape.Conv, shape.DWConv, shape.ConvT, shape.MaxPool,
 		shape.AvgPool, shape.AdaptAvg, shape.AdaptMax, shape.GAP, shape.BatchNorm, shape.LRN,
 		shape.ReLU, shape.ReLU6, shape.Tanh, shape.Sigmoid, shape.Dropout, shape.Flatten,
-		shape.FC, shape.Add, shape.Identity} {
+		shape.FC, shape.Add, shape.Identity, shape.Concat, shape.Mul, shape.Upsample, shape.Pad,
+		shape.Softmax, shape.Linear, shape.SiLU, shape.GELU, shape.HardSwish, shape.HardSig,
+		shape.LeakyReLU, shape.Mish, shape.LayerNorm, shape.GroupNorm} {
 		if !used[k] {
 			t.Errorf("no fixture network uses %s", k)
 		}

@@ -52,6 +52,14 @@ func LayerParams(r *shape.Result) []Param {
 		if l.Bias {
 			ps = append(ps, Param{n + ".bias", []int{r.Out.C}})
 		}
+	case shape.Linear:
+		ps = append(ps, Param{n + ".weight", []int{r.Out.C, r.In.C}})
+		if l.Bias {
+			ps = append(ps, Param{n + ".bias", []int{r.Out.C}})
+		}
+	case shape.LayerNorm, shape.GroupNorm:
+		c := []int{r.In.C}
+		ps = append(ps, Param{n + ".weight", c}, Param{n + ".bias", c})
 	case shape.BatchNorm:
 		c := []int{r.In.C}
 		ps = append(ps, Param{n + ".weight", c}, Param{n + ".bias", c},

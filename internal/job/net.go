@@ -68,7 +68,7 @@ type netPlan struct {
 // NetRun runs a network on one input (or lists its weights).
 func NetRun(r NetRunRequest, env *Env) error {
 	start := time.Now()
-	pl, err := planNet(r)
+	pl, err := planNet(r, env)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) 
 
 // planNet resolves the network, weights, labels and preprocessing, and
 // checks every flag, before the input is read.
-func planNet(r NetRunRequest) (*netPlan, error) {
+func planNet(r NetRunRequest, env *Env) (*netPlan, error) {
 	pl := &netPlan{req: r}
 	var err error
 	if b, ok := models.Get(r.Net); ok {
@@ -173,7 +173,7 @@ func planNet(r NetRunRequest) (*netPlan, error) {
 			}
 		}
 	} else {
-		if pl.net, _, err = shape.Load(r.Net); err != nil {
+		if pl.net, _, err = shape.Load(r.Net, env.Stdin); err != nil {
 			return nil, err
 		}
 		if r.Weights == "" && !r.PrintWeights {
@@ -402,7 +402,8 @@ type netJSON struct {
 }
 
 // topK returns the k most probable classes of a network's output: the
-// softmax of its values (unless the last layer already is one).
+// softmax of its values, or the values themselves when the last layer is
+// a softmax.
 func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class, error) {
 	n := out.Len()
 	if labels != nil && len(labels) != n {
@@ -415,7 +416,11 @@ func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class,
 	}
 	var sum float64
 	for i, v := range out.Data {
-		p[i] = math.Exp(float64(v) - hi)
+		if last == shape.Softmax {
+			p[i] = float64(v) // already probabilities
+		} else {
+			p[i] = math.Exp(float64(v) - hi)
+		}
 		sum += p[i]
 	}
 	cs := make([]class, n)
