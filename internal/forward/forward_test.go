@@ -274,3 +274,44 @@ func equal(a, b []float32) bool {
 	}
 	return true
 }
+
+// TestPresetsRun builds every shape preset with random weights, so a layer
+// kind or an operand order the presets use but the engine cannot run
+// shows here; the cheaper ones also run (at their written size) to a
+// finite output of the walked shape. PyTorch agreement is the fixtures'
+// job; this is the wiring.
+func TestPresetsRun(t *testing.T) {
+	for _, name := range shape.Presets() {
+		t.Run(name, func(t *testing.T) {
+			n, err := shape.Preset(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := shape.Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Build(n, nil, randomWeights(res), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.MACs > 400e6 || testing.Short() {
+				return
+			}
+			in := res.Input
+			x := tensor.New(in.C, in.H, in.W)
+			for i := range x.Data {
+				x.Data[i] = float32(i%7) / 7
+			}
+			out, err := m.Run(x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range out.Data {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					t.Fatalf("output holds %g", v)
+				}
+			}
+		})
+	}
+}
