@@ -7,7 +7,6 @@ import (
 
 	"github.com/convtool/convtool/internal/job"
 	"github.com/convtool/convtool/internal/models"
-	"github.com/convtool/convtool/internal/shape"
 )
 
 func newCmdNet(io *streams, g *globalOptions) *cobra.Command {
@@ -26,8 +25,9 @@ built-in trained model) forward on an image or .npy, in eval mode.
 }
 
 const netRunLong = `Run NET forward on IN (an image or .npy) in eval mode: batch norm uses its
-running statistics, dropout is the identity. NET is a built-in model (` + "%MODELS%" + `:
-weights included), a preset of shape net (%PRESETS%) or a network file.
+running statistics, dropout is the identity. NET is a built-in model
+(%MODELS%: weights included), a preset of shape net (convtool shape net
+--list) or a network file in any form shape net reads.
 
 Weights (--weights) are a .safetensors file (F32, F16, BF16 or F64) or a
 NumPy .npz, keyed as PyTorch's state_dict: the layer's name, a dot, the
@@ -47,18 +47,18 @@ std. A grey image feeds a 3-channel network copied to three channels, a
 colour image a 1-channel one as its luma; alpha is dropped. The network is
 walked at the preprocessed input's size.
 
-Output: --top K prints the K most probable classes (softmax of the last
-layer) with --labels FILE naming them, one a line; OUT receives the last
+Output: --top K prints the K most probable classes (the softmax of the
+output, unless the last layer is one) with --labels FILE naming them, one a
+line; OUT receives the last
 layer's output (.npy); --maps DIR writes every layer's output as
 DIR/NNN-LAYER.npy and, for maps larger than 1x1, its channels as a mosaic
 DIR/NNN-LAYER.png, with DIR/index.json (layer, type, shape, min, max, mean,
-ms, files); --json prints the run, each layer's time included, as JSON. With none
-of OUT, --top, --maps or --json the top 5 classes are printed.`
+ms, files); --json prints the run, each layer's time included, as JSON.
+With none of OUT, --top, --maps or --json the top 5 classes are printed.`
 
 func newCmdNetRun(io *streams, g *globalOptions) *cobra.Command {
 	r := &job.NetRunRequest{}
-	long := strings.NewReplacer("%MODELS%", strings.Join(models.Names(), ", "),
-		"%PRESETS%", strings.Join(shape.Presets(), ", ")).Replace(netRunLong)
+	long := strings.ReplaceAll(netRunLong, "%MODELS%", strings.Join(models.Names(), ", "))
 	cmd := &cobra.Command{
 		Use:   "run NET [--weights FILE] IN [OUT]",
 		Short: "A forward pass of a network on an image or .npy",
