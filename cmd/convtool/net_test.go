@@ -236,3 +236,41 @@ func TestNetRunImagenetPreset(t *testing.T) {
 	}
 	netCloseTo(t, "imagenet preset", x, y, 0)
 }
+
+// TestNetRunTopSoftmax: --top takes a softmax layer's output as the
+// probabilities rather than applying softmax twice.
+func TestNetRunTopSoftmax(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.npy")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.Write(f, &npy.Array{Shape: []int{3, 1, 1}, Data: []float32{0, 1, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	labels := filepath.Join(dir, "labels.txt")
+	if err := os.WriteFile(labels, []byte("zero\none\ntwo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// softmax(0, 1, 2) = 0.0900, 0.2447, 0.6652; applied twice it would
+	// be 0.2552, 0.2963, 0.4485.
+	want := "1  two          0.6652\n2  one          0.2447\n"
+	for _, net := range []string{"raw.net", "soft.net"} {
+		text := "input 1x1x3\n"
+		if net == "soft.net" {
+			text += "softmax\n"
+		} else {
+			text += "identity\n"
+		}
+		p := filepath.Join(dir, net)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, nil, "net", "run", p, in, "--top", "2", "--labels", labels, "-q")
+		if r.code != 0 || r.stdout != want {
+			t.Errorf("%s: exit %d, stdout %q, want %q (%s)", net, r.code, r.stdout, want, r.stderr)
+		}
+	}
+}
