@@ -197,7 +197,7 @@ func TestNetRunErrors(t *testing.T) {
 		{"not weights", []string{"net", "run", mini, "--weights", seven, in}, 1, seven + ": not a safetensors file"},
 		{"bad preprocess", []string{"net", "run", "digits", seven, "--preprocess", "coco"}, 2, `--preprocess "coco"`},
 		{"mean without std", []string{"net", "run", "digits", seven, "--mean", "0.5"}, 2, "--mean and --std go together"},
-		{"labels count", []string{"net", "run", "digits", seven, "--labels", labels}, 1, "2 labels for 10 classes"},
+		{"labels count", []string{"net", "run", "digits", seven, keep, "--labels", labels}, 1, labels + ": 2 labels for the 10 outputs of fc2"},
 		{"crop too big", []string{"net", "run", "digits", seven, "--crop", "9"}, 1, seven + ": centre crop 9x9 of a 8x8 image"},
 		{"args", []string{"net", "run", "digits"}, 2, "takes NET IN [OUT]"},
 		{"bad output ext", []string{"net", "run", "digits", seven, filepath.Join(dir, "o.xyz")}, 2, "o.xyz"},

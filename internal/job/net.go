@@ -61,6 +61,7 @@ type netPlan struct {
 	weights   forward.Weights
 	wfile     string
 	labels    []string
+	labelFile string // names the labels in messages
 	exactSize int // a bundled model's square input (resized to if it differs)
 	mean, std []float64
 }
@@ -83,7 +84,6 @@ func NetRun(r NetRunRequest, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.Input, err)
 	}
-	readDone := time.Now()
 	in := shape.Dims{H: x.H, W: x.W, C: x.C}
 	if err := checkSizes(pl.net, in, env.MaxPixels); err != nil {
 		return err
@@ -92,11 +92,21 @@ func NetRun(r NetRunRequest, env *Env) error {
 	if err != nil {
 		return err
 	}
+	last := m.Net.Layers[len(m.Net.Layers)-1]
+	if n := last.Out.H * last.Out.W * last.Out.C; pl.labels != nil && len(pl.labels) != n {
+		return fmt.Errorf("%s: %d labels for the %d outputs of %s", pl.labelFile, len(pl.labels), n, last.Layer.Name)
+	}
+	// compute is the layers' own time: the statistics and copies the
+	// hook makes for --json and --maps are not the network's.
 	var layers []netLayer
-	keep := r.Maps != ""
 	var outs []*tensor.Tensor
+	var compute time.Duration
+	keep, stats := r.Maps != "", r.Maps != "" || env.JSON
 	out, err := m.Run(x, func(o forward.LayerOutput) error {
-		layers = append(layers, describe(o))
+		compute += o.Elapse
+		if stats {
+			layers = append(layers, describe(o))
+		}
 		if keep {
 			outs = append(outs, o.Out.Clone())
 		}
@@ -105,7 +115,6 @@ func NetRun(r NetRunRequest, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pl.net.Name, err)
 	}
-	compute := time.Since(readDone)
 	if r.Maps != "" {
 		if err := env.writeMaps(r.Maps, layers, outs); err != nil {
 			return err
@@ -123,9 +132,7 @@ func NetRun(r NetRunRequest, env *Env) error {
 	}
 	var best []class
 	if top > 0 {
-		if best, err = topK(out, top, pl.labels, m.Net.Layers[len(m.Net.Layers)-1].Layer.Kind); err != nil {
-			return err
-		}
+		best = topK(out, top, pl.labels, last.Layer.Kind)
 	}
 	if env.JSON {
 		return env.PrintJSON(netJSON{Net: pl.net.Name, Weights: pl.wfile,
@@ -141,7 +148,7 @@ func NetRun(r NetRunRequest, env *Env) error {
 	if r.Output != "" {
 		s.Data("output", r.Output, out)
 	}
-	s.Add("layers", len(layers)).Add("compute", fmt.Sprintf("%.1fms", ms(compute)))
+	s.Add("layers", len(m.Net.Layers)).Add("compute", fmt.Sprintf("%.1fms", ms(compute)))
 	return env.Print(s, r.Output, start)
 }
 
@@ -165,7 +172,7 @@ func planNet(r NetRunRequest, env *Env) (*netPlan, error) {
 		if pl.net, err = shape.ParseNet(strings.NewReader(b.Net), b.Name); err != nil {
 			return nil, err
 		}
-		pl.labels, pl.exactSize = b.Labels, b.Resize
+		pl.labels, pl.labelFile, pl.exactSize = b.Labels, b.Name+"'s labels", b.Resize
 		if r.Weights == "" {
 			pl.wfile = b.Name + " (built in)"
 			if pl.weights, err = forward.DecodeSafetensors(b.Weights); err != nil {
@@ -241,6 +248,7 @@ func planNet(r NetRunRequest, env *Env) (*netPlan, error) {
 			return nil, err
 		}
 		pl.labels = strings.Split(strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n")
+		pl.labelFile = r.Labels
 	}
 	if r.Output != "" {
 		if err := CheckOutputPath(r.Output, ""); err != nil {
@@ -404,11 +412,8 @@ type netJSON struct {
 // topK returns the k most probable classes of a network's output: the
 // softmax of its values, or the values themselves when the last layer is
 // a softmax.
-func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class, error) {
+func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) []class {
 	n := out.Len()
-	if labels != nil && len(labels) != n {
-		return nil, fmt.Errorf("%d labels for %d classes", len(labels), n)
-	}
 	p := make([]float64, n)
 	hi := math.Inf(-1)
 	for _, v := range out.Data {
@@ -431,7 +436,7 @@ func topK(out *tensor.Tensor, k int, labels []string, last shape.Kind) ([]class,
 		}
 	}
 	sort.SliceStable(cs, func(a, b int) bool { return cs[a].P > cs[b].P })
-	return cs[:min(k, n)], nil
+	return cs[:min(k, n)]
 }
 
 // writeMaps stores every layer's output as DIR/NNN-NAME.npy, its mosaic
