@@ -62,7 +62,7 @@ type netPlan struct {
 	wfile     string
 	labels    []string
 	labelFile string // names the labels in messages
-	exactSize int // a bundled model's square input (resized to if it differs)
+	exactSize int    // a bundled model's square input (resized to if it differs)
 	mean, std []float64
 }
 
