@@ -16,7 +16,9 @@ FUZZ_TARGETS = \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
-	./internal/forward:FuzzDecodeSafetensors
+	./internal/forward:FuzzDecodeSafetensors \
+	./cmd/convtool:FuzzIntegerFlags \
+	./cmd/convtool:FuzzArgs
 
 .PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
 

@@ -183,7 +183,7 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.Input, shape.Identity, shape.Dropout:
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) { return x, nil }, nil
 	case shape.Conv, shape.DWConv, shape.ConvT:
-		return convLayer(r, get("weight"), get("bias"), method), nil
+		return convLayer(r, get("weight"), get("bias"), method)
 	case shape.BatchNorm:
 		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var")), nil
 	case shape.FC:
@@ -318,7 +318,7 @@ func pointwise(f func(float32) float32) runFunc {
 }
 
 // convLayer binds a convolution's weights and geometry to conv.Layer.
-func convLayer(r *shape.Result, w, bias []float32, method conv.Method) runFunc {
+func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc, error) {
 	l, g := r.Layer, r.Geom
 	p := conv.NewParams()
 	p.StrideY, p.StrideX = g.Stride.H, g.Stride.W
@@ -335,15 +335,22 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) runFunc {
 		bank.N0, bank.N1 = r.In.C, r.Out.C/l.Groups
 		// The output padding is what the walked size needs beyond the
 		// padded transposed size (shape resolved "same" into it).
-		p.OutPadY = r.Out.H - conv.TransposedOutSize(r.In.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadLo.H, 0)
-		p.OutPadX = r.Out.W - conv.TransposedOutSize(r.In.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadLo.W, 0)
+		bh, err := conv.TransposedOutSize(r.In.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadLo.H, 0)
+		if err != nil {
+			return nil, err
+		}
+		bw, err := conv.TransposedOutSize(r.In.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadLo.W, 0)
+		if err != nil {
+			return nil, err
+		}
+		p.OutPadY, p.OutPadX = r.Out.H-bh, r.Out.W-bw
 	default:
 		bank.N1 = r.In.C / l.Groups
 	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 		out, _, err := conv.Layer(x, bank, bias, p, method)
 		return out, err
-	}
+	}, nil
 }
 
 // batchNorm folds eval-mode batch norm into one scale and shift a channel,
