@@ -83,6 +83,7 @@ func checkTile(t *testing.T, rng *rand.Rand, gc gemmCase) {
 }
 
 func TestGemmTile(t *testing.T) {
+	t.Logf("levels on this machine: %v", Levels())
 	rng := rand.New(rand.NewPCG(3, 4))
 	eachLevel(t, func(l Level) {
 		for _, k := range []int{0, 1, 2, 3, 7, 16, 129, 300} {
@@ -204,11 +205,21 @@ func TestBoundsPanic(t *testing.T) {
 	eachLevel(t, func(l Level) {
 		g := Sgemm()
 		for name, f := range map[string]func(){
-			"tile a": func() { g.Tile(4, make([]float32, 4*g.MR-1), make([]float32, 4*g.NR), g.NR, make([]float32, g.MR*g.NR), g.NR, false) },
-			"tile b": func() { g.Tile(4, make([]float32, 4*g.MR), make([]float32, 4*g.NR-1), g.NR, make([]float32, g.MR*g.NR), g.NR, false) },
-			"tile c": func() { g.Tile(4, make([]float32, 4*g.MR), make([]float32, 4*g.NR), g.NR, make([]float32, g.MR*g.NR-1), g.NR, false) },
-			"rows":   func() { ConvRows(make([]float32, 8), 8, 1, 8, [][]float32{make([]float32, 9)}, []float32{1, 2}, 2, 2, 0) },
-			"out":    func() { ConvRows(make([]float32, 15), 8, 2, 8, [][]float32{make([]float32, 20)}, []float32{1}, 1, 1, 8) },
+			"tile a": func() {
+				g.Tile(4, make([]float32, 4*g.MR-1), make([]float32, 4*g.NR), g.NR, make([]float32, g.MR*g.NR), g.NR, false)
+			},
+			"tile b": func() {
+				g.Tile(4, make([]float32, 4*g.MR), make([]float32, 4*g.NR-1), g.NR, make([]float32, g.MR*g.NR), g.NR, false)
+			},
+			"tile c": func() {
+				g.Tile(4, make([]float32, 4*g.MR), make([]float32, 4*g.NR), g.NR, make([]float32, g.MR*g.NR-1), g.NR, false)
+			},
+			"rows": func() {
+				ConvRows(make([]float32, 8), 8, 1, 8, [][]float32{make([]float32, 9)}, []float32{1, 2}, 2, 2, 0)
+			},
+			"out": func() {
+				ConvRows(make([]float32, 15), 8, 2, 8, [][]float32{make([]float32, 20)}, []float32{1}, 1, 1, 8)
+			},
 		} {
 			func() {
 				defer func() {
