@@ -300,13 +300,19 @@ func bandRows(rows, planes int) int {
 // tasks runs f(0..n-1) as parallel does and reports each finished task to
 // pr.progress, if set.
 func (pr *problem) tasks(n int, f func(i int)) {
+	pr.tasksW(n, func(_, i int) { f(i) })
+}
+
+// tasksW is tasks for work that keeps scratch per worker: f also hears
+// which worker (0 ≤ w < GOMAXPROCS) runs the task.
+func (pr *problem) tasksW(n int, f func(w, i int)) {
 	if pr.progress == nil {
-		parallel(n, f)
+		parallelW(n, f)
 		return
 	}
 	var done atomic.Int64
-	parallel(n, func(i int) {
-		f(i)
+	parallelW(n, func(w, i int) {
+		f(w, i)
 		pr.progress(int(done.Add(1)), n)
 	})
 }
@@ -314,23 +320,28 @@ func (pr *problem) tasks(n int, f func(i int)) {
 // parallel runs f(0..n-1) on GOMAXPROCS goroutines, handing out indices in
 // order so that neighbouring tasks run close together in time.
 func parallel(n int, f func(i int)) {
+	parallelW(n, func(_, i int) { f(i) })
+}
+
+// parallelW is parallel telling f which worker runs each index.
+func parallelW(n int, f func(w, i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {
-			f(i)
+			f(0, i)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
 		})
 	}
