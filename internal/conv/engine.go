@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -146,6 +147,9 @@ func (pr *problem) rows(c, span int) *planeRows {
 	return r
 }
 
+// plane returns the whole padded plane; only when pr.in exists.
+func (r *planeRows) plane() []float32 { return r.pr.in.Plane(r.c) }
+
 func (r *planeRows) row(y int) []float32 {
 	if r.cache == nil {
 		w := r.pr.in.W
@@ -189,80 +193,10 @@ type tap struct {
 	k   float32
 }
 
-// accumulate sets every out[x] to Σ tap.k·tap.src[x·stride]. Taps go four
-// at a time so each output sample is loaded and stored once per four
-// multiply-adds; the reslicing lets the compiler drop bounds checks in the
-// unit-stride loops, which are the common case. The first group stores
-// instead of adding: out is usually fresh memory, and reading a page
-// before writing it costs a second page fault and a TLB shootdown (the
-// kernel first maps the shared zero page), which on a 2-core VM took more
-// time than the arithmetic.
-func accumulate(out []float32, taps []tap, stride int) {
-	n := len(out)
-	if n == 0 {
-		return
-	}
-	if stride != 1 || len(taps) == 0 {
-		clear(out)
-		accumulateStrided(out, taps, stride)
-		return
-	}
-	i := min(len(taps), 4)
-	switch i {
-	case 4:
-		k0, k1, k2, k3 := taps[0].k, taps[1].k, taps[2].k, taps[3].k
-		s0, s1, s2, s3 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n], taps[3].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x] + k3*s3[x]
-		}
-	case 3:
-		k0, k1, k2 := taps[0].k, taps[1].k, taps[2].k
-		s0, s1, s2 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x]
-		}
-	case 2:
-		k0, k1 := taps[0].k, taps[1].k
-		s0, s1 := taps[0].src[:n], taps[1].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x]
-		}
-	case 1:
-		k0, s0 := taps[0].k, taps[0].src[:n]
-		for x := range out {
-			out[x] = k0 * s0[x]
-		}
-	}
-	for ; i+4 <= len(taps); i += 4 {
-		k0, k1, k2, k3 := taps[i].k, taps[i+1].k, taps[i+2].k, taps[i+3].k
-		s0, s1, s2, s3 := taps[i].src[:n], taps[i+1].src[:n], taps[i+2].src[:n], taps[i+3].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x] + k2*s2[x] + k3*s3[x]
-		}
-	}
-	switch len(taps) - i {
-	case 3:
-		k0, k1, k2 := taps[i].k, taps[i+1].k, taps[i+2].k
-		s0, s1, s2 := taps[i].src[:n], taps[i+1].src[:n], taps[i+2].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x] + k2*s2[x]
-		}
-	case 2:
-		k0, k1 := taps[i].k, taps[i+1].k
-		s0, s1 := taps[i].src[:n], taps[i+1].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x]
-		}
-	case 1:
-		k0, s0 := taps[i].k, taps[i].src[:n]
-		for x := range out {
-			out[x] += k0 * s0[x]
-		}
-	}
-}
-
-// accumulateStrided adds Σ tap.k·tap.src[x·stride] to every out[x].
+// accumulateStrided sets every out[x] to Σ tap.k·tap.src[x·stride]: the
+// strided case, which the unit-stride SIMD row kernel does not cover.
 func accumulateStrided(out []float32, taps []tap, stride int) {
+	clear(out)
 	if len(out) == 0 {
 		return
 	}
@@ -348,14 +282,22 @@ func parallelW(n int, f func(w, i int)) {
 	wg.Wait()
 }
 
+// wholeInputFloats bounds the padded input that direct builds whole for
+// a filter or a depthwise layer (16 MiB): then a band of output rows is
+// one call of the row kernel. Larger inputs are padded a few rows at a
+// time instead, so a large image is not copied whole.
+const wholeInputFloats = 1 << 22
+
 // direct computes pr by setting, for each output row, the sum of every
-// nonzero kernel weight times the input row segment under it. Zero weights
-// (common in edge detectors and zero-inserted transposed kernels) cost
-// nothing. With one input plane per output (a filter, a depthwise layer)
-// each band task makes the padded rows it needs itself; otherwise they are
-// shared, so the padded input is built once.
+// kernel row that is not all zeros times the input row segment under it.
+// At unit horizontal stride the SIMD row kernel (simd.ConvRows) does the
+// arithmetic, a whole band of output rows per call when the padded input
+// exists; other strides take Go's tap loop, which also skips single zero
+// weights. With one input plane per output (a filter, a depthwise layer)
+// on a large input each band task makes the padded rows it needs itself;
+// otherwise the padded input is built once and shared.
 func direct(pr *problem) *tensor.Tensor {
-	if pr.inPerG > 1 {
+	if pr.inPerG > 1 || pr.inC*pr.hp*pr.wp <= wholeInputFloats {
 		pr.input()
 	}
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
@@ -368,13 +310,18 @@ func direct(pr *problem) *tensor.Tensor {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
-		taps := make([]tap, 0, len(w))
 		src := make([]*planeRows, pr.inPerG)
 		for i := range src {
 			src[i] = pr.rows(g*pr.inPerG+i, span)
 		}
 		plane := out.Plane(o)
-		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
+		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
+		if pr.sx == 1 {
+			pr.directRows(plane, w, src, oy0, oy1)
+			return
+		}
+		taps := make([]tap, 0, len(w))
+		for oy := oy0; oy < oy1; oy++ {
 			taps = taps[:0]
 			for i, rows := range src {
 				for ky := range pr.kh {
@@ -394,10 +341,52 @@ func direct(pr *problem) *tensor.Tensor {
 					}
 				}
 			}
-			accumulate(plane[oy*pr.wo:(oy+1)*pr.wo], taps, pr.sx)
+			accumulateStrided(plane[oy*pr.wo:(oy+1)*pr.wo], taps, pr.sx)
 		}
 	})
 	return out
+}
+
+// directRows computes output rows oy0…oy1-1 of one output plane (w its
+// weights, src its input planes) at unit horizontal stride with the SIMD
+// row kernel.
+func (pr *problem) directRows(plane, w []float32, src []*planeRows, oy0, oy1 int) {
+	type krow struct{ i, ky int }
+	var live []krow
+	var ks []float32
+	for i := range src {
+		for ky := range pr.kh {
+			ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
+			if !allZero(ws) {
+				live = append(live, krow{i, ky})
+				ks = append(ks, ws...)
+			}
+		}
+	}
+	rows := make([][]float32, 0, len(live))
+	if pr.in != nil && pr.live == nil {
+		// The rows under output row oy0; the kernel moves down by sy rows
+		// for each further output row.
+		for _, kr := range live {
+			iy := oy0*pr.sy + kr.ky*pr.dy
+			rows = append(rows, src[kr.i].plane()[iy*pr.wp:])
+		}
+		simd.ConvRows(plane[oy0*pr.wo:], pr.wo, oy1-oy0, pr.wo, rows, ks, pr.kw, pr.dx, pr.sy*pr.wp)
+		return
+	}
+	rowK := make([]float32, 0, len(ks))
+	for oy := oy0; oy < oy1; oy++ {
+		rows, rowK = rows[:0], rowK[:0]
+		for j, kr := range live {
+			iy := oy*pr.sy + kr.ky*pr.dy
+			if pr.live != nil && !pr.live[iy] {
+				continue
+			}
+			rows = append(rows, src[kr.i].row(iy))
+			rowK = append(rowK, ks[j*pr.kw:(j+1)*pr.kw]...)
+		}
+		simd.ConvRows(plane[oy*pr.wo:], pr.wo, 1, pr.wo, rows, rowK, pr.kw, pr.dx, 0)
+	}
 }
 
 func allZero(v []float32) bool {
@@ -413,7 +402,8 @@ func allZero(v []float32) bool {
 // product col × row. Each band task runs the row pass (at the horizontal
 // stride and dilation) into a cache of as many rows as the column's span,
 // and the column pass out of it, so the intermediate rows stay in cache
-// and no image-sized temporary is written and read back.
+// and no image-sized temporary is written and read back. Both passes at
+// unit stride run on the SIMD row kernel.
 func separable(pr *problem, col, row []float32) *tensor.Tensor {
 	c := pr.inC
 	out := tensor.New(c, pr.ho, pr.wo)
@@ -426,9 +416,11 @@ func separable(pr *problem, col, row []float32) *tensor.Tensor {
 		hrows := newRowCache(span, pr.wo)
 		dst := out.Plane(ch)
 		htaps := make([]tap, 0, len(row))
-		taps := make([]tap, 0, len(col))
+		one := make([][]float32, 1)
+		vrows := make([][]float32, 0, len(col))
+		vk := make([]float32, 0, len(col))
 		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
-			taps = taps[:0]
+			vrows, vk = vrows[:0], vk[:0]
 			for ky, kv := range col {
 				if kv == 0 {
 					continue
@@ -437,17 +429,23 @@ func separable(pr *problem, col, row []float32) *tensor.Tensor {
 				h, ok := hrows.get(y)
 				if !ok {
 					r := src.row(y)
-					htaps = htaps[:0]
-					for kx, kv := range row {
-						if kv != 0 {
-							htaps = append(htaps, tap{r[kx*pr.dx:], kv})
+					if pr.sx == 1 {
+						one[0] = r
+						simd.ConvRows(h, pr.wo, 1, pr.wo, one, row, len(row), pr.dx, 0)
+					} else {
+						htaps = htaps[:0]
+						for kx, kv := range row {
+							if kv != 0 {
+								htaps = append(htaps, tap{r[kx*pr.dx:], kv})
+							}
 						}
+						accumulateStrided(h, htaps, pr.sx)
 					}
-					accumulate(h, htaps, pr.sx)
 				}
-				taps = append(taps, tap{h, kv})
+				vrows = append(vrows, h)
+				vk = append(vk, kv)
 			}
-			accumulate(dst[oy*pr.wo:(oy+1)*pr.wo], taps, 1)
+			simd.ConvRows(dst[oy*pr.wo:], pr.wo, 1, pr.wo, vrows, vk, 1, 1, 0)
 		}
 	})
 	return out
