@@ -116,3 +116,32 @@ func BenchmarkFilter5x5_3x4096_Separable(b *testing.B) {
 	benchFilter(b, 3, 4096, 4096, 5, Separable)
 }
 func BenchmarkFilter5x5_3x4096_Auto(b *testing.B) { benchFilter(b, 3, 4096, 4096, 5, Auto) }
+
+// targetLayers are issue 10's workloads, timed beside PyTorch by
+// bench/torch_layers.py: (name, cin, cout, hw, k, stride, pad, groups).
+var targetLayers = []struct {
+	name                        string
+	cin, cout, hw, k, s, p, g int
+}{
+	{"conv64_3x3_56", 64, 64, 56, 3, 1, 1, 1},
+	{"conv64_3x3_224", 64, 64, 224, 3, 1, 1, 1},
+	{"conv256to64_1x1_56", 256, 64, 56, 1, 1, 0, 1},
+	{"conv3to64_7x7s2_224", 3, 64, 224, 7, 2, 3, 1},
+	{"dw256_3x3_56", 256, 256, 56, 3, 1, 1, 256},
+	{"dw3_5x5_4096", 3, 3, 4096, 5, 1, 2, 3},
+}
+
+// BenchmarkTarget runs each target layer with every method that suits it
+// (go test -run '^$' -bench 'Target/.*/auto' ./internal/conv/).
+func BenchmarkTarget(b *testing.B) {
+	for _, tl := range targetLayers {
+		for _, m := range []Method{Auto, Direct, GEMM, FFT} {
+			if m == FFT && tl.k < 5 {
+				continue
+			}
+			b.Run(tl.name+"/"+string(m), func(b *testing.B) {
+				benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, m)
+			})
+		}
+	}
+}

@@ -147,9 +147,6 @@ func (pr *problem) rows(c, span int) *planeRows {
 	return r
 }
 
-// plane returns the whole padded plane; only when pr.in exists.
-func (r *planeRows) plane() []float32 { return r.pr.in.Plane(r.c) }
-
 func (r *planeRows) row(y int) []float32 {
 	if r.cache == nil {
 		w := r.pr.in.W
@@ -282,43 +279,66 @@ func parallelW(n int, f func(w, i int)) {
 	wg.Wait()
 }
 
-// wholeInputFloats bounds the padded input that direct builds whole for
-// a filter or a depthwise layer (16 MiB): then a band of output rows is
-// one call of the row kernel. Larger inputs are padded a few rows at a
-// time instead, so a large image is not copied whole.
-const wholeInputFloats = 1 << 22
+// bandScratchFloats bounds the padded rows a direct band task of a filter
+// or a depthwise layer copies into its worker's scratch (256 KiB, so they
+// are still in L2 when the row kernel reads them).
+const bandScratchFloats = 1 << 16
 
 // direct computes pr by setting, for each output row, the sum of every
 // kernel row that is not all zeros times the input row segment under it.
 // At unit horizontal stride the SIMD row kernel (simd.ConvRows) does the
-// arithmetic, a whole band of output rows per call when the padded input
-// exists; other strides take Go's tap loop, which also skips single zero
-// weights. With one input plane per output (a filter, a depthwise layer)
-// on a large input each band task makes the padded rows it needs itself;
-// otherwise the padded input is built once and shared.
+// arithmetic for a whole band of output rows per call, reading a padded
+// plane: the shared padded input of a multi-channel layer (built once),
+// or, with one input plane per output (a filter, a depthwise layer), the
+// band's own padded rows in a per-worker scratch buffer, so that a large
+// image is never copied whole. Other strides take Go's tap loop, which
+// also skips single zero weights.
 func direct(pr *problem) *tensor.Tensor {
-	if pr.inPerG > 1 || pr.inC*pr.hp*pr.wp <= wholeInputFloats {
+	whole := pr.inPerG > 1 || pr.in != nil
+	if whole {
 		pr.input()
 	}
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
 	band := bandRows(pr.ho, pr.outC)
+	span := (pr.kh-1)*pr.dy + 1
+	if !whole && pr.sx == 1 {
+		band = max(1, min(band, (bandScratchFloats/max(pr.wp, 1)-span)/pr.sy+1))
+	}
 	nb := (pr.ho + band - 1) / band
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
-	span := (pr.kh-1)*pr.dy + 1
-	pr.tasks(pr.outC*nb, func(t int) {
+	scratch := make([][]float32, runtime.GOMAXPROCS(0))
+	pr.tasksW(pr.outC*nb, func(wk, t int) {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
+		plane := out.Plane(o)
+		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
+		if pr.sx == 1 && !whole {
+			// Pad the band's input rows into scratch: a plane of its own.
+			y0, y1 := oy0*pr.sy, (oy1-1)*pr.sy+span
+			n := (y1 - y0) * pr.wp
+			if cap(scratch[wk]) < n {
+				scratch[wk] = make([]float32, n)
+			}
+			buf := scratch[wk][:n]
+			for y := y0; y < y1; y++ {
+				pr.pad.row(buf[(y-y0)*pr.wp:(y-y0+1)*pr.wp], g, y)
+			}
+			pr.directBand(plane[oy0*pr.wo:], w, [][]float32{buf}, oy1-oy0, 0)
+			return
+		}
+		if pr.sx == 1 && pr.live == nil {
+			planes := make([][]float32, pr.inPerG)
+			for i := range planes {
+				planes[i] = pr.in.Plane(g*pr.inPerG + i)
+			}
+			pr.directBand(plane[oy0*pr.wo:], w, planes, oy1-oy0, oy0*pr.sy)
+			return
+		}
 		src := make([]*planeRows, pr.inPerG)
 		for i := range src {
 			src[i] = pr.rows(g*pr.inPerG+i, span)
-		}
-		plane := out.Plane(o)
-		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
-		if pr.sx == 1 {
-			pr.directRows(plane, w, src, oy0, oy1)
-			return
 		}
 		taps := make([]tap, 0, len(w))
 		for oy := oy0; oy < oy1; oy++ {
@@ -347,46 +367,22 @@ func direct(pr *problem) *tensor.Tensor {
 	return out
 }
 
-// directRows computes output rows oy0…oy1-1 of one output plane (w its
-// weights, src its input planes) at unit horizontal stride with the SIMD
-// row kernel.
-func (pr *problem) directRows(plane, w []float32, src []*planeRows, oy0, oy1 int) {
-	type krow struct{ i, ky int }
-	var live []krow
-	var ks []float32
-	for i := range src {
+// directBand sets nout output rows at dst (row pitch wo) with one call of
+// the row kernel: planes are the output's padded input planes (pitch wp),
+// whose row y0 lies under the first output row; w the output's weights.
+func (pr *problem) directBand(dst, w []float32, planes [][]float32, nout, y0 int) {
+	rows := make([][]float32, 0, len(planes)*pr.kh)
+	ks := make([]float32, 0, len(w))
+	for i, pl := range planes {
 		for ky := range pr.kh {
 			ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
 			if !allZero(ws) {
-				live = append(live, krow{i, ky})
+				rows = append(rows, pl[(y0+ky*pr.dy)*pr.wp:])
 				ks = append(ks, ws...)
 			}
 		}
 	}
-	rows := make([][]float32, 0, len(live))
-	if pr.in != nil && pr.live == nil {
-		// The rows under output row oy0; the kernel moves down by sy rows
-		// for each further output row.
-		for _, kr := range live {
-			iy := oy0*pr.sy + kr.ky*pr.dy
-			rows = append(rows, src[kr.i].plane()[iy*pr.wp:])
-		}
-		simd.ConvRows(plane[oy0*pr.wo:], pr.wo, oy1-oy0, pr.wo, rows, ks, pr.kw, pr.dx, pr.sy*pr.wp)
-		return
-	}
-	rowK := make([]float32, 0, len(ks))
-	for oy := oy0; oy < oy1; oy++ {
-		rows, rowK = rows[:0], rowK[:0]
-		for j, kr := range live {
-			iy := oy*pr.sy + kr.ky*pr.dy
-			if pr.live != nil && !pr.live[iy] {
-				continue
-			}
-			rows = append(rows, src[kr.i].row(iy))
-			rowK = append(rowK, ks[j*pr.kw:(j+1)*pr.kw]...)
-		}
-		simd.ConvRows(plane[oy*pr.wo:], pr.wo, 1, pr.wo, rows, rowK, pr.kw, pr.dx, 0)
-	}
+	simd.ConvRows(dst, pr.wo, nout, pr.wo, rows, ks, pr.kw, pr.dx, pr.sy*pr.wp)
 }
 
 func allZero(v []float32) bool {
