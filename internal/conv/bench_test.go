@@ -44,13 +44,14 @@ func benchFilter(b *testing.B, c, h, w, n int, m Method) {
 	p.Pad.Left, p.Pad.Right = SamePad(w, n, 1, 1, false)
 	p.Edge = Replicate
 	b.SetBytes(int64(4 * in.Len()))
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		if _, used, err := Filter(in, k, p, m); err != nil || (m != Auto && used != m) {
 			b.Fatalf("ran %s: %v", used, err)
 		}
 	}
 	flops := 2 * float64(n*n) * float64(in.Len()) * float64(b.N)
-	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, flops, cpu0)
 }
 
 func BenchmarkFilter3x3_1x1024_Direct(b *testing.B)    { benchFilter(b, 1, 1024, 1024, 3, Direct) }
@@ -77,6 +78,14 @@ func BenchmarkFilter13x13_3x2048_Separable(b *testing.B) {
 func BenchmarkFilter13x13_3x2048_GEMM(b *testing.B) { benchFilter(b, 3, 2048, 2048, 13, GEMM) }
 func BenchmarkFilter5x5_3x2048_Auto(b *testing.B)   { benchFilter(b, 3, 2048, 2048, 5, Auto) }
 
+// reportRates reports GFLOP/s of wall time and the CPU time per call
+// (cpu-ms/op, all threads): on the shared development machine other
+// processes' load stretches wall time, while CPU time tracks the work.
+func reportRates(b *testing.B, flops, cpu0 float64) {
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
+}
+
 // benchLayer times a PyTorch-style layer and reports GFLOP/s as 2·MACs.
 func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	in := benchInput(cin, hw, hw)
@@ -88,13 +97,14 @@ func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	pr.StrideY, pr.StrideX, pr.Groups, pr.Pad = s, s, g, Pad{p, p, p, p}
 	ho := OutSize(hw, k, s, 1, p, p)
 	b.SetBytes(int64(4 * in.Len()))
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		if _, used, err := Layer(in, w, nil, pr, m); err != nil || (m != Auto && used != m) {
 			b.Fatalf("ran %s: %v", used, err)
 		}
 	}
 	flops := 2 * float64(cout*ho*ho) * float64(cin/g*k*k) * float64(b.N)
-	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, flops, cpu0)
 }
 
 // AlexNet conv1 (the notes' 224×224 version), a ResNet 3×3 block layer, a
@@ -120,7 +130,7 @@ func BenchmarkFilter5x5_3x4096_Auto(b *testing.B) { benchFilter(b, 3, 4096, 4096
 // targetLayers are issue 10's workloads, timed beside PyTorch by
 // bench/torch_layers.py: (name, cin, cout, hw, k, stride, pad, groups).
 var targetLayers = []struct {
-	name                        string
+	name                      string
 	cin, cout, hw, k, s, p, g int
 }{
 	{"conv64_3x3_56", 64, 64, 56, 3, 1, 1, 1},
