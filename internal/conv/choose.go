@@ -196,13 +196,18 @@ func chooseWith(wl Workload, l simd.Level) (Method, string) {
 	return ests[0].m, fmt.Sprintf("auto: cheapest by the %s cost model (%s)", l, strings.Join(parts, ", "))
 }
 
-// fmtNs prints an estimate in a readable unit.
+// fmtNs prints an estimate in a readable unit, to two figures or whole
+// units.
 func fmtNs(ns float64) string {
+	v, unit := ns/1e3, "µs"
 	switch {
 	case ns >= 1e9:
-		return fmt.Sprintf("%.2g s", ns/1e9)
+		v, unit = ns/1e9, "s"
 	case ns >= 1e6:
-		return fmt.Sprintf("%.2g ms", ns/1e6)
+		v, unit = ns/1e6, "ms"
 	}
-	return fmt.Sprintf("%.2g µs", ns/1e3)
+	if v < 10 {
+		return fmt.Sprintf("%.1f %s", v, unit)
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
 }
