@@ -14,9 +14,10 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
 	./internal/tensorio:FuzzReadStdin \
-	./internal/tensorio:FuzzReadFile
+	./internal/tensorio:FuzzReadFile \
+	./internal/simd:FuzzKernels
 
-.PHONY: build test vet fmt-check bench fuzz fixtures clean
+.PHONY: build test test-purego vet-cross vet fmt-check bench fuzz fixtures clean
 
 build:
 	$(GO) build -o bin/convtool ./cmd/convtool
@@ -24,6 +25,15 @@ build:
 # test is what CI and the README run: formatting, vet and every test.
 test: fmt-check vet
 	$(GO) test ./...
+
+# test-purego runs every test without the assembly kernels, as a build for
+# another architecture would (internal/simd's pure-Go twins); vet-cross
+# type-checks the arm64 build, where no assembly exists.
+test-purego:
+	$(GO) test -tags purego ./...
+
+vet-cross:
+	GOARCH=arm64 $(GO) vet ./...
 
 vet:
 	$(GO) vet ./...
