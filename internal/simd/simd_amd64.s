@@ -327,100 +327,222 @@ TEXT ·convRowsAVX512(SB), NOSPLIT, $0-88
 	SHRQ  $0x10, R9
 	KMOVW R9, K4
 	SHRQ  $0x10, R9
-	TESTQ CX, CX
-	JLE   done
 
-outrow:
+pairs:
+	CMPQ CX, $0x02
+	JLT  single
 	XORQ R9, R9
 
-block:
+pair_block:
 	MOVQ   R9, R10
 	ADDQ   $0x00000100, R10
 	CMPQ   R10, DX
-	JGT    partial
+	JGT    pair_partial
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-	MOVQ   k+48(FP), R10
-	XORQ   R11, R11
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   step+72(FP), R10
+	SHLQ   $0x02, R10
+	MOVQ   k+48(FP), R11
+	XORQ   R12, R12
 
-full_row:
-	MOVQ (BX)(R11*8), R12
-	ADDQ R8, R12
-	ADDQ R9, R12
-	MOVQ SI, R13
+pair_full_row:
+	MOVQ (BX)(R12*8), R13
+	ADDQ R8, R13
+	ADDQ R9, R13
+	MOVQ SI, R14
 
-full_tap:
-	VBROADCASTSS (R10), Z4
-	VFMADD231PS  (R12), Z4, Z0
-	VFMADD231PS  64(R12), Z4, Z1
-	VFMADD231PS  128(R12), Z4, Z2
-	VFMADD231PS  192(R12), Z4, Z3
-	ADDQ         DI, R12
-	ADDQ         $0x04, R10
-	DECQ         R13
-	JNZ          full_tap
-	INCQ         R11
-	MOVQ         nrows+40(FP), R12
-	CMPQ         R11, R12
-	JLT          full_row
+pair_full_tap:
+	VBROADCASTSS (R11), Z8
+	VFMADD231PS  (R13), Z8, Z0
+	VFMADD231PS  64(R13), Z8, Z1
+	VFMADD231PS  128(R13), Z8, Z2
+	VFMADD231PS  192(R13), Z8, Z3
+	VFMADD231PS  (R13)(R10*1), Z8, Z4
+	VFMADD231PS  64(R13)(R10*1), Z8, Z5
+	VFMADD231PS  128(R13)(R10*1), Z8, Z6
+	VFMADD231PS  192(R13)(R10*1), Z8, Z7
+	ADDQ         DI, R13
+	ADDQ         $0x04, R11
+	DECQ         R14
+	JNZ          pair_full_tap
+	INCQ         R12
+	MOVQ         nrows+40(FP), R13
+	CMPQ         R12, R13
+	JLT          pair_full_row
 	VMOVUPS      Z0, (AX)(R9*1)
 	VMOVUPS      Z1, 64(AX)(R9*1)
 	VMOVUPS      Z2, 128(AX)(R9*1)
 	VMOVUPS      Z3, 192(AX)(R9*1)
+	MOVQ         ldo+8(FP), R10
+	SHLQ         $0x02, R10
+	ADDQ         AX, R10
+	VMOVUPS      Z4, (R10)(R9*1)
+	VMOVUPS      Z5, 64(R10)(R9*1)
+	VMOVUPS      Z6, 128(R10)(R9*1)
+	VMOVUPS      Z7, 192(R10)(R9*1)
 	ADDQ         $0x00000100, R9
-	JMP          block
+	JMP          pair_block
 
-partial:
+pair_partial:
 	CMPQ   R9, DX
-	JGE    next
+	JGE    pair_next
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-	MOVQ   k+48(FP), R10
-	XORQ   R11, R11
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   step+72(FP), R10
+	SHLQ   $0x02, R10
+	MOVQ   k+48(FP), R11
+	XORQ   R12, R12
 
-part_row:
-	MOVQ (BX)(R11*8), R12
-	ADDQ R8, R12
-	ADDQ R9, R12
-	MOVQ SI, R13
+pair_part_row:
+	MOVQ (BX)(R12*8), R13
+	ADDQ R8, R13
+	ADDQ R9, R13
+	MOVQ SI, R14
 
-part_tap:
-	VBROADCASTSS (R10), Z4
-	VMOVUPS.Z    (R12), K1, Z5
-	VFMADD231PS  Z5, Z4, Z0
-	VMOVUPS.Z    64(R12), K2, Z5
-	VFMADD231PS  Z5, Z4, Z1
-	VMOVUPS.Z    128(R12), K3, Z5
-	VFMADD231PS  Z5, Z4, Z2
-	VMOVUPS.Z    192(R12), K4, Z5
-	VFMADD231PS  Z5, Z4, Z3
-	ADDQ         DI, R12
-	ADDQ         $0x04, R10
-	DECQ         R13
-	JNZ          part_tap
-	INCQ         R11
-	MOVQ         nrows+40(FP), R12
-	CMPQ         R11, R12
-	JLT          part_row
+pair_part_tap:
+	VBROADCASTSS (R11), Z8
+	VMOVUPS.Z    (R13), K1, Z9
+	VFMADD231PS  Z9, Z8, Z0
+	VMOVUPS.Z    64(R13), K2, Z9
+	VFMADD231PS  Z9, Z8, Z1
+	VMOVUPS.Z    128(R13), K3, Z9
+	VFMADD231PS  Z9, Z8, Z2
+	VMOVUPS.Z    192(R13), K4, Z9
+	VFMADD231PS  Z9, Z8, Z3
+	VMOVUPS.Z    (R13)(R10*1), K1, Z9
+	VFMADD231PS  Z9, Z8, Z4
+	VMOVUPS.Z    64(R13)(R10*1), K2, Z9
+	VFMADD231PS  Z9, Z8, Z5
+	VMOVUPS.Z    128(R13)(R10*1), K3, Z9
+	VFMADD231PS  Z9, Z8, Z6
+	VMOVUPS.Z    192(R13)(R10*1), K4, Z9
+	VFMADD231PS  Z9, Z8, Z7
+	ADDQ         DI, R13
+	ADDQ         $0x04, R11
+	DECQ         R14
+	JNZ          pair_part_tap
+	INCQ         R12
+	MOVQ         nrows+40(FP), R13
+	CMPQ         R12, R13
+	JLT          pair_part_row
 	VMOVUPS      Z0, K1, (AX)(R9*1)
 	VMOVUPS      Z1, K2, 64(AX)(R9*1)
 	VMOVUPS      Z2, K3, 128(AX)(R9*1)
 	VMOVUPS      Z3, K4, 192(AX)(R9*1)
+	MOVQ         ldo+8(FP), R10
+	SHLQ         $0x02, R10
+	ADDQ         AX, R10
+	VMOVUPS      Z4, K1, (R10)(R9*1)
+	VMOVUPS      Z5, K2, 64(R10)(R9*1)
+	VMOVUPS      Z6, K3, 128(R10)(R9*1)
+	VMOVUPS      Z7, K4, 192(R10)(R9*1)
 
-next:
+pair_next:
 	MOVQ ldo+8(FP), R9
-	SHLQ $0x02, R9
+	SHLQ $0x03, R9
 	ADDQ R9, AX
 	MOVQ step+72(FP), R9
-	SHLQ $0x02, R9
+	SHLQ $0x03, R9
 	ADDQ R9, R8
-	DECQ CX
-	JNZ  outrow
+	SUBQ $0x02, CX
+	JMP  pairs
 
+single:
+	TESTQ CX, CX
+	JLE   done
+	XORQ  CX, CX
+
+one_block:
+	MOVQ   CX, R9
+	ADDQ   $0x00000100, R9
+	CMPQ   R9, DX
+	JGT    one_partial
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   k+48(FP), R9
+	XORQ   R10, R10
+
+one_full_row:
+	MOVQ (BX)(R10*8), R11
+	ADDQ R8, R11
+	ADDQ CX, R11
+	MOVQ SI, R12
+
+one_full_tap:
+	VBROADCASTSS (R9), Z8
+	VFMADD231PS  (R11), Z8, Z0
+	VFMADD231PS  64(R11), Z8, Z1
+	VFMADD231PS  128(R11), Z8, Z2
+	VFMADD231PS  192(R11), Z8, Z3
+	ADDQ         DI, R11
+	ADDQ         $0x04, R9
+	DECQ         R12
+	JNZ          one_full_tap
+	INCQ         R10
+	MOVQ         nrows+40(FP), R11
+	CMPQ         R10, R11
+	JLT          one_full_row
+	VMOVUPS      Z0, (AX)(CX*1)
+	VMOVUPS      Z1, 64(AX)(CX*1)
+	VMOVUPS      Z2, 128(AX)(CX*1)
+	VMOVUPS      Z3, 192(AX)(CX*1)
+	ADDQ         $0x00000100, CX
+	JMP          one_block
+
+one_partial:
+	CMPQ   CX, DX
+	JGE    one_next
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   k+48(FP), DX
+	XORQ   R9, R9
+
+one_part_row:
+	MOVQ (BX)(R9*8), R10
+	ADDQ R8, R10
+	ADDQ CX, R10
+	MOVQ SI, R11
+
+one_part_tap:
+	VBROADCASTSS (DX), Z8
+	VMOVUPS.Z    (R10), K1, Z9
+	VFMADD231PS  Z9, Z8, Z0
+	VMOVUPS.Z    64(R10), K2, Z9
+	VFMADD231PS  Z9, Z8, Z1
+	VMOVUPS.Z    128(R10), K3, Z9
+	VFMADD231PS  Z9, Z8, Z2
+	VMOVUPS.Z    192(R10), K4, Z9
+	VFMADD231PS  Z9, Z8, Z3
+	ADDQ         DI, R10
+	ADDQ         $0x04, DX
+	DECQ         R11
+	JNZ          one_part_tap
+	INCQ         R9
+	MOVQ         nrows+40(FP), R10
+	CMPQ         R9, R10
+	JLT          one_part_row
+	VMOVUPS      Z0, K1, (AX)(CX*1)
+	VMOVUPS      Z1, K2, 64(AX)(CX*1)
+	VMOVUPS      Z2, K3, 128(AX)(CX*1)
+	VMOVUPS      Z3, K4, 192(AX)(CX*1)
+
+one_next:
 done:
 	VZEROUPPER
 	RET
@@ -441,104 +563,226 @@ TEXT ·convRowsAVX2(SB), NOSPLIT, $0-88
 	SHLQ    $0x02, R9
 	LEAQ    maskTable<>+128(SB), R10
 	SUBQ    R9, R10
-	VMOVDQU (R10), Y6
-	VMOVDQU 32(R10), Y7
-	VMOVDQU 64(R10), Y8
-	VMOVDQU 96(R10), Y9
-	TESTQ   CX, CX
-	JLE     done
+	VMOVDQU (R10), Y10
+	VMOVDQU 32(R10), Y11
+	VMOVDQU 64(R10), Y12
+	VMOVDQU 96(R10), Y13
 
-outrow:
+pairs:
+	CMPQ CX, $0x02
+	JLT  single
 	XORQ R9, R9
 
-block:
+pair_block:
 	MOVQ   R9, R10
 	ADDQ   $0x00000080, R10
 	CMPQ   R10, DX
-	JGT    partial
+	JGT    pair_partial
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-	MOVQ   k+48(FP), R10
-	XORQ   R11, R11
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ   step+72(FP), R10
+	SHLQ   $0x02, R10
+	MOVQ   k+48(FP), R11
+	XORQ   R12, R12
 
-full_row:
-	MOVQ (BX)(R11*8), R12
-	ADDQ R8, R12
-	ADDQ R9, R12
-	MOVQ SI, R13
+pair_full_row:
+	MOVQ (BX)(R12*8), R13
+	ADDQ R8, R13
+	ADDQ R9, R13
+	MOVQ SI, R14
 
-full_tap:
-	VBROADCASTSS (R10), Y4
-	VFMADD231PS  (R12), Y4, Y0
-	VFMADD231PS  32(R12), Y4, Y1
-	VFMADD231PS  64(R12), Y4, Y2
-	VFMADD231PS  96(R12), Y4, Y3
-	ADDQ         DI, R12
-	ADDQ         $0x04, R10
-	DECQ         R13
-	JNZ          full_tap
-	INCQ         R11
-	MOVQ         nrows+40(FP), R12
-	CMPQ         R11, R12
-	JLT          full_row
+pair_full_tap:
+	VBROADCASTSS (R11), Y8
+	VFMADD231PS  (R13), Y8, Y0
+	VFMADD231PS  32(R13), Y8, Y1
+	VFMADD231PS  64(R13), Y8, Y2
+	VFMADD231PS  96(R13), Y8, Y3
+	VFMADD231PS  (R13)(R10*1), Y8, Y4
+	VFMADD231PS  32(R13)(R10*1), Y8, Y5
+	VFMADD231PS  64(R13)(R10*1), Y8, Y6
+	VFMADD231PS  96(R13)(R10*1), Y8, Y7
+	ADDQ         DI, R13
+	ADDQ         $0x04, R11
+	DECQ         R14
+	JNZ          pair_full_tap
+	INCQ         R12
+	MOVQ         nrows+40(FP), R13
+	CMPQ         R12, R13
+	JLT          pair_full_row
 	VMOVUPS      Y0, (AX)(R9*1)
 	VMOVUPS      Y1, 32(AX)(R9*1)
 	VMOVUPS      Y2, 64(AX)(R9*1)
 	VMOVUPS      Y3, 96(AX)(R9*1)
+	MOVQ         ldo+8(FP), R10
+	SHLQ         $0x02, R10
+	ADDQ         AX, R10
+	VMOVUPS      Y4, (R10)(R9*1)
+	VMOVUPS      Y5, 32(R10)(R9*1)
+	VMOVUPS      Y6, 64(R10)(R9*1)
+	VMOVUPS      Y7, 96(R10)(R9*1)
 	ADDQ         $0x00000080, R9
-	JMP          block
+	JMP          pair_block
 
-partial:
+pair_partial:
 	CMPQ   R9, DX
-	JGE    next
+	JGE    pair_next
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-	MOVQ   k+48(FP), R10
-	XORQ   R11, R11
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ   step+72(FP), R10
+	SHLQ   $0x02, R10
+	MOVQ   k+48(FP), R11
+	XORQ   R12, R12
 
-part_row:
-	MOVQ (BX)(R11*8), R12
-	ADDQ R8, R12
-	ADDQ R9, R12
-	MOVQ SI, R13
+pair_part_row:
+	MOVQ (BX)(R12*8), R13
+	ADDQ R8, R13
+	ADDQ R9, R13
+	MOVQ SI, R14
 
-part_tap:
-	VBROADCASTSS (R10), Y4
-	VMASKMOVPS   (R12), Y6, Y5
-	VFMADD231PS  Y5, Y4, Y0
-	VMASKMOVPS   32(R12), Y7, Y5
-	VFMADD231PS  Y5, Y4, Y1
-	VMASKMOVPS   64(R12), Y8, Y5
-	VFMADD231PS  Y5, Y4, Y2
-	VMASKMOVPS   96(R12), Y9, Y5
-	VFMADD231PS  Y5, Y4, Y3
-	ADDQ         DI, R12
-	ADDQ         $0x04, R10
-	DECQ         R13
-	JNZ          part_tap
-	INCQ         R11
-	MOVQ         nrows+40(FP), R12
-	CMPQ         R11, R12
-	JLT          part_row
-	VMASKMOVPS   Y0, Y6, (AX)(R9*1)
-	VMASKMOVPS   Y1, Y7, 32(AX)(R9*1)
-	VMASKMOVPS   Y2, Y8, 64(AX)(R9*1)
-	VMASKMOVPS   Y3, Y9, 96(AX)(R9*1)
+pair_part_tap:
+	VBROADCASTSS (R11), Y8
+	VMASKMOVPS   (R13), Y10, Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VMASKMOVPS   32(R13), Y11, Y9
+	VFMADD231PS  Y9, Y8, Y1
+	VMASKMOVPS   64(R13), Y12, Y9
+	VFMADD231PS  Y9, Y8, Y2
+	VMASKMOVPS   96(R13), Y13, Y9
+	VFMADD231PS  Y9, Y8, Y3
+	VMASKMOVPS   (R13)(R10*1), Y10, Y9
+	VFMADD231PS  Y9, Y8, Y4
+	VMASKMOVPS   32(R13)(R10*1), Y11, Y9
+	VFMADD231PS  Y9, Y8, Y5
+	VMASKMOVPS   64(R13)(R10*1), Y12, Y9
+	VFMADD231PS  Y9, Y8, Y6
+	VMASKMOVPS   96(R13)(R10*1), Y13, Y9
+	VFMADD231PS  Y9, Y8, Y7
+	ADDQ         DI, R13
+	ADDQ         $0x04, R11
+	DECQ         R14
+	JNZ          pair_part_tap
+	INCQ         R12
+	MOVQ         nrows+40(FP), R13
+	CMPQ         R12, R13
+	JLT          pair_part_row
+	VMASKMOVPS   Y0, Y10, (AX)(R9*1)
+	VMASKMOVPS   Y1, Y11, 32(AX)(R9*1)
+	VMASKMOVPS   Y2, Y12, 64(AX)(R9*1)
+	VMASKMOVPS   Y3, Y13, 96(AX)(R9*1)
+	MOVQ         ldo+8(FP), R10
+	SHLQ         $0x02, R10
+	ADDQ         AX, R10
+	VMASKMOVPS   Y4, Y10, (R10)(R9*1)
+	VMASKMOVPS   Y5, Y11, 32(R10)(R9*1)
+	VMASKMOVPS   Y6, Y12, 64(R10)(R9*1)
+	VMASKMOVPS   Y7, Y13, 96(R10)(R9*1)
 
-next:
+pair_next:
 	MOVQ ldo+8(FP), R9
-	SHLQ $0x02, R9
+	SHLQ $0x03, R9
 	ADDQ R9, AX
 	MOVQ step+72(FP), R9
-	SHLQ $0x02, R9
+	SHLQ $0x03, R9
 	ADDQ R9, R8
-	DECQ CX
-	JNZ  outrow
+	SUBQ $0x02, CX
+	JMP  pairs
 
+single:
+	TESTQ CX, CX
+	JLE   done
+	XORQ  CX, CX
+
+one_block:
+	MOVQ   CX, R9
+	ADDQ   $0x00000080, R9
+	CMPQ   R9, DX
+	JGT    one_partial
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+48(FP), R9
+	XORQ   R10, R10
+
+one_full_row:
+	MOVQ (BX)(R10*8), R11
+	ADDQ R8, R11
+	ADDQ CX, R11
+	MOVQ SI, R12
+
+one_full_tap:
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  (R11), Y8, Y0
+	VFMADD231PS  32(R11), Y8, Y1
+	VFMADD231PS  64(R11), Y8, Y2
+	VFMADD231PS  96(R11), Y8, Y3
+	ADDQ         DI, R11
+	ADDQ         $0x04, R9
+	DECQ         R12
+	JNZ          one_full_tap
+	INCQ         R10
+	MOVQ         nrows+40(FP), R11
+	CMPQ         R10, R11
+	JLT          one_full_row
+	VMOVUPS      Y0, (AX)(CX*1)
+	VMOVUPS      Y1, 32(AX)(CX*1)
+	VMOVUPS      Y2, 64(AX)(CX*1)
+	VMOVUPS      Y3, 96(AX)(CX*1)
+	ADDQ         $0x00000080, CX
+	JMP          one_block
+
+one_partial:
+	CMPQ   CX, DX
+	JGE    one_next
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+48(FP), DX
+	XORQ   R9, R9
+
+one_part_row:
+	MOVQ (BX)(R9*8), R10
+	ADDQ R8, R10
+	ADDQ CX, R10
+	MOVQ SI, R11
+
+one_part_tap:
+	VBROADCASTSS (DX), Y8
+	VMASKMOVPS   (R10), Y10, Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VMASKMOVPS   32(R10), Y11, Y9
+	VFMADD231PS  Y9, Y8, Y1
+	VMASKMOVPS   64(R10), Y12, Y9
+	VFMADD231PS  Y9, Y8, Y2
+	VMASKMOVPS   96(R10), Y13, Y9
+	VFMADD231PS  Y9, Y8, Y3
+	ADDQ         DI, R10
+	ADDQ         $0x04, DX
+	DECQ         R11
+	JNZ          one_part_tap
+	INCQ         R9
+	MOVQ         nrows+40(FP), R10
+	CMPQ         R9, R10
+	JLT          one_part_row
+	VMASKMOVPS   Y0, Y10, (AX)(CX*1)
+	VMASKMOVPS   Y1, Y11, 32(AX)(CX*1)
+	VMASKMOVPS   Y2, Y12, 64(AX)(CX*1)
+	VMASKMOVPS   Y3, Y13, 96(AX)(CX*1)
+
+one_next:
 done:
 	VZEROUPPER
 	RET

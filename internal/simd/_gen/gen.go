@@ -207,7 +207,11 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 	off := GP64() // byte offset of the current output row in every input row
 	XORQ(off, off)
 
-	acc := make([]reg.VecVirtual, nacc)
+	// Two output rows at a time where there are two: eight independent
+	// accumulator chains instead of four (the FMA latency, not the
+	// loads, bounds short rows otherwise) and one pass of loop overhead
+	// for both.
+	acc := make([]reg.VecVirtual, 2*nacc)
 	for i := range acc {
 		acc[i] = vec()
 	}
@@ -238,15 +242,21 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 		}
 	}
 
-	TESTQ(nout, nout)
-	JLE(LabelRef("done"))
-	Label("outrow")
-	x := GP64() // byte offset of the block within the row
-	XORQ(x, x)
-
-	emitBlock := func(name string, masked bool) {
-		for _, r := range acc {
+	// emitBlock emits one block of nacc vectors at byte offset x of the
+	// output row(s): for pair, of rows out and out+ldo, whose inputs are
+	// step apart.
+	emitBlock := func(name string, x reg.Register, masked, pair bool) {
+		nr := 1
+		if pair {
+			nr = 2
+		}
+		for _, r := range acc[:nr*nacc] {
 			zero(r, avx512)
+		}
+		var stepB reg.Register
+		if pair {
+			stepB = Load(Param("step"), GP64())
+			SHLQ(Imm(2), stepB)
 		}
 		kp := Load(Param("k"), GP64())
 		r := GP64()
@@ -260,17 +270,23 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 		MOVQ(kw, t)
 		Label(name + "_tap")
 		VBROADCASTSS(Mem{Base: kp}, w)
-		for i := range nacc {
-			src := Mem{Base: p, Disp: i * vb}
-			switch {
-			case masked && avx512:
-				VMOVUPS_Z(src, masks[i], tmp)
-				VFMADD231PS(tmp, w, acc[i])
-			case masked:
-				VMASKMOVPS(src, maskv[i], tmp)
-				VFMADD231PS(tmp, w, acc[i])
-			default:
-				VFMADD231PS(src, w, acc[i])
+		for j := range nr {
+			for i := range nacc {
+				src := Mem{Base: p, Disp: i * vb}
+				if j == 1 {
+					src = Mem{Base: p, Index: stepB, Scale: 1, Disp: i * vb}
+				}
+				a := acc[j*nacc+i]
+				switch {
+				case masked && avx512:
+					VMOVUPS_Z(src, masks[i], tmp)
+					VFMADD231PS(tmp, w, a)
+				case masked:
+					VMASKMOVPS(src, maskv[i], tmp)
+					VFMADD231PS(tmp, w, a)
+				default:
+					VFMADD231PS(src, w, a)
+				}
 			}
 		}
 		ADDQ(dx, p)
@@ -280,43 +296,65 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 		INCQ(r)
 		CMPQ(r, Load(Param("nrows"), GP64()))
 		JLT(LabelRef(name + "_row"))
-		for i := range nacc {
-			dst := Mem{Base: out, Index: x, Scale: 1, Disp: i * vb}
-			switch {
-			case masked && avx512:
-				VMOVUPS(acc[i], masks[i], dst)
-			case masked:
-				VMASKMOVPS(acc[i], maskv[i], dst)
-			default:
-				VMOVUPS(acc[i], dst)
+		var o reg.Register = out
+		for j := range nr {
+			if j == 1 {
+				o = Load(Param("ldo"), GP64())
+				SHLQ(Imm(2), o)
+				ADDQ(out, o)
+			}
+			for i := range nacc {
+				dst := Mem{Base: o, Index: x, Scale: 1, Disp: i * vb}
+				a := acc[j*nacc+i]
+				switch {
+				case masked && avx512:
+					VMOVUPS(a, masks[i], dst)
+				case masked:
+					VMASKMOVPS(a, maskv[i], dst)
+				default:
+					VMOVUPS(a, dst)
+				}
 			}
 		}
 	}
 
-	Label("block")
-	blk := GP64()
-	MOVQ(x, blk)
-	ADDQ(U32(4*block), blk)
-	CMPQ(blk, end)
-	JGT(LabelRef("partial"))
-	emitBlock("full", false)
-	ADDQ(U32(4*block), x)
-	JMP(LabelRef("block"))
+	// emitRows emits the loop over the blocks of one output row (or two).
+	emitRows := func(name string, pair bool) {
+		x := GP64() // byte offset of the block within the row
+		XORQ(x, x)
+		Label(name + "_block")
+		blk := GP64()
+		MOVQ(x, blk)
+		ADDQ(U32(4*block), blk)
+		CMPQ(blk, end)
+		JGT(LabelRef(name + "_partial"))
+		emitBlock(name+"_full", x, false, pair)
+		ADDQ(U32(4*block), x)
+		JMP(LabelRef(name + "_block"))
+		Label(name + "_partial")
+		CMPQ(x, end)
+		JGE(LabelRef(name + "_next"))
+		emitBlock(name+"_part", x, true, pair)
+		Label(name + "_next")
+	}
 
-	Label("partial")
-	CMPQ(x, end)
-	JGE(LabelRef("next"))
-	emitBlock("part", true)
-
-	Label("next")
+	Label("pairs")
+	CMPQ(nout, Imm(2))
+	JLT(LabelRef("single"))
+	emitRows("pair", true)
 	ldo := Load(Param("ldo"), GP64())
-	SHLQ(Imm(2), ldo)
+	SHLQ(Imm(3), ldo)
 	ADDQ(ldo, out)
 	step := Load(Param("step"), GP64())
-	SHLQ(Imm(2), step)
+	SHLQ(Imm(3), step)
 	ADDQ(step, off)
-	DECQ(nout)
-	JNZ(LabelRef("outrow"))
+	SUBQ(Imm(2), nout)
+	JMP(LabelRef("pairs"))
+
+	Label("single")
+	TESTQ(nout, nout)
+	JLE(LabelRef("done"))
+	emitRows("one", false)
 	Label("done")
 	VZEROUPPER()
 	RET()
