@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """torch_layers.py — convtool's layer compute time beside PyTorch's on the same
-shapes (issue 10's targets), in alternation: round r runs convtool's
-BenchmarkTarget (internal/conv/bench_test.go) for every layer, then times
-torch.nn.functional.conv2d on the same tensors, so the shared machine's noise
-falls on both alike. Prints medians over the rounds, convtool's speed relative
-to PyTorch's (torch time / convtool time: above 1 is faster) and how close
---method auto came to the fastest method convtool has for the layer.
+shapes (issue 10's targets), in alternation: for each layer, each round runs
+convtool's BenchmarkTarget (internal/conv/bench_test.go) for that layer, then
+times torch.nn.functional.conv2d on the same shapes, so the shared machine's
+noise falls on both alike. Prints medians over the rounds of wall time and of
+CPU time (all threads; on a loaded machine CPU time tracks the work while wall
+time also tracks the other processes), convtool's speed relative to
+PyTorch's (torch time / convtool time: above 1 is faster) by each, and how
+close --method auto came to the fastest method convtool has for the layer.
 
     /usr/bin/python3 bench/torch_layers.py [--rounds 7] [--only NAME,...] [--fft]
 
@@ -40,7 +42,7 @@ TARGET = {  # issue 10: convtool speed / PyTorch speed at least
     "conv3to64_7x7s2_224": 0.5, "dw256_3x3_56": 2.0, "dw3_5x5_4096": 5.0,
 }
 
-BENCH_RE = re.compile(r"^BenchmarkTarget/(\w+)/(\w+)-\d+\s+\d+\s+([\d.]+) ns/op")
+BENCH_RE = re.compile(r"^BenchmarkTarget/(\w+)/(\w+)-\d+\s+\d+\s+([\d.]+) ns/op.*?([\d.]+) cpu-ms/op")
 
 
 def cpu_name():
@@ -52,17 +54,19 @@ def cpu_name():
 
 
 def torch_time(layer, reps):
-    """Median seconds of one conv2d call on the layer, warm."""
+    """Median wall seconds and mean CPU seconds of one conv2d call on the
+    layer, warm."""
     _, cin, cout, hw, k, s, p, g = layer
     x = torch.rand(1, cin, hw, hw)
     w = torch.rand(cout, cin // g, k, k)
     F.conv2d(x, w, stride=s, padding=p, groups=g)  # warm-up
     ts = []
+    c0 = time.process_time()
     for _ in range(reps):
         t0 = time.perf_counter()
         F.conv2d(x, w, stride=s, padding=p, groups=g)
         ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+    return statistics.median(ts), (time.process_time() - c0) / reps
 
 
 def main():
@@ -79,34 +83,36 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         binary = os.path.join(work, "conv.test")
         subprocess.run(["go", "test", "-c", "-o", binary, "./internal/conv/"], cwd=root, check=True)
-        go = {}  # (layer, method) -> [seconds]
-        th = {}  # layer -> [seconds]
-        for r in range(args.rounds):
-            out = subprocess.run(
-                [binary, "-test.run", "^$", "-test.bench", f"^BenchmarkTarget$/^({names})$/^({methods})$",
-                 "-test.benchtime", "3x"],
-                cwd=os.path.join(root, "internal/conv"), env=dict(os.environ, GOMAXPROCS="2"),
-                check=True, capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                m = BENCH_RE.match(line)
-                if m:
-                    go.setdefault((m[1], m[2]), []).append(float(m[3]) / 1e9)
-            for layer in layers:
-                reps = 1 if layer[3] >= 1024 else 10
-                th.setdefault(layer[0], []).append(torch_time(layer, reps))
-            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+        go = {}  # (layer, method) -> [(wall, cpu) seconds]
+        th = {}  # layer -> [(wall, cpu) seconds]
+        for layer in layers:
+            name = layer[0]
+            for r in range(args.rounds):
+                out = subprocess.run(
+                    [binary, "-test.run", "^$", "-test.bench", f"^BenchmarkTarget$/^{name}$/^({methods})$",
+                     "-test.benchtime", "3x" if layer[3] >= 1024 else "10x"],
+                    cwd=os.path.join(root, "internal/conv"), env=dict(os.environ, GOMAXPROCS="2"),
+                    check=True, capture_output=True, text=True).stdout
+                for line in out.splitlines():
+                    m = BENCH_RE.match(line)
+                    if m:
+                        go.setdefault((m[1], m[2]), []).append((float(m[3]) / 1e9, float(m[4]) / 1e3))
+                th.setdefault(name, []).append(torch_time(layer, 3 if layer[3] >= 1024 else 20))
+            print(f"{name} done", file=sys.stderr)
 
+    med = lambda v, i: statistics.median(x[i] for x in v)
     print(f"CPU: {cpu_name()}, 2 threads each; torch {torch.__version__}; medians of {args.rounds} paired rounds")
-    print(f"{'layer':22} {'torch ms':>9} {'auto ms':>9} {'best':>13} {'speed/torch':>11} {'target':>6} {'auto/best':>9}")
+    print(f"{'layer':22} {'torch ms':>9} {'auto ms':>9} {'best':>13} {'speed/torch':>11} {'cpu-speed/torch':>15} "
+          f"{'target':>6} {'auto/best':>9}")
     for layer in layers:
         name = layer[0]
-        t = statistics.median(th[name])
-        times = {m: statistics.median(v) for (n, m), v in go.items() if n == name}
-        auto = times.pop("auto")
-        best_m = min(times, key=times.get)
-        best = min(times[best_m], auto)
+        t, tc = med(th[name], 0), med(th[name], 1)
+        times = {m: med(v, 0) for (n, m), v in go.items() if n == name}
+        cpus = {m: med(v, 1) for (n, m), v in go.items() if n == name}
+        auto, auto_cpu = times.pop("auto"), cpus.pop("auto")
+        best_m = min(cpus, key=cpus.get)  # by CPU time: the load stretches wall times at random
         print(f"{name:22} {t * 1e3:9.2f} {auto * 1e3:9.2f} {best_m + ' ' + format(times[best_m] * 1e3, '.2f'):>13} "
-              f"{t / auto:11.2f} {TARGET[name]:6.1f} {auto / best:9.2f}")
+              f"{t / auto:11.2f} {tc / auto_cpu:15.2f} {TARGET[name]:6.1f} {auto_cpu / min(cpus[best_m], auto_cpu):9.2f}")
 
 
 if __name__ == "__main__":

@@ -112,9 +112,8 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 	switch m {
 	case Direct:
 		rows := float64(wl.OutC) * float64(wl.HO)
-		kernRows := float64(wl.InPerGroup * min(wl.KH, wl.Taps))
+		taps := float64(wl.InPerGroup * wl.Taps) // nonzero weights, one row-kernel step each
 		if wl.StrideX != 1 {
-			taps := float64(wl.InPerGroup * wl.Taps)
 			return out*(taps*nsGoMAC+nsOut) + rows*taps*nsTapSetup
 		}
 		mac := cm.rowMAC
@@ -122,7 +121,7 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 			mac *= cacheSlow
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
-		return rows*kernRows*(float64(wl.KW)*lanesRow*mac+blocks*nsRowStep) + padded*nsPad + out*nsOut
+		return rows*taps*(lanesRow*mac+blocks*nsRowStep) + padded*nsPad + out*nsOut
 	case Separable:
 		if !wl.Filter || !wl.Rank1 {
 			return math.Inf(1)
@@ -131,7 +130,7 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		vrows := float64(wl.C) * float64(wl.HO)
 		rowPass := hrows * float64(wl.KW) * float64(wl.WO) * nsGoMAC
 		if wl.StrideX == 1 {
-			rowPass = hrows * (float64(wl.KW)*lanesRow*cm.rowMAC + blocks*nsRowStep)
+			rowPass = hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
 		}
 		colPass := vrows * float64(wl.KH) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
 		return rowPass + colPass + hrows*float64(wl.W)*nsPad + out*nsOut + nsSepCall

@@ -384,3 +384,54 @@ func TestLayerShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestAccumulateMatchesDirectBits: one output row computed alone with
+// accumulate, from the padded rows under it and its nonzero taps in
+// row-major order, has the bits Filter's direct method gives that row for
+// the whole plane (banded, two rows per kernel pass), at every SIMD level.
+// Row-at-a-time callers (a streaming filter) rely on it.
+func TestAccumulateMatchesDirectBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	in := tensor.New(1, 23, 131)
+	for i := range in.Data {
+		in.Data[i] = float32(rng.NormFloat64())
+	}
+	k := &kernel.Kernel{H: 3, W: 5, Data: make([]float32, 15)}
+	for i := range k.Data {
+		if i%4 != 1 { // some zero weights, skipped by both
+			k.Data[i] = float32(rng.NormFloat64())
+		}
+	}
+	p := NewParams()
+	p.Pad = Pad{1, 1, 2, 2}
+	p.Edge = Reflect
+	eachLevel(t, func(t *testing.T) {
+		want, _, err := Filter(in, k, p, Direct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := prepare(in, p, k.H, k.W)
+		if err != nil {
+			t.Fatal(err)
+		}
+		padded := pr.input()
+		got := make([]float32, pr.wo)
+		for oy := range pr.ho {
+			var taps []tap
+			for ky := range k.H {
+				row := padded.Plane(0)[(oy+ky)*pr.wp:]
+				for kx := range k.W {
+					if kv := k.Data[ky*k.W+kx]; kv != 0 {
+						taps = append(taps, tap{row[kx:], kv})
+					}
+				}
+			}
+			accumulate(got, taps, 1)
+			for x, v := range got {
+				if w := want.At(0, oy, x); math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("row %d col %d: accumulate %v, Filter %v", oy, x, v, w)
+				}
+			}
+		}
+	})
+}

@@ -190,6 +190,31 @@ type tap struct {
 	k   float32
 }
 
+// accumulate sets every out[x] to Σ tap.k·tap.src[x·stride], the taps
+// summed in order: by the SIMD row kernel at unit stride (each tap a row
+// of one weight), by Go's loop otherwise. Every unit-stride sum of the
+// direct and separable methods goes through the same kernel in the same
+// tap order, so a caller that computes one row at a time with accumulate
+// gets the bits those methods get for the whole plane.
+func accumulate(out []float32, taps []tap, stride int) {
+	if stride != 1 {
+		accumulateStrided(out, taps, stride)
+		return
+	}
+	srcs, ks := tapSlices(taps)
+	simd.ConvRows(out, len(out), 1, len(out), srcs, ks, 1, 1, 0)
+}
+
+// tapSlices splits taps into the row kernel's inputs and weights.
+func tapSlices(taps []tap) ([][]float32, []float32) {
+	srcs := make([][]float32, len(taps))
+	ks := make([]float32, len(taps))
+	for i, t := range taps {
+		srcs[i], ks[i] = t.src, t.k
+	}
+	return srcs, ks
+}
+
 // accumulateStrided sets every out[x] to Σ tap.k·tap.src[x·stride]: the
 // strided case, which the unit-stride SIMD row kernel does not cover.
 func accumulateStrided(out []float32, taps []tap, stride int) {
@@ -291,8 +316,8 @@ const bandScratchFloats = 1 << 16
 // plane: the shared padded input of a multi-channel layer (built once),
 // or, with one input plane per output (a filter, a depthwise layer), the
 // band's own padded rows in a per-worker scratch buffer, so that a large
-// image is never copied whole. Other strides take Go's tap loop, which
-// also skips single zero weights.
+// image is never copied whole. Other strides take Go's tap loop. Zero
+// weights are skipped, one tap at a time.
 func direct(pr *problem) *tensor.Tensor {
 	whole := pr.inPerG > 1 || pr.in != nil
 	if whole {
@@ -361,7 +386,7 @@ func direct(pr *problem) *tensor.Tensor {
 					}
 				}
 			}
-			accumulateStrided(plane[oy*pr.wo:(oy+1)*pr.wo], taps, pr.sx)
+			accumulate(plane[oy*pr.wo:(oy+1)*pr.wo], taps, pr.sx)
 		}
 	})
 	return out
@@ -370,19 +395,23 @@ func direct(pr *problem) *tensor.Tensor {
 // directBand sets nout output rows at dst (row pitch wo) with one call of
 // the row kernel: planes are the output's padded input planes (pitch wp),
 // whose row y0 lies under the first output row; w the output's weights.
+//
+// Each nonzero weight is one tap, in the order of the per-row path
+// (planes, then kernel rows, then columns), so the sums are the same.
 func (pr *problem) directBand(dst, w []float32, planes [][]float32, nout, y0 int) {
-	rows := make([][]float32, 0, len(planes)*pr.kh)
-	ks := make([]float32, 0, len(w))
+	taps := make([]tap, 0, len(w))
 	for i, pl := range planes {
 		for ky := range pr.kh {
 			ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
-			if !allZero(ws) {
-				rows = append(rows, pl[(y0+ky*pr.dy)*pr.wp:])
-				ks = append(ks, ws...)
+			for kx, kv := range ws {
+				if kv != 0 {
+					taps = append(taps, tap{pl[(y0+ky*pr.dy)*pr.wp+kx*pr.dx:], kv})
+				}
 			}
 		}
 	}
-	simd.ConvRows(dst, pr.wo, nout, pr.wo, rows, ks, pr.kw, pr.dx, pr.sy*pr.wp)
+	srcs, ks := tapSlices(taps)
+	simd.ConvRows(dst, pr.wo, nout, pr.wo, srcs, ks, 1, 1, pr.sy*pr.wp)
 }
 
 func allZero(v []float32) bool {
@@ -412,11 +441,9 @@ func separable(pr *problem, col, row []float32) *tensor.Tensor {
 		hrows := newRowCache(span, pr.wo)
 		dst := out.Plane(ch)
 		htaps := make([]tap, 0, len(row))
-		one := make([][]float32, 1)
-		vrows := make([][]float32, 0, len(col))
-		vk := make([]float32, 0, len(col))
+		taps := make([]tap, 0, len(col))
 		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
-			vrows, vk = vrows[:0], vk[:0]
+			taps = taps[:0]
 			for ky, kv := range col {
 				if kv == 0 {
 					continue
@@ -425,23 +452,17 @@ func separable(pr *problem, col, row []float32) *tensor.Tensor {
 				h, ok := hrows.get(y)
 				if !ok {
 					r := src.row(y)
-					if pr.sx == 1 {
-						one[0] = r
-						simd.ConvRows(h, pr.wo, 1, pr.wo, one, row, len(row), pr.dx, 0)
-					} else {
-						htaps = htaps[:0]
-						for kx, kv := range row {
-							if kv != 0 {
-								htaps = append(htaps, tap{r[kx*pr.dx:], kv})
-							}
+					htaps = htaps[:0]
+					for kx, kv := range row {
+						if kv != 0 {
+							htaps = append(htaps, tap{r[kx*pr.dx:], kv})
 						}
-						accumulateStrided(h, htaps, pr.sx)
 					}
+					accumulate(h, htaps, pr.sx)
 				}
-				vrows = append(vrows, h)
-				vk = append(vk, kv)
+				taps = append(taps, tap{h, kv})
 			}
-			simd.ConvRows(dst[oy*pr.wo:], pr.wo, 1, pr.wo, vrows, vk, 1, 1, 0)
+			accumulate(dst[oy*pr.wo:(oy+1)*pr.wo], taps, 1)
 		}
 	})
 	return out
