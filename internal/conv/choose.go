@@ -145,12 +145,11 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 			// In place: no packing, a slower kernel.
 			return groups*(mEff*k*nEff*cm.gemmMAC*inPlaceSlow+nsGemmCall) + out*nsOut
 		}
-		pack := nsPack
-		if wl.StrideX != 1 {
-			pack = nsPackGap
-		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
-		return groups*(mEff*k*nEff*cm.gemmMAC+k*n*pack+nsGemmCall) + padded*nsPad + out*nsOut
+		if wl.StrideX != 1 {
+			padded *= 2 // then split into stride phases
+		}
+		return groups*(mEff*k*nEff*cm.gemmMAC+k*n*nsPack+nsGemmCall) + padded*nsPad + out*nsOut
 	case FFT:
 		if !wl.Filter {
 			return float64(wl.OutC*wl.InPerGroup)*fftCost(1, wl.H, wl.W, wl.KH, wl.KW) + out*nsOut

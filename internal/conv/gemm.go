@@ -45,13 +45,20 @@ func gemm(pr *problem) *tensor.Tensor {
 		pr.pad.top == 0 && pr.pad.left == 0 && pr.hp == pr.pad.src.H && pr.wp == pr.pad.src.W
 	var src []float32
 	inPlane := pr.hp * pr.wp
-	if inPlace {
+	ph := phases{pitch: pr.wp, width: pr.wp, plane: inPlane}
+	switch {
+	case inPlace:
 		src = pr.pad.src.Data
-	} else {
+	case pr.sx > 1:
+		src, ph = pr.phaseSplit()
+	default:
 		src = pr.input().Data
 	}
 
-	kc := max(1, 4096/nr)
+	// K blocks of at most kcMax steps, as even as they come, so that a
+	// K just over kcMax is not a full block and a sliver.
+	kcMax := max(1, 4096/nr)
+	kc := (K + (K+kcMax-1)/kcMax - 1) / ((K + kcMax - 1) / kcMax)
 	// Chunks of whole panels: a few tasks per worker for balance, at most
 	// 16 panels so that the packed B block stays in L2.
 	workers := runtime.GOMAXPROCS(0)
@@ -76,13 +83,13 @@ func gemm(pr *problem) *tensor.Tensor {
 		n0, n1 := ch*chunk, min((ch+1)*chunk, N)
 		np := (n1 - n0 + nr - 1) / nr
 		if !inPlace {
-			s.runs = pr.columnRuns(s.runs[:0], n0, n1, nr)
+			s.runs = pr.columnRuns(s.runs[:0], n0, n1, nr, ph.pitch)
 		}
 		cg := out.Data[g*outPerG*N:]
 		for p0 := 0; p0 < K; p0 += kc {
 			kb := min(kc, K-p0)
 			if !inPlace {
-				pr.packB(s.b, src, g, p0, kb, nr, np, s.runs)
+				pr.packB(s.b, src, ph, g, p0, kb, nr, np, s.runs)
 			}
 			for jp := range np {
 				c0 := n0 + jp*nr
@@ -148,24 +155,63 @@ func packWeights(w []float32, groups, outPerG, K, mr int) []float32 {
 	return a
 }
 
+// phases describes the layout gemm packs from: each padded input row split
+// into stride phases (for a horizontal stride s, the samples at columns
+// q, q+s, q+2s… one after another for each q < s), so that every run of
+// output columns reads contiguous samples. At stride 1 it is the padded
+// input itself.
+type phases struct {
+	width int // samples per phase of a row
+	pitch int // samples per row: stride × width
+	plane int // samples per plane
+}
+
+// at is the offset within a plane of padded column x of row y.
+func (ph phases) at(y, x, sx int) int { return y*ph.pitch + (x%sx)*ph.width + x/sx }
+
+// phaseSplit returns the padded input split into phases of the
+// horizontal stride, and its layout.
+func (pr *problem) phaseSplit() ([]float32, phases) {
+	in := pr.input()
+	sx := pr.sx
+	width := (pr.wp + sx - 1) / sx
+	ph := phases{width: width, pitch: sx * width, plane: pr.hp * sx * width}
+	dst := make([]float32, pr.inC*ph.plane)
+	parallel(pr.inC, func(c int) {
+		plane := in.Plane(c)
+		for y := range pr.hp {
+			row := plane[y*pr.wp : (y+1)*pr.wp]
+			d := dst[c*ph.plane+y*ph.pitch:]
+			for q := range min(sx, pr.wp) {
+				dq := d[q*width : (q+1)*width]
+				for j, x := 0, q; x < len(row); j, x = j+1, x+sx {
+					dq[j] = row[x]
+				}
+			}
+		}
+	})
+	return dst, ph
+}
+
 // run is a stretch of output columns of one packed panel whose inputs lie
-// at a fixed stride in one row of the padded input: panel column j+i reads
-// input offset off+i·stride (plus the k step's own offset).
+// one after another in one row of the phase-split input: panel column j+i
+// reads offset off+i (plus the k step's own offset).
 type run struct {
 	j, off, n int
 }
 
 // columnRuns splits output columns [n0, n1) into runs within panels of nr
-// columns, each run inside one output row (so its inputs are evenly
-// spaced), and appends them to runs. A panel's runs follow each other;
-// a run with n = 0 marks the end of a panel.
-func (pr *problem) columnRuns(runs []run, n0, n1, nr int) []run {
+// columns, each run inside one output row (so its inputs are contiguous in
+// the phase-split input, pitch samples a row), and appends them to runs. A
+// panel's runs follow each other; a run with n = 0 marks the end of a
+// panel.
+func (pr *problem) columnRuns(runs []run, n0, n1, nr, pitch int) []run {
 	for c0 := n0; c0 < n1; c0 += nr {
 		c1 := min(c0+nr, n1)
 		for c := c0; c < c1; {
 			oy, ox := c/pr.wo, c%pr.wo
 			n := min(c1-c, pr.wo-ox)
-			runs = append(runs, run{j: c - c0, off: oy*pr.sy*pr.wp + ox*pr.sx, n: n})
+			runs = append(runs, run{j: c - c0, off: oy*pr.sy*pitch + ox, n: n})
 			c += n
 		}
 		runs = append(runs, run{})
@@ -174,12 +220,12 @@ func (pr *problem) columnRuns(runs []run, n0, n1, nr int) []run {
 }
 
 // packB writes K steps p0…p0+kb of group g's im2col matrix, for the
-// columns described by runs, into dst as np panels of kb × nr. Columns
-// past the last output column of a narrow panel are left as they were:
-// they only reach tile columns that are never copied out.
-func (pr *problem) packB(dst, src []float32, g, p0, kb, nr, np int, runs []run) {
+// columns described by runs, into dst as np panels of kb × nr, copying
+// from src laid out as ph. Columns past the last output column of a
+// narrow panel are left as they were: they only reach tile columns that
+// are never copied out.
+func (pr *problem) packB(dst, src []float32, ph phases, g, p0, kb, nr, np int, runs []run) {
 	ksz := pr.kh * pr.kw
-	plane := pr.hp * pr.wp
 	ri := 0
 	for jp := range np {
 		start := ri
@@ -193,19 +239,10 @@ func (pr *problem) packB(dst, src []float32, g, p0, kb, nr, np int, runs []run) 
 			r := p0 + p
 			ci, rem := r/ksz, r%ksz
 			ky, kx := rem/pr.kw, rem%pr.kw
-			base := (g*pr.inPerG+ci)*plane + ky*pr.dy*pr.wp + kx*pr.dx
+			base := (g*pr.inPerG+ci)*ph.plane + ph.at(ky*pr.dy, kx*pr.dx, pr.sx)
 			d := panel[p*nr : (p+1)*nr]
 			for _, rn := range prs {
-				s := src[base+rn.off:]
-				if pr.sx == 1 {
-					copy(d[rn.j:rn.j+rn.n], s[:rn.n])
-					continue
-				}
-				dd := d[rn.j : rn.j+rn.n]
-				s = s[:(rn.n-1)*pr.sx+1]
-				for i := range dd {
-					dd[i] = s[i*pr.sx]
-				}
+				copy(d[rn.j:rn.j+rn.n], src[base+rn.off:base+rn.off+rn.n])
 			}
 		}
 	}
