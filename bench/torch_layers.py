@@ -9,11 +9,13 @@ time also tracks the other processes), convtool's speed relative to
 PyTorch's (torch time / convtool time: above 1 is faster) by each, and how
 close --method auto came to the fastest method convtool has for the layer.
 
-    /usr/bin/python3 bench/torch_layers.py [--rounds 7] [--only NAME,...] [--fft]
+    /usr/bin/python3 bench/torch_layers.py [--rounds 7] [--threads 2] [--only NAME,...] [--fft]
 
 Needs Debian's python3-torch (torch 1.13, oneDNN on the CPU) and Go. Both
-sides run on 2 threads (torch.set_num_threads, GOMAXPROCS); times are of the
-call alone, warm, output allocation included on both sides.
+sides run on the same number of threads (torch.set_num_threads, GOMAXPROCS;
+on a loaded machine one thread each is the fairer race: OpenMP's barriers
+lose more than Go's scheduler when a thread is descheduled); times are of
+the call alone, warm, output allocation included on both sides.
 """
 import argparse
 import os
@@ -42,7 +44,7 @@ TARGET = {  # issue 10: convtool speed / PyTorch speed at least
     "conv3to64_7x7s2_224": 0.5, "dw256_3x3_56": 2.0, "dw3_5x5_4096": 5.0,
 }
 
-BENCH_RE = re.compile(r"^BenchmarkTarget/(\w+)/(\w+)-\d+\s+\d+\s+([\d.]+) ns/op.*?([\d.]+) cpu-ms/op")
+BENCH_RE = re.compile(r"^BenchmarkTarget/(\w+)/(\w+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op.*?([\d.]+) cpu-ms/op")
 
 
 def cpu_name():
@@ -73,10 +75,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--only", default="", help="comma-separated layer names")
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--fft", action="store_true", help="also time --method fft (slow on these layers)")
     args = ap.parse_args()
     layers = [l for l in LAYERS if not args.only or l[0] in args.only.split(",")]
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     methods = "auto|direct|gemm" + ("|fft" if args.fft else "")
     names = "|".join(l[0] for l in layers)
@@ -88,20 +91,23 @@ def main():
         for layer in layers:
             name = layer[0]
             for r in range(args.rounds):
-                out = subprocess.run(
-                    [binary, "-test.run", "^$", "-test.bench", f"^BenchmarkTarget$/^{name}$/^({methods})$",
-                     "-test.benchtime", "3x" if layer[3] >= 1024 else "10x"],
-                    cwd=os.path.join(root, "internal/conv"), env=dict(os.environ, GOMAXPROCS="2"),
-                    check=True, capture_output=True, text=True).stdout
-                for line in out.splitlines():
-                    m = BENCH_RE.match(line)
-                    if m:
-                        go.setdefault((m[1], m[2]), []).append((float(m[3]) / 1e9, float(m[4]) / 1e3))
+                # One process per method: the first benchmark in a process
+                # grows the heap the later ones find ready.
+                for method in methods.split("|"):
+                    out = subprocess.run(
+                        [binary, "-test.run", "^$", "-test.bench", f"^BenchmarkTarget$/^{name}$/^{method}$",
+                         "-test.benchtime", "3x" if layer[3] >= 1024 else "10x"],
+                        cwd=os.path.join(root, "internal/conv"), env=dict(os.environ, GOMAXPROCS=str(args.threads)),
+                        check=True, capture_output=True, text=True).stdout
+                    for line in out.splitlines():
+                        m = BENCH_RE.match(line)
+                        if m:
+                            go.setdefault((m[1], m[2]), []).append((float(m[3]) / 1e9, float(m[4]) / 1e3))
                 th.setdefault(name, []).append(torch_time(layer, 3 if layer[3] >= 1024 else 20))
             print(f"{name} done", file=sys.stderr)
 
     med = lambda v, i: statistics.median(x[i] for x in v)
-    print(f"CPU: {cpu_name()}, 2 threads each; torch {torch.__version__}; medians of {args.rounds} paired rounds")
+    print(f"CPU: {cpu_name()}, {args.threads} thread(s) each; torch {torch.__version__}; medians of {args.rounds} paired rounds")
     print(f"{'layer':22} {'torch ms':>9} {'auto ms':>9} {'best':>13} {'speed/torch':>11} {'cpu-speed/torch':>15} "
           f"{'target':>6} {'auto/best':>9}")
     for layer in layers:
