@@ -16,8 +16,8 @@
 //     layer);
 //   - convRows: nout output rows of n samples, each the sum over nrows
 //     input rows and kw taps per row of k·src[x + tap·dx], the row
-//     pointers moving by step floats from one output row to the next. It
-//     is the inner loop of the direct method (filters, depthwise and
+//     pointers moving by step floats from one output row to the next (two
+//     rows a pass: eight independent FMA chains). It is the inner loop of the direct method (filters, depthwise and
 //     multi-channel layers at unit stride) and of the separable passes.
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
@@ -173,7 +173,7 @@ func zero(r reg.VecVirtual, avx512 bool) {
 const convRowsSig = "func(out *float32, ldo, nout, n int, rows **float32, nrows int, k *float32, kw, dx, step int, tail uint64)"
 
 // convRows512 emits the AVX-512 row kernel: blocks of 64 samples in four
-// zmm accumulators; the last, partial block uses the four 16-bit lane
+// zmm accumulators per output row, two output rows a pass; the last, partial block uses the four 16-bit lane
 // masks in tail (lowest first) for its loads and stores, so no sample past
 // n is read or written.
 func convRows512() {
