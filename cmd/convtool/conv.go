@@ -105,6 +105,9 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 				return err
 			}
 			if o.OutDir != "" {
+				if r.ExplainGIF != "" || r.Explain {
+					return usageErrorf("--explain and --explain-gif take one INPUT, not --out-dir")
+				}
 				return job.ConvBatch(*r, args, o.OutDir, g.env(io))
 			}
 			return job.Conv(*r, g.env(io))
@@ -131,7 +134,9 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	r.Alpha = "keep"
 	f.Var(newEnum(&r.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
 	f.BoolVar(&r.Gray, "gray", false, "convert a colour image to one grey channel first")
-	f.BoolVar(&r.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
+	f.BoolVar(&r.Explain, "explain", false, "print the padded input, every window, its products and sum; for a 4-D layer the per-input-channel sums, bias and total (small inputs)")
+	f.StringVar(&r.ExplainGIF, "explain-gif", "", "draw the window sliding over the padded (or zero-inserted) input, the output filling in, as an animated GIF `FILE` (2-D kernel, first channel, small inputs)")
+	f.BoolVar(&r.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	f.Var(formatFlag(&r.Format), "format", "output format (default: by extension; for \"-\" the input's kind)")
 	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
 	return cmd

@@ -70,5 +70,6 @@ the real part of the inverse transform is kept.`,
 	f.StringVar(&r.Filter, "filter", "", "lowpass:R, highpass:R or bandpass:R1:R2 (radii in frequency bins)")
 	f.StringVar(&r.Shape, "shape", "ideal", "filter profile: ideal, gaussian or butterworth[:N]")
 	f.StringVar(&r.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
+	f.StringVar(&r.Plot, "plot", "", "also draw the input's spectrum log(1+|F|) (mean over colour channels) with frequency axes, a colour bar and the filter's radii, to `FILE`")
 	return cmd
 }

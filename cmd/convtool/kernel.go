@@ -64,6 +64,12 @@ non-negative ones (black 0, white the largest). The cell shrinks so the
 picture stays within 4096 pixels a side. A 4-D bank is drawn as a grid of
 its slices (rows: first axis, columns: second), on one colour scale.
 
+--plot FILE draws a labelled figure: the kernel on a diverging map with a
+colour bar, beside its frequency response |H| on 64x64 bins (or 4 times the
+kernel) with axes in bins from the centre, a colour bar and the half-gain
+outline dashed; for a 4-D bank, a mosaic of its slices on one colour scale
+with a colour bar. --spectrum writes the bare response as data.
+
 ` + kernelSpecHelp,
 		Args: exactArgs(1, "SPEC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -79,6 +85,7 @@ its slices (rows: first axis, columns: second), on one colour scale.
 	f.IntVar(&r.Cell, "cell", 32, "side of one element in the picture, in pixels")
 	f.StringVar(&r.Spectrum, "spectrum", "", "draw the kernel's frequency response as a PNG `FILE`")
 	f.StringVar(&r.Dilation, "dilation", "", "show the kernel dilated: D-1 zeros between taps (D or DY,DX); size k+(k-1)(D-1)")
+	f.StringVar(&r.Plot, "plot", "", "draw a labelled figure to `FILE`: the kernel with a colour bar beside its frequency response with axes (bins), colour bar and half-gain outline")
 	f.StringVar(&r.Save, "save", "", "write the kernel's values to `FILE` (.npy, .csv, .txt, or .mat for vips conv)")
 	return cmd
 }

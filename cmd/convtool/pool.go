@@ -74,5 +74,7 @@ rounded and clamped to the sample range. .npy keeps float32.`,
 	f.BoolVar(&r.Global, "global", false, "reduce each channel to one value (adaptive 1x1)")
 	f.StringVar(&r.Adaptive, "adaptive", "", "adaptive pooling to HxW output with PyTorch's bins")
 	f.StringVar(&r.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
+	f.BoolVar(&r.Explain, "explain", false, "print every window and what it took: the max and where, or the sum and the divisor with and without padding (small inputs)")
+	f.BoolVar(&r.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	return cmd
 }

@@ -3,6 +3,7 @@ package job
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,11 @@ type ConvRequest struct {
 	Alpha   string
 	Gray    bool
 	Explain bool
+	// ExplainGIF, if set, is where the sliding-window animation goes.
+	ExplainGIF string
+	// Mosaic draws the output channels as a mosaic in the image Output
+	// (automatic when an image cannot hold them).
+	Mosaic bool
 	// Format overrides the output's format ("" : by extension).
 	Format string
 }
@@ -59,6 +65,14 @@ func (r *ConvRequest) Validate() error {
 	}
 	if r.Transpose && r.Edge != "" && r.Edge != "zero" {
 		return Usagef("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
+	}
+	if r.ExplainGIF != "" && (r.ExplainGIF == "-" || !strings.EqualFold(filepath.Ext(r.ExplainGIF), ".gif")) {
+		return Usagef("--explain-gif %q: want a .gif file (one input, not stdout)", r.ExplainGIF)
+	}
+	if r.Mosaic && r.Output != "" {
+		if err := CheckPicturePath(r.Output, r.Format); err != nil {
+			return Usagef("--mosaic draws a picture: %v", err)
+		}
 	}
 	return CheckOutputPath(r.Output, r.Format)
 }
@@ -83,7 +97,15 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	in, err := env.Read(r.Input)
+	// The limits (padded and output planes, the work) are checked from the
+	// header, before the pixels are decoded; again below from the data.
+	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
+		hd := Header{C: h.C, H: h.H, W: h.W, Image: h.Image, Format: h.Format}
+		if r.Gray {
+			hd.C = 1
+		}
+		return p.Resolve(hd, env.Limits())
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +118,7 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	// The streaming path will read only the header here, Resolve from it
 	// and, when the plan says Path == Stream, run band by band; until then
 	// every plan runs on the whole image.
-	if err := p.Resolve(HeaderOf(in), env.MaxPixels); err != nil {
+	if err := p.Resolve(HeaderOf(in), env.Limits()); err != nil {
 		return nil, err
 	}
 	if r.Explain {
@@ -105,7 +127,16 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		if r.Output == "-" {
 			w = env.Stderr
 		}
-		if err := conv.Explain(w, in.T, p.Kernel, p.Params); err != nil {
+		explain := func() error { return conv.Explain(w, in.T, p.Kernel, p.Params) }
+		if p.Kernel == nil {
+			explain = func() error { return conv.ExplainLayer(w, in.T, p.Bank, p.Bias, p.Params) }
+		}
+		if err := explain(); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Input, err)
+		}
+	}
+	if r.ExplainGIF != "" {
+		if err := env.writeSlide(r.ExplainGIF, in.T, p.Kernel, p.Params, p.slideTitle()); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)
 		}
 	}
@@ -117,11 +148,16 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	}
 	od := p.Post(out, in)
 	t0 = time.Now()
-	if err := env.Write(r.Output, od, r.Format); err != nil {
+	title := fmt.Sprintf("conv %s: %s -> %s (CxHxW)", filepath.Base(p.kernelName()), in.T.Shape(), out.Shape())
+	drew, err := env.writeResult("conv", r.Output, r.Format, od, r.Mosaic, title)
+	if err != nil {
 		return nil, err
 	}
 	res.Write = time.Since(t0)
 	res.Summary = p.Summary(in, out, used)
+	if drew {
+		res.Summary.Add("picture", "mosaic")
+	}
 	res.Summary.AddJSON("compute_ms", summary.Millis(res.Compute))
 	return res, nil
 }
@@ -151,6 +187,11 @@ func parseBias(spec string) ([]float32, error) {
 		if err != nil {
 			return nil, err
 		}
+		for i, v := range d.T.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: bias value %v at element %d is not finite", spec, v, i)
+			}
+		}
 		return d.T.Data, nil
 	}
 	var out []float32
@@ -162,6 +203,25 @@ func parseBias(spec string) ([]float32, error) {
 		out = append(out, float32(v))
 	}
 	return out, nil
+}
+
+// kernelName is the kernel's (or the bank's) name.
+func (p *ConvPlan) kernelName() string {
+	if p.Bank != nil {
+		return p.Bank.Name
+	}
+	return p.Kernel.Name
+}
+
+// slideTitle heads every frame of --explain-gif.
+func (p *ConvPlan) slideTitle() string {
+	k, q := p.Kernel, p.Params
+	if q.Transpose {
+		return fmt.Sprintf("transposed %s %dx%d: p %d,%d, stride %d,%d, dilation %d,%d", filepath.Base(k.Name), k.H, k.W,
+			q.Pad.Top, q.Pad.Left, q.StrideY, q.StrideX, q.DilY, q.DilX)
+	}
+	return fmt.Sprintf("%s %dx%d: padding %d,%d,%d,%d (%s), stride %d,%d, dilation %d,%d", filepath.Base(k.Name), k.H, k.W,
+		q.Pad.Top, q.Pad.Bottom, q.Pad.Left, q.Pad.Right, q.Edge, q.StrideY, q.StrideX, q.DilY, q.DilX)
 }
 
 // kernelLabel is how the summary names the kernel: its name (quoted when

@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/convtool/convtool/internal/fft"
@@ -20,10 +21,18 @@ type FFTRequest struct {
 	// ShapeSet says --shape was given (it needs --filter).
 	ShapeSet bool
 	Format   string
+	// Plot, if set, is where the input's spectrum is drawn with frequency
+	// axes, a colour bar and the filter's radii.
+	Plot string
 }
 
 // PlanFFT parses the filter, if any: nil means the spectrum is wanted.
 func PlanFFT(r FFTRequest) (*fft.Filter, error) {
+	if r.Plot != "" {
+		if err := CheckPicturePath(r.Plot, ""); err != nil {
+			return nil, Usagef("--plot: %v", err)
+		}
+	}
 	if r.Filter == "" {
 		if r.ShapeSet {
 			return nil, Usagef("--shape applies to --filter only")
@@ -56,6 +65,12 @@ func FFT(r FFTRequest, filter *fft.Filter, env *Env) error {
 		colour, _ = tensor.FromData(in.T.C-1, in.T.H, in.T.W, in.T.Data[:(in.T.C-1)*in.T.H*in.T.W])
 	}
 	sum := summary.New("fft")
+	if r.Plot != "" {
+		if err := env.writeSpectrumPlot(r.Plot, colour, filter, filepath.Base(r.Input)); err != nil {
+			return err
+		}
+		sum.Add("plot", r.Plot)
+	}
 	res := *in
 	if filter != nil {
 		out := filter.Apply(colour)

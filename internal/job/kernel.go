@@ -54,6 +54,10 @@ type KernelShowRequest struct {
 	// Save, if set, is where the kernel's values go as a matrix file
 	// (.npy, .csv, .txt or .mat by extension), e.g. to hand it to vips.
 	Save string
+	// Plot, if set, is where the labelled figure goes: the kernel with a
+	// colour bar beside its frequency response with axes, colour bar and
+	// half-gain outline.
+	Plot string
 }
 
 // Validate checks the flags that do not need the kernel: every output's
@@ -62,13 +66,13 @@ func (r *KernelShowRequest) Validate() error {
 	if r.Cell < 1 || r.Cell > 1024 {
 		return Usagef("--cell %d: want 1 to 1024 pixels", r.Cell)
 	}
-	if r.PNG == "-" || r.Spectrum == "-" || r.Save == "-" {
+	if r.PNG == "-" || r.Spectrum == "-" || r.Save == "-" || r.Plot == "-" {
 		return Usagef("kernel show writes its files to paths, not to stdout")
 	}
 	for _, f := range []struct {
 		flag, path string
 		image      bool
-	}{{"png", r.PNG, true}, {"spectrum", r.Spectrum, true}, {"save", r.Save, false}} {
+	}{{"png", r.PNG, true}, {"spectrum", r.Spectrum, true}, {"save", r.Save, false}, {"plot", r.Plot, true}} {
 		if f.path == "" {
 			continue
 		}
@@ -117,6 +121,11 @@ func KernelShow(r KernelShowRequest, env *Env) error {
 				return err
 			}
 		}
+		if r.Plot != "" {
+			if err := env.writeBankPlot(bank, r.Plot); err != nil {
+				return err
+			}
+		}
 		if env.JSON {
 			return env.PrintJSON(kernelview.DescribeBank(bank))
 		}
@@ -139,6 +148,11 @@ func KernelShow(r KernelShowRequest, env *Env) error {
 			format = "png"
 		}
 		if err := writePicture(env, r.Spectrum, fft.ResponsePicture(k), format); err != nil {
+			return err
+		}
+	}
+	if r.Plot != "" {
+		if err := env.writeKernelPlot(k, r.Plot); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/tensorio"
 )
 
 // PoolRequest is what the user asked of `convtool pool`.
@@ -23,6 +24,10 @@ type PoolRequest struct {
 	Global   bool
 	Adaptive string
 	Format   string
+	// Explain prints every window and what it took; Mosaic draws the
+	// output channels as a mosaic in the image Output (automatic when an
+	// image cannot hold them).
+	Explain, Mosaic bool
 	// Changed reports whether a flag was given (nil: none was), for the
 	// flags that exclude each other.
 	Changed func(flag string) bool
@@ -53,6 +58,9 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 		if r.Global && r.Adaptive != "" {
 			return nil, Usagef("--global and --adaptive exclude each other (--global is --adaptive 1x1)")
 		}
+		if r.Explain {
+			return nil, Usagef("--explain shows sliding windows, not --global or --adaptive bins")
+		}
 		for _, name := range []string{"size", "stride", "padding", "dilation", "ceil", "count-include-pad"} {
 			if changed(name) {
 				return nil, Usagef("--%s does not apply to --global or --adaptive pooling", name)
@@ -66,7 +74,7 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 			}
 			pl.Adaptive = p
 		}
-		return pl, CheckOutputPath(r.Output, r.Format)
+		return pl, r.checkOutput()
 	}
 	if r.Size == "" {
 		return nil, Usagef("pool needs --size K (or --global, or --adaptive HxW)")
@@ -100,15 +108,34 @@ func PlanPool(r PoolRequest) (*PoolPlan, error) {
 	}
 	pl.Params = pool.Params{Op: op, KH: k[0], KW: k[1], SH: s[0], SW: s[1], PH: p[0], PW: p[1], DH: d[0], DW: d[1],
 		Ceil: r.Ceil, CountIncludePad: r.IncludePad}
-	return pl, CheckOutputPath(r.Output, r.Format)
+	return pl, r.checkOutput()
+}
+
+// checkOutput checks the output path, and that --mosaic names a picture.
+func (r *PoolRequest) checkOutput() error {
+	if err := CheckOutputPath(r.Output, r.Format); err != nil {
+		return err
+	}
+	if r.Mosaic {
+		if err := CheckPicturePath(r.Output, r.Format); err != nil {
+			return Usagef("--mosaic draws a picture: %v", err)
+		}
+	}
+	return nil
 }
 
 // Pool runs the pooling job and prints its summary.
 func Pool(pl *PoolPlan, env *Env) error {
 	r := pl.Req
 	res := &Result{Output: r.Output, Start: time.Now()}
-	in, err := env.Read(r.Input)
+	// The work is bounded from the header, before the pixels are decoded.
+	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
+		return pl.checkWork(Header{C: h.C, H: h.H, W: h.W}, env.MaxMACs)
+	})
 	if err != nil {
+		return err
+	}
+	if err := pl.checkWork(HeaderOf(in), env.MaxMACs); err != nil {
 		return err
 	}
 	res.Read = time.Since(res.Start)
@@ -129,7 +156,22 @@ func Pool(pl *PoolPlan, env *Env) error {
 		sum.Add("mode", mode)
 	} else {
 		p := pl.Params
+		if r.Explain {
+			// With the result on stdout, the explanation goes to stderr.
+			w := env.Stdout
+			if r.Output == "-" {
+				w = env.Stderr
+			}
+			if err := pool.Explain(w, in.T, p); err != nil {
+				return fmt.Errorf("%s: %s: %w", r.Input, in.T.Shape(), err)
+			}
+		}
+		bar := progressBar(env, "pool")
+		if bar != nil {
+			p.Progress = bar.Update
+		}
 		out, err = pool.Pool(in.T, p)
+		bar.Finish() // erased before anything else reaches stderr
 		sum.Add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			Add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
 			Add("padding", shape.Pair{H: p.PH, W: p.PW}.String())
@@ -147,9 +189,47 @@ func Pool(pl *PoolPlan, env *Env) error {
 	}
 	od := *in
 	od.T = out
-	if err := env.Write(r.Output, &od, r.Format); err != nil {
+	title := fmt.Sprintf("pool %s: %s -> %s (CxHxW)", pl.Op, in.T.Shape(), out.Shape())
+	drew, err := env.writeResult("pool", r.Output, r.Format, &od, r.Mosaic, title)
+	if err != nil {
 		return err
 	}
 	res.Summary = sum.Data("input", r.Input, in.T).Data("output", r.Output, out)
+	if drew {
+		res.Summary.Add("picture", "mosaic")
+	}
 	return res.Print(env)
+}
+
+// Work is the pooling's cost on in: one read per window tap that lands in
+// the input, C·H'·W'·min(kh, H)·min(kw, W) at most, saturating at
+// shape.Overflow (0 for adaptive pooling, whose bins tile the input, and
+// for a geometry with no output, which the pool package refuses).
+func (pl *PoolPlan) Work(in Header) int64 {
+	if pl.Adaptive.H > 0 {
+		return 0
+	}
+	p := pl.Params
+	sh, sw, dh, dw := p.SH, p.SW, max(p.DH, 1), max(p.DW, 1)
+	if sh == 0 {
+		sh = p.KH // the stride defaults to the window
+	}
+	if sw == 0 {
+		sw = p.KW
+	}
+	oh, errH := shape.PoolSize(in.H, p.KH, sh, p.PH, dh, p.Ceil)
+	ow, errW := shape.PoolSize(in.W, p.KW, sw, p.PW, dw, p.Ceil)
+	if errH != nil || errW != nil {
+		return 0
+	}
+	return shape.ConvMACs(oh, ow, in.C, min(p.KH, in.H), min(p.KW, in.W), 1, 1).Value
+}
+
+// checkWork refuses a pooling of more than maxMACs window reads (0: no
+// limit), naming the figure and the flag that allows it.
+func (pl *PoolPlan) checkWork(in Header, maxMACs int64) error {
+	if n := pl.Work(in); maxMACs > 0 && n > maxMACs {
+		return fmt.Errorf("%s: the pooling would take %s window reads, more than --max-macs %s: give --max-macs %d (or 0 for no limit) to run it", pl.Req.Input, shape.Thousands(n), shape.Thousands(maxMACs), n)
+	}
+	return nil
 }
