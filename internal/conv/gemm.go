@@ -68,9 +68,10 @@ func gemm(pr *problem) *tensor.Tensor {
 	kb0 := min(kc, K)
 
 	type scratch struct {
-		b    []float32 // kc × chunk, as panels of NR columns
-		c    []float32 // one MR×NR tile for the edges
-		runs []run
+		b     []float32 // kc × chunk, as panels of NR columns
+		c     []float32 // one MR×NR tile for the edges
+		runs  []run
+		bases []int // each k step's first sample, for packB
 	}
 	scr := make([]*scratch, workers)
 	pr.tasksW(pr.groups*nch, func(w, t int) {
@@ -89,7 +90,7 @@ func gemm(pr *problem) *tensor.Tensor {
 		for p0 := 0; p0 < K; p0 += kc {
 			kb := min(kc, K-p0)
 			if !inPlace {
-				pr.packB(s.b, src, ph, g, p0, kb, nr, np, s.runs)
+				s.bases = pr.packB(s.b, src, ph, g, p0, kb, nr, np, s.runs, s.bases)
 			}
 			for jp := range np {
 				c0 := n0 + jp*nr
@@ -224,8 +225,16 @@ func (pr *problem) columnRuns(runs []run, n0, n1, nr, pitch int) []run {
 // from src laid out as ph. Columns past the last output column of a
 // narrow panel are left as they were: they only reach tile columns that
 // are never copied out.
-func (pr *problem) packB(dst, src []float32, ph phases, g, p0, kb, nr, np int, runs []run) {
+func (pr *problem) packB(dst, src []float32, ph phases, g, p0, kb, nr, np int, runs []run, bases []int) []int {
+	// Where each k step's samples start: the divisions once per block,
+	// not once per panel.
 	ksz := pr.kh * pr.kw
+	bases = bases[:0]
+	for r := p0; r < p0+kb; r++ {
+		ci, rem := r/ksz, r%ksz
+		ky, kx := rem/pr.kw, rem%pr.kw
+		bases = append(bases, (g*pr.inPerG+ci)*ph.plane+ph.at(ky*pr.dy, kx*pr.dx, pr.sx))
+	}
 	ri := 0
 	for jp := range np {
 		start := ri
@@ -235,15 +244,21 @@ func (pr *problem) packB(dst, src []float32, ph phases, g, p0, kb, nr, np int, r
 		prs := runs[start:ri]
 		ri++
 		panel := dst[jp*kb*nr : (jp+1)*kb*nr]
-		for p := range kb {
-			r := p0 + p
-			ci, rem := r/ksz, r%ksz
-			ky, kx := rem/pr.kw, rem%pr.kw
-			base := (g*pr.inPerG+ci)*ph.plane + ph.at(ky*pr.dy, kx*pr.dx, pr.sx)
+		if len(prs) == 1 && prs[0].n == 32 && nr == 32 {
+			// A whole AVX-512 panel from one input row: a fixed-size
+			// copy the compiler inlines, not a memmove call per step.
+			off := prs[0].off
+			for p, base := range bases {
+				*(*[32]float32)(panel[p*32:]) = [32]float32(src[base+off:])
+			}
+			continue
+		}
+		for p, base := range bases {
 			d := panel[p*nr : (p+1)*nr]
 			for _, rn := range prs {
 				copy(d[rn.j:rn.j+rn.n], src[base+rn.off:base+rn.off+rn.n])
 			}
 		}
 	}
+	return bases
 }
