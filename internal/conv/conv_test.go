@@ -397,15 +397,23 @@ func TestAccumulateMatchesDirectBits(t *testing.T) {
 	for i := range in.Data {
 		in.Data[i] = float32(rng.NormFloat64())
 	}
-	k := &kernel.Kernel{H: 3, W: 5, Data: make([]float32, 15)}
-	for i := range k.Data {
-		if i%4 != 1 { // some zero weights, skipped by both
-			k.Data[i] = float32(rng.NormFloat64())
-		}
-	}
 	p := NewParams()
 	p.Pad = Pad{1, 1, 2, 2}
 	p.Edge = Reflect
+	for _, sparse := range []bool{true, false} {
+		// With zero weights direct passes taps one by one; without, whole
+		// kernel rows: the bits must not change either way.
+		k := &kernel.Kernel{H: 3, W: 5, Data: make([]float32, 15)}
+		for i := range k.Data {
+			if !sparse || i%4 != 1 {
+				k.Data[i] = float32(rng.NormFloat64())
+			}
+		}
+		testAccumulateBits(t, in, k, p)
+	}
+}
+
+func testAccumulateBits(t *testing.T, in *tensor.Tensor, k *kernel.Kernel, p Params) {
 	eachLevel(t, func(t *testing.T) {
 		want, _, err := Filter(in, k, p, Direct)
 		if err != nil {

@@ -398,7 +398,20 @@ func direct(pr *problem) *tensor.Tensor {
 //
 // Each nonzero weight is one tap, in the order of the per-row path
 // (planes, then kernel rows, then columns), so the sums are the same.
+// When no weight is zero, each kernel row goes to the row kernel as one
+// row of kw taps instead: the same multiply-adds in the same order, with
+// less loop overhead per tap.
 func (pr *problem) directBand(dst, w []float32, planes [][]float32, nout, y0 int) {
+	if !anyZero(w) {
+		rows := make([][]float32, 0, len(planes)*pr.kh)
+		for _, pl := range planes {
+			for ky := range pr.kh {
+				rows = append(rows, pl[(y0+ky*pr.dy)*pr.wp:])
+			}
+		}
+		simd.ConvRows(dst, pr.wo, nout, pr.wo, rows, w, pr.kw, pr.dx, pr.sy*pr.wp)
+		return
+	}
 	taps := make([]tap, 0, len(w))
 	for i, pl := range planes {
 		for ky := range pr.kh {
@@ -412,6 +425,15 @@ func (pr *problem) directBand(dst, w []float32, planes [][]float32, nout, y0 int
 	}
 	srcs, ks := tapSlices(taps)
 	simd.ConvRows(dst, pr.wo, nout, pr.wo, srcs, ks, 1, 1, pr.sy*pr.wp)
+}
+
+func anyZero(v []float32) bool {
+	for _, x := range v {
+		if x == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func allZero(v []float32) bool {
