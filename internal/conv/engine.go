@@ -73,13 +73,27 @@ func newPadSpec(in *tensor.Tensor, top, bottom, left, right int, edge Edge) *pad
 
 // row writes padded row y of plane c into dst (len wp).
 func (ps *padSpec) row(dst []float32, c, y int) {
+	ps.planeRow(dst, ps.src.Plane(c), y)
+}
+
+// rows writes padded rows y0…y1-1 of plane c into dst, wp samples each.
+func (ps *padSpec) rows(dst []float32, c, y0, y1 int) {
+	plane := ps.src.Plane(c)
+	for y := y0; y < y1; y++ {
+		ps.planeRow(dst[(y-y0)*ps.wp:(y-y0+1)*ps.wp], plane, y)
+	}
+}
+
+// planeRow writes padded row y of plane (one plane of the source) into
+// dst (len wp).
+func (ps *padSpec) planeRow(dst, plane []float32, y int) {
 	sy := ps.edge.source(y-ps.top, ps.src.H)
 	if sy < 0 {
 		clear(dst)
 		return
 	}
 	w := ps.src.W
-	srow := ps.src.Plane(c)[sy*w : (sy+1)*w]
+	srow := plane[sy*w : (sy+1)*w]
 	if ps.x0 < ps.x1 {
 		copy(dst[ps.x0:ps.x1], srow[ps.x0-ps.left:ps.x1-ps.left])
 	}
@@ -347,9 +361,7 @@ func direct(pr *problem) *tensor.Tensor {
 				scratch[wk] = make([]float32, n)
 			}
 			buf := scratch[wk][:n]
-			for y := y0; y < y1; y++ {
-				pr.pad.row(buf[(y-y0)*pr.wp:(y-y0+1)*pr.wp], g, y)
-			}
+			pr.pad.rows(buf, g, y0, y1)
 			pr.directBand(plane[oy0*pr.wo:], w, [][]float32{buf}, oy1-oy0, 0)
 			return
 		}
