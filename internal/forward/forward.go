@@ -347,10 +347,26 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc,
 	default:
 		bank.N1 = r.In.C / l.Groups
 	}
+	if method == conv.Auto && !p.Transpose {
+		method = chooseDense(r, bank, p)
+	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 		out, _, err := conv.Layer(x, bank, bias, p, method)
 		return out, err
 	}, nil
+}
+
+// chooseDense asks conv.Choose for an ordinary convolution's method once,
+// at Build, taking the weights as dense: a trained layer's are, and auto
+// inside conv.Layer would count the nonzero weights on every run (a pass
+// over all 11 M of ResNet-18's, about a tenth of its forward time).
+// Transposed layers keep auto, whose workload is the zero-inserted one.
+func chooseDense(r *shape.Result, bank *kernel.Bank, p conv.Params) conv.Method {
+	return conv.Choose(conv.Workload{
+		C: r.In.C, H: r.In.H + p.Pad.Top + p.Pad.Bottom, W: r.In.W + p.Pad.Left + p.Pad.Right,
+		OutC: r.Out.C, InPerGroup: bank.N1, KH: bank.KH, KW: bank.KW, Taps: bank.KH * bank.KW,
+		HO: r.Out.H, WO: r.Out.W, StrideY: p.StrideY, StrideX: p.StrideX,
+	})
 }
 
 // batchNorm folds eval-mode batch norm into one scale and shift a channel,
