@@ -116,13 +116,9 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 		src, dst := x.Plane(c), out.Plane(c)
 		for oy := 0; oy < oh; oy++ {
 			y0 := oy*p.SH - p.PH
-			if p.Op == Max && p.DH == 1 && p.DW == 1 {
-				maxRow(dst[oy*ow:(oy+1)*ow], src, x.H, x.W, y0, &p)
-			} else {
-				for ox := 0; ox < ow; ox++ {
-					x0 := ox*p.SW - p.PW
-					dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
-				}
+			for ox := 0; ox < ow; ox++ {
+				x0 := ox*p.SW - p.PW
+				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
 			}
 			if p.Progress != nil {
 				p.Progress(c*oh+oy+1, x.C*oh)
