@@ -3,9 +3,9 @@ package img
 import (
 	"bytes"
 	"hash/adler32"
-	"io"
 	"image"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"testing"
 
