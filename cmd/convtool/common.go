@@ -26,7 +26,14 @@ func readData(io *streams, g *globalOptions, path string) (*tensorio.Data, error
 // format (empty: by extension, else the input's own format). A reader that
 // went away (`| head`) ends the run quietly.
 func writeData(io *streams, path string, d *tensorio.Data, format string) error {
-	err := tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: io.Out})
+	return writeDataWith(io, path, d, tensorio.WriteOptions{Format: format})
+}
+
+// writeDataWith is writeData with more write options (o.Stdout is set
+// here).
+func writeDataWith(io *streams, path string, d *tensorio.Data, o tensorio.WriteOptions) error {
+	o.Stdout = io.Out
+	err := tensorio.Write(path, d, o)
 	if errors.Is(err, syscall.EPIPE) {
 		return errBrokenPipe
 	}

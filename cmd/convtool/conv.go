@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/imgconv"
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/levels"
@@ -47,6 +49,8 @@ type convOptions struct {
 	Gray          bool
 	Explain       bool
 	Format        string
+	Compression   int
+	NoStream      bool
 	OutDir        string // batch mode: 1+ inputs, outputs named after them here
 }
 
@@ -163,6 +167,8 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
 	o.Format = ""
 	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
+	f.IntVar(&o.Compression, "compression", img.DefaultPNGLevel, "PNG deflate level 0-9, as vips pngsave --compression (0: none, 1: fastest, 9: smallest)")
+	f.BoolVar(&o.NoStream, "no-stream", false, "hold the whole image in memory even where it could stream (the same output bytes; for comparison)")
 	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
 	return cmd
 }
@@ -193,6 +199,9 @@ func (o *convOptions) validate() error {
 	}
 	if o.OutputPadding != "" && !o.Transpose {
 		return usageErrorf("--output-padding only applies with --transpose")
+	}
+	if o.Compression < 0 || o.Compression > 9 {
+		return usageErrorf("--compression %d: want 0..9", o.Compression)
 	}
 	if o.Transpose && o.Edge != "" && o.Edge != "zero" {
 		return usageErrorf("--transpose supports only --edge zero (as PyTorch's conv_transpose2d)")
@@ -265,6 +274,21 @@ func runConv(o *convOptions) error {
 	if err := o.validateKernel(k2 != nil); err != nil {
 		return err
 	}
+	kf := o.prepareKernel(k2, bank)
+	k2, bank = kf.k2, kf.bank
+	if o.Input == "-" {
+		// Looking ahead at stdin (is it a PNG that can stream?) must leave
+		// it whole for the whole-image path.
+		if _, ok := o.io.In.(tensorio.Peeker); !ok {
+			o.io.In = bufio.NewReaderSize(o.io.In, 1<<20)
+		}
+	}
+	if k2 != nil && o.canStream() {
+		if handled, err := runConvStream(o, p, kf); handled {
+			return err
+		}
+	}
+
 	in, err := readData(o.io, o.g, o.Input)
 	if err != nil {
 		return err
@@ -277,53 +301,10 @@ func runConv(o *convOptions) error {
 
 	s := newSummary("conv")
 	s.data("input", o.Input, in.T)
+	scale, offset, kh, kw := kf.scale, kf.offset, kf.kh, kf.kw
 
-	// Kernel: normalise, then scale and offset, then flip.
-	scale, offset := 1.0, 0.0
-	var kname string
-	var kh, kw int
-	normalized := "no"
-	if k2 != nil {
-		if o.Normalize {
-			if k2.ZeroSum() {
-				normalized = "no (zero-sum kernel left as it is)"
-			} else {
-				k2, normalized = k2.Normalized(), "yes"
-			}
-		}
-		if k2.HasScale {
-			scale, offset = k2.Scale, k2.Offset
-		}
-		if o.Flip {
-			k2 = k2.Rotate180()
-		}
-		kname, kh, kw = k2.Name, k2.H, k2.W
-	} else {
-		if o.Flip {
-			bank = bank.Rotate180()
-		}
-		kname, kh, kw = bank.Name, bank.KH, bank.KW
-	}
-	if o.scaleSet {
-		scale = o.Scale
-	}
-	if o.offsetSet {
-		offset = o.Offset
-	}
-	if scale == 0 {
-		scale = 1
-	}
-
-	// Edge: zero for matrices, replicate for images, unless given.
-	edgeName := o.Edge
-	if edgeName == "" {
-		edgeName = "zero"
-		if in.Kind == tensorio.KindImage && !o.Transpose {
-			edgeName = "replicate"
-		}
-	}
-	if p.Edge, err = conv.ParseEdge(edgeName); err != nil {
-		return usageErrorf("--edge: %v", err)
+	if p.Edge, err = o.edge(in.Kind); err != nil {
+		return err
 	}
 
 	// Padding.
@@ -385,10 +366,83 @@ func runConv(o *convOptions) error {
 	if k2 == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
 	}
-	if err := writeData(o.io, o.Output, od, o.Format); err != nil {
+	if err := writeDataWith(o.io, o.Output, od, tensorio.WriteOptions{Format: o.Format, PNGLevel: o.pngLevel()}); err != nil {
 		return err
 	}
 
+	s.data("output", o.Output, out)
+	s.add("path", "whole")
+	o.describe(s, kf, p, padDesc, method, used, func() string { return whyNot(method, k2, in.T) })
+	return s.print(o.io, o.g, o.Output)
+}
+
+// kernelFacts is the kernel as the job runs it, with what the summary
+// says about it.
+type kernelFacts struct {
+	k2            *kernel.Kernel // a 2-D filter, or nil
+	bank          *kernel.Bank   // a 4-D layer, or nil
+	scale, offset float64
+	name          string
+	kh, kw        int
+	normalized    string
+}
+
+// prepareKernel normalises, takes scale and offset, then flips.
+func (o *convOptions) prepareKernel(k2 *kernel.Kernel, bank *kernel.Bank) kernelFacts {
+	kf := kernelFacts{scale: 1, normalized: "no"}
+	if k2 != nil {
+		if o.Normalize {
+			if k2.ZeroSum() {
+				kf.normalized = "no (zero-sum kernel left as it is)"
+			} else {
+				k2, kf.normalized = k2.Normalized(), "yes"
+			}
+		}
+		if k2.HasScale {
+			kf.scale, kf.offset = k2.Scale, k2.Offset
+		}
+		if o.Flip {
+			k2 = k2.Rotate180()
+		}
+		kf.name, kf.kh, kf.kw = k2.Name, k2.H, k2.W
+	} else {
+		if o.Flip {
+			bank = bank.Rotate180()
+		}
+		kf.name, kf.kh, kf.kw = bank.Name, bank.KH, bank.KW
+	}
+	if o.scaleSet {
+		kf.scale = o.Scale
+	}
+	if o.offsetSet {
+		kf.offset = o.Offset
+	}
+	if kf.scale == 0 {
+		kf.scale = 1
+	}
+	kf.k2, kf.bank = k2, bank
+	return kf
+}
+
+// edge is --edge, or the default for the input's kind: zero for matrices,
+// replicate for images.
+func (o *convOptions) edge(kind tensorio.Kind) (conv.Edge, error) {
+	name := o.Edge
+	if name == "" {
+		name = "zero"
+		if kind == tensorio.KindImage && !o.Transpose {
+			name = "replicate"
+		}
+	}
+	e, err := conv.ParseEdge(name)
+	if err != nil {
+		return e, usageErrorf("--edge: %v", err)
+	}
+	return e, nil
+}
+
+// describe adds what was done to the summary.
+func (o *convOptions) describe(s *summary, kf kernelFacts, p conv.Params, padDesc string, method, used conv.Method, whyNot func() string) {
 	op := "correlation"
 	if o.Flip {
 		op = "convolution (kernel flipped)"
@@ -396,13 +450,13 @@ func runConv(o *convOptions) error {
 	if o.Transpose {
 		op = "transposed " + op
 	}
-	s.data("output", o.Output, out)
+	kname := kf.name
 	if strings.ContainsAny(kname, " ,;") {
 		kname = strconv.Quote(kname)
 	}
-	kshape := fmt.Sprintf("%dx%d", kh, kw)
-	if bank != nil {
-		kshape = bank.Shape()
+	kshape := fmt.Sprintf("%dx%d", kf.kh, kf.kw)
+	if kf.bank != nil {
+		kshape = kf.bank.Shape()
 	}
 	s.add("kernel", kname+" "+kshape)
 	s.add("op", op)
@@ -414,19 +468,18 @@ func runConv(o *convOptions) error {
 	if p.DilY != 1 || p.DilX != 1 {
 		s.add("dilation", fmt.Sprintf("%d,%d", p.DilY, p.DilX))
 	}
-	if bank != nil && p.Groups != 1 {
+	if kf.bank != nil && p.Groups != 1 {
 		s.add("groups", p.Groups)
 	}
-	s.add("normalized", normalized)
-	if scale != 1 || offset != 0 {
-		s.add("scale", scale).add("offset", offset)
+	s.add("normalized", kf.normalized)
+	if kf.scale != 1 || kf.offset != 0 {
+		s.add("scale", kf.scale).add("offset", kf.offset)
 	}
 	if method != conv.Auto && used != method {
-		s.add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, method, whyNot(method, k2, in.T)))
+		s.add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, method, whyNot()))
 	} else {
 		s.add("method", string(used))
 	}
-	return s.print(o.io, o.g, o.Output)
 }
 
 // resolvePadding turns --padding into per-side pads (or PyTorch's p for

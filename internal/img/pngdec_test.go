@@ -32,7 +32,7 @@ func stdDecode(data []byte) (*Image, error) {
 
 // streamDecode reads data through PNGReader, row by row, into a tensor.
 func streamDecode(data []byte) (*Image, error) {
-	r, err := NewPNGReader(bytes.NewReader(data), int64(len(data)))
+	r, err := NewPNGReader(bytes.NewReader(data), int64(len(data)), 0)
 	if err != nil {
 		return nil, err
 	}

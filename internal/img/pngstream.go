@@ -62,19 +62,31 @@ type PNGReader struct {
 	t         tensor.Tensor
 	conv      func(y int, row []byte)
 	y         int
+	maxPixels int64 // > 0: check the inflate ratio past this many pixels
 }
 
 // errBadPNG is the stream reader's one error for a damaged file: it cannot
 // hand the file to image/png for a second opinion.
 func badPNG(format string, a ...any) error {
-	return fmt.Errorf("bad PNG: "+format, a...)
+	return fmt.Errorf("cannot decode PNG: "+format, a...)
 }
+
+// MaxInflate is the largest ratio of pixel data to compressed data that
+// PNGReader accepts in an image larger than its MaxPixels: a 1-bit image
+// of zeros inflates 1032:1, real photographs and scans 2–20:1.
+const MaxInflate = 100
+
+func tooLarge(w, h int, max int64, why string) error { return TooLarge(w, h, max, why) }
 
 // NewPNGReader reads r up to the pixel data. size is the number of bytes r
 // holds, or -1 if unknown; when known, a header claiming more pixel data
 // than deflate could inflate from size bytes is refused at once (a
-// decompression bomb or a truncated file).
-func NewPNGReader(r io.Reader, size int64) (*PNGReader, error) {
+// truncated file or a lying header). An image of more than maxPixels
+// pixels (> 0) is read only while its pixel data inflates at most
+// MaxInflate:1 (checked from size at once, else as the data arrives): the
+// rows stream through a bounded window, so size alone is no danger, but a
+// decompression bomb would keep the machine busy for nothing.
+func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var sig [8]byte
 	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != pngSignature {
@@ -120,10 +132,19 @@ func NewPNGReader(r io.Reader, size int64) (*PNGReader, error) {
 			if stage < seenIHDR || (info.ct == 3 && stage < seenPLTE) {
 				return nil, badPNG("IDAT before IHDR or PLTE")
 			}
-			if size >= 0 && int64(info.h)*int64(1+info.rowSize) > 1040*size+1024 {
-				return nil, badPNG("the header claims %dx%d, more than the %d bytes of the file can hold (truncated, or a lying header)", info.w, info.h, size)
+			raw := int64(info.h) * int64(1+info.rowSize)
+			over := maxPixels > 0 && int64(info.w)*int64(info.h) > maxPixels
+			if over && size >= 0 && raw > MaxInflate*size {
+				return nil, tooLarge(info.w, info.h, maxPixels, fmt.Sprintf("and its %d bytes would inflate %d:1, more than %d:1 (a decompression bomb?)", size, raw/max(size, 1), MaxInflate))
 			}
-			return newPNGReader(info, cr)
+			if size >= 0 && raw > 1040*size+1024 {
+				return nil, fmt.Errorf("bad PNG: the header claims %dx%d, more than the %d bytes of the file can hold (truncated, or a lying header)", info.w, info.h, size)
+			}
+			p, err := newPNGReader(info, cr)
+			if err == nil && over {
+				p.maxPixels = maxPixels
+			}
+			return p, err
 		case "IEND":
 			return nil, badPNG("no image data")
 		default:
@@ -167,6 +188,10 @@ func (p *PNGReader) ReadRow(dst []float32) error {
 	}
 	if !unfilter(p.cur[0], p.cur[1:], p.prev[1:], p.info.bpp) {
 		return badPNG("unknown row filter %d", p.cur[0])
+	}
+	if p.maxPixels > 0 && int64(p.y)*int64(p.Width) > p.maxPixels &&
+		int64(p.y)*int64(len(p.cur)) > MaxInflate*p.cr.read {
+		return tooLarge(p.Width, p.Height, p.maxPixels, fmt.Sprintf("and its pixel data inflates more than %d:1 (a decompression bomb?)", MaxInflate))
 	}
 	p.t.Data = dst[:p.Channels*p.Width]
 	p.conv(0, p.cur[1:])
@@ -242,6 +267,7 @@ type chunkReader struct {
 	done   bool        // the IDAT run has ended
 	after  string      // the type of the chunk that ended it, read but not handled
 	err    error       // a damaged chunk met while serving IDAT data
+	read   int64       // IDAT bytes served so far
 	small  [1024]byte
 }
 
@@ -335,6 +361,7 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.crc.Write(p[:n])
 	c.remain -= int64(n)
+	c.read += int64(n)
 	if n == 0 && err != nil {
 		c.err, c.done = badPNG("truncated"), true
 		return 0, io.EOF
@@ -353,5 +380,6 @@ func (c *chunkReader) ReadByte() (byte, error) {
 	}
 	c.crc.Write([]byte{b})
 	c.remain--
+	c.read++
 	return b, nil
 }

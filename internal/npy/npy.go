@@ -48,6 +48,28 @@ type dtype struct {
 // and with an unknown size memory grows only as data actually arrives.
 func Read(r io.Reader, size int64) (*Array, error) {
 	br := bufio.NewReader(r)
+	h, err := readHeader(br, size)
+	if err != nil {
+		return nil, err
+	}
+	data, err := readData(br, h.dt, h.n, size >= 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Array{Shape: h.Shape, Data: data}, nil
+}
+
+// npyHeader is what a .npy header says, checked.
+type npyHeader struct {
+	Shape []int
+	dt    dtype
+	n     int64 // elements
+	off   int64 // bytes before the data
+}
+
+// readHeader reads and checks the header: C order, a shape whose data fits
+// size (when known, >= 0).
+func readHeader(br io.Reader, size int64) (*npyHeader, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(br, pre[:]); err != nil {
 		return nil, errors.New("not a .npy file: too short")
@@ -106,11 +128,7 @@ func Read(r io.Reader, size int64) (*Array, error) {
 	if size >= 0 && need > size-prefix-hlen {
 		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", shapeString(shape), need, size-prefix-hlen)
 	}
-	data, err := readData(br, dt, n, size >= 0)
-	if err != nil {
-		return nil, err
-	}
-	return &Array{Shape: shape, Data: data}, nil
+	return &npyHeader{Shape: shape, dt: dt, n: n, off: prefix + hlen}, nil
 }
 
 // readData decodes n elements of dt. When the size was checked the whole

@@ -69,6 +69,9 @@ type Options struct {
 	Band int
 	// MaxWindow bounds the samples the window may hold (0: no limit).
 	MaxWindow int64
+	// Progress, if set, hears of every band of output rows filtered
+	// (done and total rows).
+	Progress func(done, total int)
 }
 
 // ErrWhole wraps every reason Plan gives for a job that must take the
@@ -146,10 +149,13 @@ func NewPlan(c, h, w int, o Options) (*Plan, error) {
 		return nil, fmt.Errorf("%w: the %s edge needs rows from the far end of the input", ErrWhole, o.Params.Edge)
 	}
 	if o.MaxWindow > 0 && int64(p.Window+p.Head)*int64(f.WP) > o.MaxWindow {
-		return nil, fmt.Errorf("the window of %d rows of %d samples is more than --max-pixels %d", p.Window+p.Head, f.WP, o.MaxWindow)
+		return nil, fmt.Errorf("%w: the window of %d rows of %d samples is more than --max-pixels %d", ErrWhole, p.Window+p.Head, f.WP, o.MaxWindow)
 	}
 	return p, nil
 }
+
+// SetProgress sets Options.Progress after planning.
+func (p *Plan) SetProgress(f func(done, total int)) { p.o.Progress = f }
 
 // bandNeed returns the smallest and largest input row that the output rows
 // y0..y1-1 read (-1, -1 if only zero rows).
@@ -441,6 +447,9 @@ func (p *Plan) filter(full, free chan *batch, outFree, outFull chan *outBand, do
 		b.n = n
 		p.compute(b.rows, rows[:n], y0)
 		outFull <- b
+		if p.o.Progress != nil {
+			p.o.Progress(y1, p.HO)
+		}
 	}
 	// Rows below the last window (valid padding, a stride) are read all
 	// the same: the source's own checks (a PNG's checksum) run to the end.

@@ -192,16 +192,22 @@ func check(m *Matrix) error {
 func writeRows(w *bufio.Writer, plane []float32, cols int, sep string) {
 	var b []byte
 	for r := 0; r*cols < len(plane); r++ {
-		b = b[:0]
-		for i, v := range plane[r*cols : (r+1)*cols] {
-			if i > 0 {
-				b = append(b, sep...)
-			}
-			b = formatValue(b, v)
-		}
-		b = append(b, '\n')
+		b = AppendRow(b[:0], plane[r*cols:(r+1)*cols], sep)
 		w.Write(b)
 	}
+}
+
+// AppendRow appends one row as WriteText prints it (values separated by
+// sep, a newline at the end) to b: a one-channel matrix written row by
+// row is the same text.
+func AppendRow(b []byte, row []float32, sep string) []byte {
+	for i, v := range row {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		b = formatValue(b, v)
+	}
+	return append(b, '\n')
 }
 
 // WriteText prints m with sep between values ("," for .csv, " " for .txt),
