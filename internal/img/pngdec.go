@@ -397,16 +397,7 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 			cur[i] += prev[i] // Paeth with a = c = 0 picks b
 		}
 		for i := bpp; i < len(cur); i++ {
-			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			pa, pb, pc := absInt(b-c), absInt(a-c), absInt(a+b-2*c)
-			switch {
-			case pa <= pb && pa <= pc:
-				cur[i] += uint8(a)
-			case pb <= pc:
-				cur[i] += uint8(b)
-			default:
-				cur[i] += uint8(c)
-			}
+			cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
 		}
 	default:
 		return false
@@ -489,11 +480,6 @@ func (info *pngInfo) converter(t *tensor.Tensor) func(y int, row []byte) {
 			}
 		}
 	}
-}
-
-func absInt(v int) int {
-	m := v >> 63
-	return (v ^ m) - m
 }
 
 // paletteIndex returns the depth-bit sample x of row (depth 1, 2, 4 or 8).

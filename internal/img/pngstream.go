@@ -224,7 +224,7 @@ func (p *PNGReader) finish() error {
 		}
 		return badPNG("pixel data: %v", truncated(err))
 	}
-	if p.cr.fill() {
+	if len(p.cr.blk) != 0 || p.cr.fill() {
 		return badPNG("more pixel data than the header claims")
 	}
 	if p.cr.err != nil {
@@ -267,7 +267,9 @@ type chunkReader struct {
 	done   bool        // the IDAT run has ended
 	after  string      // the type of the chunk that ended it, read but not handled
 	err    error       // a damaged chunk met while serving IDAT data
-	read   int64       // IDAT bytes served so far
+	read   int64       // IDAT bytes read so far
+	blk    []byte      // IDAT data read (and CRC'd) but not yet served
+	blkBuf []byte
 	small  [1024]byte
 }
 
@@ -351,35 +353,42 @@ func (c *chunkReader) fill() bool {
 	return true
 }
 
-func (c *chunkReader) Read(p []byte) (int, error) {
+// load reads the next block of the current IDAT chunk into c.blk,
+// updating its CRC.
+func (c *chunkReader) load() bool {
 	if !c.fill() {
-		return 0, io.EOF
+		return false
 	}
-	if int64(len(p)) > c.remain {
-		p = p[:c.remain]
+	if c.blkBuf == nil {
+		c.blkBuf = make([]byte, 32<<10)
 	}
-	n, err := c.r.Read(p)
-	c.crc.Write(p[:n])
+	n, err := io.ReadFull(c.r, c.blkBuf[:min(int64(len(c.blkBuf)), c.remain)])
+	if err != nil {
+		c.err, c.done = badPNG("truncated"), true
+		return false
+	}
+	c.crc.Write(c.blkBuf[:n])
 	c.remain -= int64(n)
 	c.read += int64(n)
-	if n == 0 && err != nil {
-		c.err, c.done = badPNG("truncated"), true
+	c.blk = c.blkBuf[:n]
+	return true
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.blk) == 0 && !c.load() {
 		return 0, io.EOF
 	}
+	n := copy(p, c.blk)
+	c.blk = c.blk[n:]
 	return n, nil
 }
 
+// ReadByte is what the inflater calls for nearly every byte.
 func (c *chunkReader) ReadByte() (byte, error) {
-	if !c.fill() {
+	if len(c.blk) == 0 && !c.load() {
 		return 0, io.EOF
 	}
-	b, err := c.r.ReadByte()
-	if err != nil {
-		c.err, c.done = badPNG("truncated"), true
-		return 0, io.EOF
-	}
-	c.crc.Write([]byte{b})
-	c.remain--
-	c.read++
+	b := c.blk[0]
+	c.blk = c.blk[1:]
 	return b, nil
 }
