@@ -1,129 +1,30 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/convtool/convtool/internal/tensor"
-	"github.com/convtool/convtool/internal/tensorio"
+	"github.com/convtool/convtool/internal/job"
 )
 
-// readData loads path ("-" reads the command's stdin) within the shared
-// limits. Errors already name the file.
-func readData(io *streams, g *globalOptions, path string) (*tensorio.Data, error) {
-	return tensorio.Read(path, tensorio.ReadOptions{MaxPixels: g.MaxPixels, Stdin: io.In})
+// env is the job environment of one command run: its streams and the
+// shared flags.
+func (g *globalOptions) env(io *streams) *job.Env {
+	return &job.Env{Stdin: io.In, Stdout: io.Out, Stderr: io.ErrOut, Terminal: io.ErrIsTerminal,
+		ProgressDelay: progressDelay, Quiet: g.Quiet, JSON: g.JSON, MaxPixels: g.MaxPixels}
 }
 
-// writeData stores d at path ("-" writes to the command's stdout) as
-// format (empty: by extension, else the input's own format). A reader that
-// went away (`| head`) ends the run quietly.
-func writeData(io *streams, path string, d *tensorio.Data, format string) error {
-	return writeDataWith(io, path, d, tensorio.WriteOptions{Format: format})
-}
+// progressDelay is how long work runs before its bar appears, so that
+// quick runs stay silent (tests set it to 0 to see the bar).
+var progressDelay = 500 * time.Millisecond
 
-// writeDataWith is writeData with more write options (o.Stdout is set
-// here).
-func writeDataWith(io *streams, path string, d *tensorio.Data, o tensorio.WriteOptions) error {
-	o.Stdout = io.Out
-	err := tensorio.Write(path, d, o)
-	if errors.Is(err, syscall.EPIPE) {
-		return errBrokenPipe
-	}
-	return err
-}
-
-// checkOutputPath refuses, before any work, an output whose extension names
-// no format convtool writes (a path without an extension is written in the
-// input's format, and --format overrides both).
-func checkOutputPath(path, format string) error {
-	if path == "-" || format != "" || filepath.Ext(path) == "" {
-		return nil
-	}
-	if _, err := tensorio.FormatOf(path); err != nil {
-		return usageErrorf("%s: %v (or give --format)", path, err)
-	}
-	return nil
-}
-
-// summary is the one line a command reports on stderr (or as JSON on
-// stdout with --json): ordered key/value pairs.
-type summary struct {
-	command string
-	keys    []string
-	vals    map[string]any
-	start   time.Time
-}
-
-func newSummary(command string) *summary {
-	return &summary{command: command, vals: map[string]any{}, start: time.Now()}
-}
-
-// dataFacts is how an input or output appears in every summary: the file
-// ("-" for stdin/stdout) and its shape, as text "in.png 3x512x512" and as
-// JSON {"file":"in.png","c":3,"h":512,"w":512}.
-type dataFacts struct {
-	File string `json:"file"`
-	C    int    `json:"c"`
-	H    int    `json:"h"`
-	W    int    `json:"w"`
-}
-
-func (d dataFacts) String() string { return fmt.Sprintf("%s %dx%dx%d", d.File, d.C, d.H, d.W) }
-
-// data records an input or output (key "input" or "output") the same way
-// for every command.
-func (s *summary) data(key, path string, t *tensor.Tensor) *summary {
-	return s.add(key, dataFacts{File: path, C: t.C, H: t.H, W: t.W})
-}
-
-// add sets key to v, keeping the order in which keys were first added.
-func (s *summary) add(key string, v any) *summary {
-	if _, ok := s.vals[key]; !ok {
-		s.keys = append(s.keys, key)
-	}
-	s.vals[key] = v
-	return s
-}
-
-// print writes the summary: as JSON on stdout when --json is set and the
-// result itself is not going to stdout, else as one line on stderr unless -q.
-func (s *summary) print(io *streams, g *globalOptions, outPath string) error {
-	ms := float64(time.Since(s.start).Microseconds()) / 1000
-	if g.JSON && outPath != "-" {
-		obj := make(map[string]any, len(s.vals)+2)
-		for k, v := range s.vals {
-			obj[k] = v
-		}
-		obj["command"] = s.command
-		obj["time_ms"] = ms
-		b, err := json.Marshal(obj) // map keys come out sorted: a stable document
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(io.Out, string(b))
-		if errors.Is(err, syscall.EPIPE) {
-			return errBrokenPipe
-		}
-		return err
-	}
-	if g.Quiet {
-		return nil
-	}
-	parts := make([]string, 0, len(s.keys)+1)
-	for _, k := range s.keys {
-		parts = append(parts, fmt.Sprintf("%s %v", k, s.vals[k]))
-	}
-	parts = append(parts, fmt.Sprintf("%.1f ms", ms))
-	fmt.Fprintf(io.ErrOut, "%s: %s\n", s.command, strings.Join(parts, ", "))
-	return nil
+// formatFlag binds --format: one of the formats convtool writes.
+func formatFlag(target *string) *enumValue {
+	return newEnum(target, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"})
 }
 
 // enumValue is a pflag.Value that accepts only the given words (and their

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/convtool/convtool/internal/job"
 )
 
 // streams is the command's I/O: tests pass buffers, main passes the process's.
@@ -30,17 +30,11 @@ func isTerminal(f *os.File) bool {
 }
 
 // usageError marks an error in the command line itself: exit status 2.
-type usageError struct{ msg string }
+// The jobs return the same type for requests that cannot work.
+type usageError = job.UsageError
 
-func (e *usageError) Error() string { return e.msg }
-
-func usageErrorf(format string, a ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, a...)}
-}
-
-// errBrokenPipe is returned when stdout's reader went away (`| head`): the
-// run ends quietly with status 1 rather than printing an error storm.
-var errBrokenPipe = errors.New("broken pipe")
+// usageErrorf returns a usageError.
+var usageErrorf = job.Usagef
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -81,7 +75,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &usageError{msg: err.Error()}
+		return &usageError{Msg: err.Error()}
 	})
 	root.AddCommand(
 		newCmdConv(io, g),
@@ -90,6 +84,8 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdShape(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
+		newCmdShow(io, g),
+		newCmdShift(io, g),
 	)
 	return root
 }
