@@ -60,6 +60,24 @@ weights colour by alpha while convolving (premultiplied), so transparent
 pixels do not bleed their colour. --gray converts colour to grey first
 (Rec. 601 luma, as PIL and OpenCV).
 
+Streaming: a 2-D kernel on a non-interlaced PNG or a C-order .npy written
+to PNG, .npy or one-channel text (files, or "-" for stdin/stdout) runs row
+by row: decoding, filtering and encoding overlap on all cores, and memory
+is set by the width and the kernel's height, not the image's height. The
+output bytes are those of the whole-image path, which everything else takes
+(JPEG and other formats, interlaced PNG, --rescale, --transpose, --explain,
+4-D layers, the gemm and fft methods, a circular edge with padding above);
+the summary's "path" says which ran, and --no-stream forces the whole image.
+--max-pixels bounds what is held: the whole image on that path; on the
+streaming path the window of rows, plus a PNG larger than --max-pixels must
+not inflate more than 100:1 (a decompression bomb). On stdout a streamed
+result goes out as it is made: an input found damaged halfway leaves a
+truncated stream and exit status 1.
+
+--compression 0-9 is the PNG compression on libvips's scale (default 6, as
+vips pngsave): 0 stores, 1-6 run Go's fastest deflate (with per-row
+filters, smaller than vips's default output), 7-9 trade time for size.
+
 Batch: with --out-dir DIR, conv takes one or more INPUTs (files, or globs
 quoted so that convtool expands them) and writes each to DIR under the
 input's name (extension from --format if given), a worker per core, with a

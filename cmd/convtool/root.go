@@ -73,7 +73,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
-	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
+	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan); conv's streaming path holds rows, so there it bounds the window and the inflate ratio of larger PNGs (see conv --help)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{Msg: err.Error()}
 	})
