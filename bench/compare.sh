@@ -81,6 +81,7 @@ bench() {
 	if [ -z "$want" ]; then
 		want=convtool,convtool-whole,vips,vips-int,imagemagick,opencv
 		[ "$c" = 4096 ] || want=convtool,convtool-whole,vips
+		[ "$c" = tall ] && want=convtool,vips # 600 Mpx: over --max-pixels for the whole-image path
 	fi
 	declare -A cmd
 	cmd[convtool]="$work/convtool conv $in $work/out-convtool.png -k $work/k.mat -q"

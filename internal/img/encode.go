@@ -10,7 +10,6 @@ import (
 	"image/color/palette"
 	"image/draw"
 	"io"
-	"math"
 
 	"github.com/disintegration/imaging"
 
@@ -62,7 +61,9 @@ func quantize(v float32, top float64) uint32 {
 	if f >= top {
 		return uint32(top)
 	}
-	return uint32(math.Round(f))
+	// f+0.5 is exact in float64 for any float32 f, and truncation of a
+	// positive number is its floor: math.Round(f) without its bit work.
+	return uint32(f + 0.5)
 }
 
 // Encode writes t, with 1 (grey), 2 (grey, alpha), 3 (RGB) or 4 (RGBA)

@@ -198,9 +198,10 @@ func (e *PNGWriter) dispatch() {
 func (b *pngBand) run(rowLen, bpp, level int) {
 	stride := rowLen + 1
 	prev := b.prevRow
+	scratch := make([]byte, 2*rowLen)
 	for i := range b.n {
 		cur := b.raw[i*rowLen : (i+1)*rowLen]
-		filterRow(b.filtered[i*stride:(i+1)*stride], cur, prev, bpp)
+		filterRow(b.filtered[i*stride:(i+1)*stride], cur, prev, bpp, scratch)
 		prev = cur
 	}
 	f := b.filtered[:b.n*stride]
@@ -345,27 +346,33 @@ func quantChannel(dst []byte, src []float32, ch, c, bps int) {
 // among None, Sub, Up, Average and Paeth the one with the smallest sum of
 // absolute values (as signed bytes): the PNG specification's recommended
 // heuristic, as libpng uses it. The five sums are taken in one pass over
-// the row and only the winner is written, instead of writing all five
-// candidates and summing each.
-func filterRow(dst, cur, prev []byte, bpp int) {
+// the row, the Average and Paeth residues kept in scratch (2·len(cur)
+// bytes) as they are made, so no candidate is computed twice and only the
+// winner is written.
+func filterRow(dst, cur, prev []byte, bpp int, scratch []byte) {
 	n := len(cur)
 	prev = prev[:n]
+	avg, pae := scratch[:n], scratch[n:2*n]
 	var s0, s1, s2, s3, s4 int
 	for i := range min(bpp, n) {
 		x, b := cur[i], prev[i]
+		avg[i], pae[i] = x-b/2, x-b
 		s0 += abs8(x)
 		s1 += abs8(x)
 		s2 += abs8(x - b)
-		s3 += abs8(x - b/2)
-		s4 += abs8(x - b)
+		s3 += abs8(avg[i])
+		s4 += abs8(pae[i])
 	}
 	for i := bpp; i < n; i++ {
 		x, a, b, c := cur[i], cur[i-bpp], prev[i], prev[i-bpp]
+		av := x - byte((int(a)+int(b))/2)
+		pa := x - paeth(a, b, c)
+		avg[i], pae[i] = av, pa
 		s0 += abs8(x)
 		s1 += abs8(x - a)
 		s2 += abs8(x - b)
-		s3 += abs8(x - byte((int(a)+int(b))/2))
-		s4 += abs8(x - paeth(a, b, c))
+		s3 += abs8(av)
+		s4 += abs8(pa)
 	}
 	best, bestSum := byte(0), s0
 	for f, s := range [...]int{1: s1, 2: s2, 3: s3, 4: s4} {
@@ -374,11 +381,16 @@ func filterRow(dst, cur, prev []byte, bpp int) {
 		}
 	}
 	dst[0] = best
-	if best == 0 {
+	switch best {
+	case 0:
 		copy(dst[1:], cur)
-		return
+	case 3:
+		copy(dst[1:], avg)
+	case 4:
+		copy(dst[1:], pae)
+	default:
+		applyFilter(dst[1:], cur, prev, bpp, best)
 	}
-	applyFilter(dst[1:], cur, prev, bpp, best)
 }
 
 // abs8 is |int8(v)|.
