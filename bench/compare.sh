@@ -80,8 +80,10 @@ bench() {
 	local want=$tools
 	if [ -z "$want" ]; then
 		want=convtool,convtool-whole,vips,vips-int,imagemagick,opencv
-		[ "$c" = 4096 ] || want=convtool,convtool-whole,vips
-		[ "$c" = tall ] && want=convtool,vips # 600 Mpx: over --max-pixels for the whole-image path
+		case $c in
+		8192) want=convtool,convtool-whole,vips ;;
+		tall) want=convtool,vips ;; # 600 Mpx: over --max-pixels for the whole-image path
+		esac
 	fi
 	declare -A cmd
 	cmd[convtool]="$work/convtool conv $in $work/out-convtool.png -k $work/k.mat -q"
