@@ -96,3 +96,61 @@ func TestStreamNPYAndStdin(t *testing.T) {
 		t.Errorf("stdin → stdout → stdin gives %d bytes, file to file %d", len(r2.stdout), len(want))
 	}
 }
+
+// TestStreamMultiChannelNPY: a (3, H, W) .npy file streams (its channels
+// read by offset) to a (3, H, W) .npy file (written by offset) with the
+// whole-image path's bytes.
+func TestStreamMultiChannelNPY(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "rgb.npy")
+	if r := runCLI(t, nil, "conv", filepath.Join(repoTestdata, "cli", "rgb.png"), in, "-k", "identity", "--no-stream"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	s, w := filepath.Join(dir, "s.npy"), filepath.Join(dir, "w.npy")
+	rs := runCLI(t, nil, "conv", in, s, "-k", "gaussian:1:5", "--edge", "symmetric")
+	rw := runCLI(t, nil, "conv", in, w, "-k", "gaussian:1:5", "--edge", "symmetric", "--no-stream")
+	if rs.code != 0 || rw.code != 0 || !strings.Contains(rs.stderr, "path stream") {
+		t.Fatalf("%q / %q", rs.stderr, rw.stderr)
+	}
+	a, _ := os.ReadFile(s)
+	b, _ := os.ReadFile(w)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("3-channel .npy: streamed %d bytes differ from the whole-image %d", len(a), len(b))
+	}
+}
+
+// TestStreamFailsCleanly: a PNG whose pixel data stops halfway gets past
+// the header checks and fails while streaming (the row reader's "truncated";
+// image/png would say "not enough pixel data"): one line naming the file,
+// exit 1, no output and no temporary file left, an existing output
+// untouched.
+func TestStreamFailsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole.png")
+	if r := runCLI(t, nil, "conv", filepath.Join(repoTestdata, "images", "sample.png"), whole, "-k", "identity", "--compression", "0"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "cut.png")
+	if err := os.WriteFile(in, b[:len(b)*3/5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	if err := os.WriteFile(out, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "conv", in, out, "-k", "gaussian:1:5")
+	if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "convtool: "+in+": cannot decode PNG: truncated") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "keep me" {
+		t.Errorf("existing output changed to %d bytes", len(got))
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Errorf("directory holds %d entries, want whole.png, cut.png and out.png", len(entries))
+	}
+}
