@@ -154,3 +154,33 @@ func TestStreamFailsCleanly(t *testing.T) {
 		t.Errorf("directory holds %d entries, want whole.png, cut.png and out.png", len(entries))
 	}
 }
+
+// TestStreamTextInput: a one-channel text file streams (checked and
+// counted in a first pass) with the whole-image path's bytes; a ragged one
+// gets the whole-image path's message.
+func TestStreamTextInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	if r := runCLI(t, nil, "conv", filepath.Join(repoTestdata, "cli", "grey.png"), in, "-k", "identity", "--no-stream"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	for _, out := range []string{"o.txt", "o.npy", "o.png"} {
+		s, w := filepath.Join(dir, "s"+out), filepath.Join(dir, "w"+out)
+		rs := runCLI(t, nil, "conv", in, s, "-k", "laplacian", "--edge", "replicate")
+		rw := runCLI(t, nil, "conv", in, w, "-k", "laplacian", "--edge", "replicate", "--no-stream")
+		if rs.code != 0 || rw.code != 0 || !strings.Contains(rs.stderr, "path stream") {
+			t.Fatalf("%s: %q / %q", out, rs.stderr, rw.stderr)
+		}
+		a, _ := os.ReadFile(s)
+		b, _ := os.ReadFile(w)
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: streamed text input gives other bytes than the whole-image path", out)
+		}
+	}
+	ragged := filepath.Join(dir, "ragged.txt")
+	os.WriteFile(ragged, []byte("1 2 3\n4 5\n"), 0o644)
+	r := runCLI(t, nil, "conv", ragged, filepath.Join(dir, "r.txt"), "-k", "box:3")
+	if r.code != 1 || !strings.Contains(r.stderr, "line 2: 2 values, but line 1 has 3") {
+		t.Errorf("ragged: exit %d, %q", r.code, r.stderr)
+	}
+}

@@ -74,8 +74,9 @@ func (r *RowReader) Close() error {
 }
 
 // OpenRows opens path ("-": o.Stdin, which must be a Peeker) to be read
-// row by row: a non-interlaced PNG, or a C-order .npy (more than one
-// channel only from a file). Anything else, and anything damaged or lying
+// row by row: a non-interlaced PNG, a C-order .npy (more than one channel
+// only from a file), or a one-channel text file (not stdin: it is read
+// twice). Anything else, and anything damaged or lying
 // that the header shows, returns ErrNotRows, leaving the input unread for
 // Read. o.MaxPixels does not bound a PNG read by rows, except that one
 // larger must not inflate more than img.MaxInflate:1.
@@ -92,7 +93,7 @@ func OpenRows(path string, o ReadOptions) (*RowReader, error) {
 		br = p
 	} else {
 		format, err := FormatOf(path)
-		if err == nil && format != "png" && format != "npy" {
+		if err == nil && format != "png" && format != "npy" && format != "txt" && format != "csv" {
 			return nil, ErrNotRows
 		}
 		if f, err = os.Open(path); err != nil {
@@ -156,6 +157,20 @@ func openRows(br Peeker, f *os.File, size, maxPixels int64, name string) (*RowRe
 			name: name, start: func() (interface{ ReadRow([]float32) error }, error) {
 				return npy.NewRowReader(br, ra, size)
 			}}, nil
+	case "txt", "csv":
+		// A file only: text is checked and counted in a first pass.
+		if f == nil {
+			return nil, ErrNotRows
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, ErrNotRows
+		}
+		t, err := textmat.NewRowReader(f)
+		if err != nil {
+			return nil, ErrNotRows
+		}
+		return &RowReader{C: 1, H: t.Rows, W: t.Cols, Kind: KindText, Format: Sniff(head), Rank: 2,
+			name: name, start: func() (interface{ ReadRow([]float32) error }, error) { return t, nil }}, nil
 	}
 	return nil, ErrNotRows
 }

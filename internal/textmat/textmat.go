@@ -116,6 +116,12 @@ func parseNumber(s string) (float32, error) {
 // into channels, which must all have the same shape; comment lines ('#')
 // are ignored and do not split. Ragged rows are an error naming the line.
 func ReadText(r io.Reader) (*Matrix, error) {
+	return readText(r, false)
+}
+
+// readText is ReadText; with countOnly the values are parsed and checked
+// but not kept (Data stays nil).
+func readText(r io.Reader, countOnly bool) (*Matrix, error) {
 	lr := newLineReader(r)
 	m := &Matrix{}
 	var data []float32
@@ -146,6 +152,9 @@ func ReadText(r io.Reader) (*Matrix, error) {
 			continue
 		}
 		var n int
+		if countOnly {
+			data = data[:0]
+		}
 		data, n, err = parseRow(data, line, lr.n)
 		if err != nil {
 			return nil, err
@@ -163,7 +172,9 @@ func ReadText(r io.Reader) (*Matrix, error) {
 	if m.C == 0 {
 		return nil, errors.New("no numbers found")
 	}
-	m.Data = data
+	if !countOnly {
+		m.Data = data
+	}
 	return m, nil
 }
 
