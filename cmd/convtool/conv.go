@@ -60,12 +60,13 @@ weights colour by alpha while convolving (premultiplied), so transparent
 pixels do not bleed their colour. --gray converts colour to grey first
 (Rec. 601 luma, as PIL and OpenCV).
 
-Streaming: a 2-D kernel on a non-interlaced PNG or a C-order .npy written
-to PNG, .npy or one-channel text (files, or "-" for stdin/stdout) runs row
-by row: decoding, filtering and encoding overlap on all cores, and memory
-is set by the width and the kernel's height, not the image's height. The
-output bytes are those of the whole-image path, which everything else takes
-(JPEG and other formats, interlaced PNG, --rescale, --transpose, --explain,
+Streaming: a 2-D kernel on a non-interlaced PNG or a C-order .npy (files
+or "-"), or a one-channel text file, written to PNG, .npy or one-channel
+text (files or "-") runs row by row: decoding, filtering and encoding
+overlap on all cores, and memory is set by the width and the kernel's
+height, not the image's height. The output bytes are those of the
+whole-image path, which everything else takes (JPEG and other formats,
+interlaced PNG, .mat, text on stdin, --rescale, --transpose, --explain,
 4-D layers, the gemm and fft methods, a circular edge with padding above);
 the summary's "path" says which ran, and --no-stream forces the whole image.
 --max-pixels bounds what is held: the whole image on that path; on the
