@@ -8,6 +8,7 @@ FUZZTIME ?= 5000x
 FUZZ_TARGETS = \
 	./internal/kernel:FuzzParse \
 	./internal/shape:FuzzParseNet \
+	./internal/shape:FuzzImport \
 	./internal/npy:FuzzRead \
 	./internal/npy:FuzzReadStream \
 	./internal/textmat:FuzzReadText \
