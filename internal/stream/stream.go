@@ -445,7 +445,7 @@ func (p *Plan) filter(full, free chan *batch, outFree, outFull chan *outBand, do
 			return errStopped
 		}
 		b.n = n
-		p.compute(b.rows, rows[:n], y0)
+		p.compute(b.rows, rows[:n])
 		outFull <- b
 		if p.o.Progress != nil {
 			p.o.Progress(y1, p.HO)
@@ -466,7 +466,7 @@ func (p *Plan) filter(full, free chan *batch, outFree, outFull chan *outBand, do
 
 // compute fills out (len(rows) output rows of OC × WO) from the slots
 // under each row, in parallel over rows and channels.
-func (p *Plan) compute(out []float32, rows [][]*slot, y0 int) {
+func (p *Plan) compute(out []float32, rows [][]*slot) {
 	wo, wp := p.WO, p.f.WP
 	ay := min(max(p.o.AnchorY, 0), p.f.KH-1)
 	ax := min(max(p.o.AnchorX, 0), p.f.KW-1)
