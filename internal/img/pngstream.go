@@ -294,7 +294,7 @@ func (c *chunkReader) checkCRC(typ string, crc hash.Hash32) error {
 		return badPNG("truncated")
 	}
 	if crc.Sum32() != binary.BigEndian.Uint32(sum[:]) {
-		return badPNG("%s chunk checksum mismatch", typ)
+		return badPNG("%q chunk checksum mismatch", typ)
 	}
 	return nil
 }
