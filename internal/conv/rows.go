@@ -47,7 +47,7 @@ func FilterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, er
 	if k == nil || len(k.Data) != k.H*k.W {
 		return "", errors.New("conv: bad kernel")
 	}
-	ho, wo, err := p.check(h, w, k.H, k.W)
+	ho, wo, err := p.check(c, h, w, k.H, k.W)
 	if err != nil {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter
 	if used != Direct && used != Separable {
 		return nil, fmt.Errorf("%w: method %s", ErrNotRowwise, used)
 	}
-	ho, wo, _ := p.check(h, w, k.H, k.W)
+	ho, wo, _ := p.check(c, h, w, k.H, k.W)
 	f := &RowFilter{Method: used, H: h, W: w, HO: ho, WO: wo, WP: w + p.Pad.Left + p.Pad.Right,
 		KH: k.H, KW: k.W, SY: p.StrideY, SX: p.StrideX, DY: p.DilY, DX: p.DilX, Top: p.Pad.Top,
 		k: k.Data, edge: p.Edge, left: p.Pad.Left}

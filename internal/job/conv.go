@@ -116,7 +116,15 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return res, nil
 	}
 	t0 := time.Now()
-	in, err := env.Read(r.Input)
+	// The limits (padded and output planes, the work) are checked from the
+	// header, before the pixels are decoded; again below from the data.
+	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
+		hd := Header{C: h.C, H: h.H, W: h.W, Image: h.Image, Format: h.Format}
+		if r.Gray {
+			hd.C = 1
+		}
+		return p.Resolve(hd, env.Limits())
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +134,7 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)
 		}
 	}
-	if err := p.Resolve(HeaderOf(in), env.MaxPixels); err != nil {
+	if err := p.Resolve(HeaderOf(in), env.Limits()); err != nil {
 		return nil, err
 	}
 	if r.Explain {
@@ -197,6 +205,11 @@ func parseBias(spec string) ([]float32, error) {
 		d, err := tensorio.Read(spec, tensorio.ReadOptions{})
 		if err != nil {
 			return nil, err
+		}
+		for i, v := range d.T.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: bias value %v at element %d is not finite", spec, v, i)
+			}
 		}
 		return d.T.Data, nil
 	}

@@ -38,8 +38,9 @@ func (e *Env) peekableStdin() {
 // Limits: --max-pixels bounds what the whole-image path holds; the
 // streaming path holds a window of rows, so it refuses only a window
 // larger than --max-pixels, a PNG past --max-pixels that inflates more
-// than img.MaxInflate:1 (a decompression bomb), and a padding or dilation
-// that makes the work far larger than the input itself.
+// than img.MaxInflate:1 (a decompression bomb), a padding or dilation that
+// makes the planes larger than --max-pixels (for an input past it: twice
+// the input), and work past --max-macs.
 func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, error) {
 	if p.Kernel == nil || !r.streamable() {
 		return false, nil
@@ -54,11 +55,17 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 	}
 	defer rr.Close()
 	h := Header{C: rr.C, H: rr.H, W: rr.W, Image: rr.Kind == tensorio.KindImage, Depth: rr.Depth, Alpha: rr.Alpha, Format: rr.Format}
-	limit := env.MaxPixels
-	if limit > 0 {
-		limit = max(limit, 2*int64(rr.H)*int64(rr.W))
+	if r.Gray && h.C >= 3 {
+		h.C -= 2 // grey, or grey and alpha
 	}
-	if err := p.Resolve(h, limit); err != nil {
+	// An input within --max-pixels keeps the whole-image path's limits on
+	// its padded and output planes; one past it (which only streaming can
+	// take) may grow by padding to twice its own size.
+	limit := env.MaxPixels
+	if n := int64(rr.H) * int64(rr.W); limit > 0 && n > limit {
+		limit = 2 * n
+	}
+	if err := p.Resolve(h, Limits{MaxPixels: limit, MaxMACs: env.MaxMACs}); err != nil {
 		return true, err
 	}
 	k, pp := p.Kernel, p.Params

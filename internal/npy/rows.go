@@ -70,7 +70,9 @@ func (rr *RowReader) ReadRow(dst []float32) error {
 		if err != nil {
 			return fmt.Errorf("truncated .npy data at row %d", rr.y)
 		}
-		decode(dst[c*rr.W:c*rr.W:(c+1)*rr.W], rr.buf, rr.dt)
+		if _, err := decodeAt(dst[c*rr.W:c*rr.W:(c+1)*rr.W], rr.buf, rr.dt, int64(c*rr.H+rr.y)*int64(rr.W)); err != nil {
+			return err
+		}
 	}
 	rr.y++
 	return nil

@@ -22,7 +22,7 @@ func benchFilter(b *testing.B, n int, spec string, streamed bool) {
 	in := randomTensor(rand.New(rand.NewPCG(1, 1)), 3, n, n, 255)
 	p := conv.NewParams()
 	p.Edge = conv.Replicate
-	t0, b0 := conv.SamePad(n, k.H, 1, 1, false)
+	t0, b0, _ := conv.SamePad(n, k.H, 1, 1, false)
 	p.Pad = conv.Pad{Top: t0, Bottom: b0, Left: t0, Right: b0}
 	b.SetBytes(int64(len(in.Data) * 4))
 	for b.Loop() {

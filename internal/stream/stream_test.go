@@ -149,11 +149,12 @@ func TestStreamEqualsWhole(t *testing.T) {
 						p.DilY, p.DilX = sd[1], sd[1]
 						switch pad {
 						case "same":
-							t0, b0 := conv.SamePad(h, k.H, p.StrideY, p.DilY, false)
-							l0, r0 := conv.SamePad(w, k.W, p.StrideX, p.DilX, false)
+							t0, b0, _ := conv.SamePad(h, k.H, p.StrideY, p.DilY, false)
+							l0, r0, _ := conv.SamePad(w, k.W, p.StrideX, p.DilX, false)
 							p.Pad = conv.Pad{Top: t0, Bottom: b0, Left: l0, Right: r0}
 						case "full":
-							fy, fx := conv.FullPad(k.H, p.DilY), conv.FullPad(k.W, p.DilX)
+							fy, _ := conv.FullPad(k.H, p.DilY)
+							fx, _ := conv.FullPad(k.W, p.DilX)
 							p.Pad = conv.Pad{Top: fy, Bottom: fy, Left: fx, Right: fx}
 						case "anchor-top": // all padding below and right
 							p.Pad = conv.Pad{Bottom: (k.H - 1) * p.DilY, Right: (k.W - 1) * p.DilX}

@@ -227,18 +227,20 @@ func CreateRows(path string, s RowSpec, o WriteOptions) (*RowWriter, error) {
 		format = normalize(s.Format)
 	}
 	toFile := path != "-"
-	mode := os.FileMode(0o644)
+	var mode os.FileMode // 0: a new file, whose mode the umask decides
 	final := path
 	if toFile {
 		st, err := os.Stat(path)
 		if err == nil {
 			if !st.Mode().IsRegular() || isDevPath(path) {
-				return nil, ErrNotRows // devices and FIFOs: Write handles them
+				return nil, ErrNotRows // directories, devices and FIFOs: Write handles them
 			}
 			mode = st.Mode().Perm()
-			if real, err := filepath.EvalSymlinks(path); err == nil {
-				final = real
-			}
+		}
+		// As Write: through a symlink the target is replaced and the link
+		// kept, a dangling link is written through, a loop is an error.
+		if final, err = resolveLink(path); err != nil {
+			return nil, ErrNotRows // Write says so
 		}
 	}
 	switch {
@@ -251,7 +253,7 @@ func CreateRows(path string, s RowSpec, o WriteOptions) (*RowWriter, error) {
 	rw := &RowWriter{Format: format, name: name, final: final, mode: mode}
 	var w io.Writer
 	if toFile {
-		tmp, err := os.CreateTemp(filepath.Dir(final), ".convtool-*")
+		tmp, err := createTemp(filepath.Dir(final))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, plainPathError(err))
 		}
@@ -358,10 +360,16 @@ func (rw *RowWriter) Close() (err error) {
 	if err = rw.tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Chmod(rw.tmp.Name(), rw.mode); err != nil {
+	if rw.mode != 0 {
+		if err = os.Chmod(rw.tmp.Name(), rw.mode); err != nil {
+			return err
+		}
+	}
+	if err = os.Rename(rw.tmp.Name(), rw.final); err != nil {
 		return err
 	}
-	return os.Rename(rw.tmp.Name(), rw.final)
+	forgetTemp(rw.tmp.Name())
+	return nil
 }
 
 // Abort removes the temporary file of an unfinished output.
@@ -370,5 +378,6 @@ func (rw *RowWriter) Abort() {
 	if rw.tmp != nil {
 		rw.tmp.Close()
 		os.Remove(rw.tmp.Name())
+		forgetTemp(rw.tmp.Name())
 	}
 }
