@@ -21,7 +21,8 @@ const DefaultPNGLevel = 6
 // deflateLevels maps a PNG compression level 0..9 (libvips's scale) onto
 // compress/flate's levels. Go's levels are not zlib's: measured on a
 // 4096×4096 RGB photograph blurred 5×5 (bench/compare.sh's input; bytes,
-// CPU seconds on the 2-core AMD EPYC, per-row adaptive filtering):
+// CPU seconds on the 2-core AMD EPYC, per-row adaptive filtering with the
+// sums over every pixel; the sampled sums add 0.16%):
 //
 //	flate level   1       2       3       4       5       6      9
 //	bytes        10.1 M  9.75 M  9.18 M  8.41 M  7.93 M  7.59 M  6.92 M
@@ -198,10 +199,9 @@ func (e *PNGWriter) dispatch() {
 func (b *pngBand) run(rowLen, bpp, level int) {
 	stride := rowLen + 1
 	prev := b.prevRow
-	scratch := make([]byte, 2*rowLen)
 	for i := range b.n {
 		cur := b.raw[i*rowLen : (i+1)*rowLen]
-		filterRow(b.filtered[i*stride:(i+1)*stride], cur, prev, bpp, scratch)
+		filterRow(b.filtered[i*stride:(i+1)*stride], cur, prev, bpp)
 		prev = cur
 	}
 	f := b.filtered[:b.n*stride]
@@ -343,36 +343,35 @@ func quantChannel(dst []byte, src []float32, ch, c, bps int) {
 }
 
 // filterRow writes the filter byte and the filtered row into dst, choosing
-// among None, Sub, Up, Average and Paeth the one with the smallest sum of
-// absolute values (as signed bytes): the PNG specification's recommended
-// heuristic, as libpng uses it. The five sums are taken in one pass over
-// the row, the Average and Paeth residues kept in scratch (2·len(cur)
-// bytes) as they are made, so no candidate is computed twice and only the
-// winner is written.
-func filterRow(dst, cur, prev []byte, bpp int, scratch []byte) {
+// among None, Sub, Up, Average and Paeth by the PNG specification's
+// heuristic, as libpng uses it — the smallest sum of absolute values (as
+// signed bytes) — taken over every fourth pixel: the choice costs a
+// quarter of a pass instead of five, and only the winner is computed in
+// full. On bench/compare.sh's 4096×4096 RGB image blurred 5×5 the file
+// grows by 0.16% (10,075,766 → 10,091,575 bytes) against the sums over
+// every pixel, for 8% less CPU in the whole job (0.93 s against 1.01 s,
+// three alternated runs each, AMD EPYC).
+func filterRow(dst, cur, prev []byte, bpp int) {
 	n := len(cur)
 	prev = prev[:n]
-	avg, pae := scratch[:n], scratch[n:2*n]
 	var s0, s1, s2, s3, s4 int
 	for i := range min(bpp, n) {
 		x, b := cur[i], prev[i]
-		avg[i], pae[i] = x-b/2, x-b
 		s0 += abs8(x)
 		s1 += abs8(x)
 		s2 += abs8(x - b)
-		s3 += abs8(avg[i])
-		s4 += abs8(pae[i])
+		s3 += abs8(x - b/2)
+		s4 += abs8(x - b)
 	}
-	for i := bpp; i < n; i++ {
-		x, a, b, c := cur[i], cur[i-bpp], prev[i], prev[i-bpp]
-		av := x - byte((int(a)+int(b))/2)
-		pa := x - paeth(a, b, c)
-		avg[i], pae[i] = av, pa
-		s0 += abs8(x)
-		s1 += abs8(x - a)
-		s2 += abs8(x - b)
-		s3 += abs8(av)
-		s4 += abs8(pa)
+	for p := 4 * bpp; p < n; p += 4 * bpp {
+		for i := p; i < min(p+bpp, n); i++ {
+			x, a, b, c := cur[i], cur[i-bpp], prev[i], prev[i-bpp]
+			s0 += abs8(x)
+			s1 += abs8(x - a)
+			s2 += abs8(x - b)
+			s3 += abs8(x - byte((int(a)+int(b))/2))
+			s4 += abs8(x - paeth(a, b, c))
+		}
 	}
 	best, bestSum := byte(0), s0
 	for f, s := range [...]int{1: s1, 2: s2, 3: s3, 4: s4} {
@@ -381,16 +380,11 @@ func filterRow(dst, cur, prev []byte, bpp int, scratch []byte) {
 		}
 	}
 	dst[0] = best
-	switch best {
-	case 0:
+	if best == 0 {
 		copy(dst[1:], cur)
-	case 3:
-		copy(dst[1:], avg)
-	case 4:
-		copy(dst[1:], pae)
-	default:
-		applyFilter(dst[1:], cur, prev, bpp, best)
+		return
 	}
+	applyFilter(dst[1:], cur, prev, bpp, best)
 }
 
 // abs8 is |int8(v)|.
