@@ -120,7 +120,7 @@ func OpenRows(path string, o ReadOptions) (*RowReader, error) {
 
 func openRows(br Peeker, f *os.File, size, maxPixels int64, name string) (*RowReader, error) {
 	head, err := br.Peek(peekSize)
-	if err != nil && size < 0 {
+	if errors.Is(err, io.EOF) && size < 0 {
 		size = int64(len(head)) // the whole of a short stream
 	}
 	// Dry runs over what was peeked: the header must be one the row
