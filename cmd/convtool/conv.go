@@ -67,7 +67,9 @@ overlap on all cores, and memory is set by the width and the kernel's
 height, not the image's height. The output bytes are those of the
 whole-image path, which everything else takes (JPEG and other formats,
 interlaced PNG, .mat, text on stdin, --rescale, --transpose, --explain,
-4-D layers, the gemm and fft methods, a circular edge with padding above);
+4-D layers, the gemm method, fft on .npy or text or with a vertical
+stride, a circular edge with padding above); a large kernel on an image
+streams by fft band by band (the window is a tile, up to ~2048 rows);
 the summary's "path" says which ran, and --no-stream forces the whole image.
 --max-pixels bounds what is held: the whole image on that path; on the
 streaming path the window of rows, plus a PNG larger than --max-pixels must

@@ -28,6 +28,7 @@ func TestStreamAndWholeWriteSameBytes(t *testing.T) {
 		{"-k", "sobel-x", "--edge", "circular", "--padding", "valid", "--offset", "128"},
 		{"-k", "gaussian:1:5", "--alpha", "convolve", "--gray"},
 		{"-k", "box:3", "--stride", "2", "--flip", "--dilation", "2"},
+		{"-k", "disk:6", "--method", "fft", "--edge", "reflect"},
 	}
 	dir := t.TempDir()
 	n := 0

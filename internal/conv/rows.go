@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/kernel"
 )
 
@@ -31,6 +32,7 @@ type RowFilter struct {
 	col, row []float32
 	edge     Edge
 	left     int
+	bottom   int
 	cols     []int
 	x0, x1   int
 }
@@ -91,7 +93,9 @@ func filterWorkload(c, hp, wp, ho, wo, sy, sx int, kk *kernel.Kernel, rank1 bool
 
 // NewRowFilter prepares the row-by-row form of Filter(in, k, p, m) for an
 // input of c×h×w samples. It returns ErrNotRowwise (wrapped) when Filter
-// would run gemm or fft, or for a transposed convolution.
+// would run gemm, or for a transposed convolution. With Method FFT, Row,
+// HRow and VRow do not apply: the plane goes band by band through
+// Correlator.
 func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter, error) {
 	if p.Transpose {
 		return nil, fmt.Errorf("%w: transposed", ErrNotRowwise)
@@ -100,13 +104,13 @@ func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter
 	if err != nil {
 		return nil, err
 	}
-	if used != Direct && used != Separable {
+	if used != Direct && used != Separable && used != FFT {
 		return nil, fmt.Errorf("%w: method %s", ErrNotRowwise, used)
 	}
 	ho, wo, _ := p.check(c, h, w, k.H, k.W)
 	f := &RowFilter{Method: used, H: h, W: w, HO: ho, WO: wo, WP: w + p.Pad.Left + p.Pad.Right,
 		KH: k.H, KW: k.W, SY: p.StrideY, SX: p.StrideX, DY: p.DilY, DX: p.DilX, Top: p.Pad.Top,
-		k: k.Data, edge: p.Edge, left: p.Pad.Left}
+		k: k.Data, edge: p.Edge, left: p.Pad.Left, bottom: p.Pad.Bottom}
 	if used == Separable {
 		f.col, f.row, _ = rankOne(k.H, k.W, k.Data)
 	}
@@ -118,9 +122,23 @@ func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter
 	return f, nil
 }
 
+// Correlator is the FFT method's correlator for the whole padded plane
+// (Method FFT): fed band by band (fft.Correlator.CorrelateBand) it gives
+// Filter's FFT result bit for bit. Filter runs FFT only on finite input
+// (it falls back to direct on NaN or Inf, which a caller streaming rows
+// cannot know in advance): callers use it for inputs that are finite by
+// construction, such as images.
+func (f *RowFilter) Correlator() (*fft.Correlator, error) {
+	hp := f.H + f.Top + f.bottom
+	return fft.NewCorrelator(hp, f.WP, f.k, f.KH, f.KW, fft.Options{StrideY: f.SY, StrideX: f.SX, DilationY: f.DY, DilationX: f.DX})
+}
+
 // SourceRow returns the input row that fills padded row y, or -1 for a
 // row of zeros.
 func (f *RowFilter) SourceRow(y int) int { return f.edge.source(y-f.Top, f.H) }
+
+// Bottom is the padding below the input, in rows.
+func (f *RowFilter) Bottom() int { return f.bottom }
 
 // Span is the number of padded rows one output row reads: (KH-1)·DY+1.
 func (f *RowFilter) Span() int { return (f.KH-1)*f.DY + 1 }

@@ -69,8 +69,10 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 		return true, err
 	}
 	k, pp := p.Kernel, p.Params
+	// Image samples are finite, so a large kernel streams by FFT too.
 	opts := stream.Options{Kernel: k, Params: pp, Method: p.Method, Gray: r.Gray,
-		Scale: p.Scale, Offset: p.Offset, Abs: r.Abs, MaxWindow: env.MaxPixels}
+		Scale: p.Scale, Offset: p.Offset, Abs: r.Abs, MaxWindow: env.MaxPixels,
+		Finite: rr.Kind == tensorio.KindImage}
 	if rr.Alpha {
 		opts.Alpha, opts.MaxAlpha = stream.KeepAlpha, levels.SampleMax(rr.Depth)
 		if r.Alpha == "convolve" {

@@ -28,8 +28,11 @@
 // The arithmetic is conv's own (conv.RowFilter: the same taps in the same
 // order through the same accumulate as conv.Filter's direct and separable
 // methods; alpha and post-processing through internal/levels), so a
-// streamed result is bit for bit the whole-image one. Methods that need
-// the whole plane (gemm, fft), transposed convolution, and anything else
-// the plan cannot bound return ErrWhole: the caller takes the whole-image
-// path.
+// streamed result is bit for bit the whole-image one. A filter Filter runs
+// by FFT streams by overlap-save: the whole plane's fft.Correlator cuts it
+// into tiles, a band is one row of tiles (Window = the tile's height) and
+// fft.Correlator.CorrelateBand computes it exactly as Correlate would — on
+// finite data only (Options.Finite: Filter gives NaN and Inf to direct).
+// gemm, transposed convolution, and anything else the plan cannot bound
+// return ErrWhole: the caller takes the whole-image path.
 package stream

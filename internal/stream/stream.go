@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/levels"
 	"github.com/convtool/convtool/internal/tensor"
@@ -69,6 +70,10 @@ type Options struct {
 	Band int
 	// MaxWindow bounds the samples the window may hold (0: no limit).
 	MaxWindow int64
+	// Finite says the input can hold no NaN or Inf (an image): then a
+	// filter that conv.Filter would run by FFT streams too, band by band,
+	// since Filter's fallback to direct on non-finite data cannot arise.
+	Finite bool
 	// Progress, if set, hears of every band of output rows filtered
 	// (done and total rows).
 	Progress func(done, total int)
@@ -97,6 +102,9 @@ type Plan struct {
 	nf     int // channels filtered
 	band   int
 	alphaC int // index of the alpha channel in cf, or -1
+	corr   *fft.Correlator
+	// fftSrc and fftDst are correlateBand's contiguous band, reused.
+	fftSrc, fftDst []float32
 }
 
 // NewPlan plans o for a c×h×w input. An error wrapping ErrWhole says the
@@ -137,9 +145,24 @@ func NewPlan(c, h, w int, o Options) (*Plan, error) {
 	if band <= 0 {
 		band = 32
 	}
+	var corr *fft.Correlator
+	if f.Method == conv.FFT {
+		// Band by band through the whole plane's tiles (overlap-save): a
+		// band is one row of tiles, so the result is the whole path's.
+		switch {
+		case !o.Finite:
+			return nil, fmt.Errorf("%w: fft on data that may hold NaN or Inf", ErrWhole)
+		case f.SY != 1:
+			return nil, fmt.Errorf("%w: fft with a vertical stride", ErrWhole)
+		}
+		if corr, err = f.Correlator(); err != nil {
+			return nil, err
+		}
+		_, band, _ = corr.Bands()
+	}
 	band = min(band, f.HO)
 	p := &Plan{C: c, H: h, W: w, OC: cf, HO: f.HO, WO: f.WO, Method: f.Method,
-		o: o, f: f, cf: cf, nf: nf, band: band, alphaC: alphaC}
+		o: o, f: f, cf: cf, nf: nf, band: band, alphaC: alphaC, corr: corr}
 	p.Window = (band-1)*f.SY + f.Span()
 	if p.Window >= h {
 		p.Window = h // the whole input fits: nothing is ever evicted
@@ -438,6 +461,13 @@ func (p *Plan) filter(full, free chan *batch, outFree, outFull chan *outBand, do
 				rows[i][ky] = lookup(p.f.SourceRow((y0+i)*p.f.SY + ky*p.f.DY))
 			}
 		}
+		var plane []*slot
+		if p.corr != nil {
+			th, _, _ := p.corr.Bands()
+			for y := y0; y < min(y0+th, p.H+p.f.Top+p.f.Bottom()); y++ {
+				plane = append(plane, lookup(p.f.SourceRow(y)))
+			}
+		}
 		var b *outBand
 		select {
 		case b = <-outFree:
@@ -445,6 +475,9 @@ func (p *Plan) filter(full, free chan *batch, outFree, outFull chan *outBand, do
 			return errStopped
 		}
 		b.n = n
+		if p.corr != nil {
+			p.correlateBand(b.rows, plane, n, y0/p.band)
+		}
 		p.compute(b.rows, rows[:n])
 		outFull <- b
 		if p.o.Progress != nil {
@@ -475,6 +508,9 @@ func (p *Plan) compute(out []float32, rows [][]*slot) {
 		dst := out[i*oc*wo : (i+1)*oc*wo]
 		under := make([][]float32, p.f.KH) // small; per row
 		for c := range p.nf {
+			if p.corr != nil {
+				break // correlateBand has filled the colour
+			}
 			d := dst[c*wo : (c+1)*wo]
 			if p.Method == conv.Separable {
 				for ky, s := range rows[i] {
@@ -511,6 +547,30 @@ func (p *Plan) compute(out []float32, rows [][]*slot) {
 		}
 		return taps
 	})
+}
+
+// correlateBand fills the filtered channels of the n output rows of tile
+// row ty (the band) by the FFT, channel by channel: the band's padded rows
+// (plane) are laid out as one contiguous block, as the whole plane's
+// would be, and correlated tile by tile in parallel.
+func (p *Plan) correlateBand(out []float32, plane []*slot, n, ty int) {
+	wp, wo, oc := p.f.WP, p.WO, p.OC
+	if len(p.fftSrc) < len(plane)*wp {
+		p.fftSrc = make([]float32, len(plane)*wp)
+	}
+	if len(p.fftDst) < n*wo {
+		p.fftDst = make([]float32, p.band*wo)
+	}
+	src, dst := p.fftSrc[:len(plane)*wp], p.fftDst[:n*wo]
+	for c := range p.nf {
+		for j, s := range plane {
+			copy(src[j*wp:(j+1)*wp], s.padded[c*wp:(c+1)*wp])
+		}
+		p.corr.CorrelateBand(dst, src, ty)
+		for i := range n {
+			copy(out[(i*oc+c)*wo:(i*oc+c+1)*wo], dst[i*wo:(i+1)*wo])
+		}
+	}
 }
 
 // parallel runs f(0..n-1) on GOMAXPROCS goroutines, each with its own tap

@@ -310,3 +310,52 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("failing sink: err %v, closed %v", err, fs.closed)
 	}
 }
+
+// TestStreamFFTEqualsWhole: a filter conv.Filter runs by FFT streams band
+// by band, one row of the whole plane's overlap-save tiles at a time, and
+// gives the whole-image result bit for bit: tall inputs (several tile rows,
+// with a last short one), a short one (a single tile: the window is the
+// image), every edge mode, alpha kept and convolved.
+func TestStreamFFTEqualsWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	k := &kernel.Kernel{Name: "r31", H: 31, W: 31, Data: randomKernel(rng, 31*31)}
+	for _, sz := range [][3]int{{1, 2600, 37}, {2, 4300, 21}, {1, 200, 40}} {
+		for _, e := range []conv.Edge{conv.Zero, conv.Reflect, conv.Replicate, conv.Symmetric, conv.Circular} {
+			for _, alpha := range []Alpha{NoAlpha, KeepAlpha, ConvolveAlpha} {
+				c, h, w := sz[0], sz[1], sz[2]
+				if alpha != NoAlpha && c < 2 {
+					continue
+				}
+				p := conv.NewParams()
+				p.Edge = e
+				p.Pad = conv.Pad{Top: 15, Bottom: 15, Left: 15, Right: 15}
+				if e == conv.Circular {
+					p.Pad.Top, p.Pad.Bottom = 0, 30 // circular streams with padding below only
+				}
+				o := Options{Kernel: k, Params: p, Method: conv.FFT, Finite: true, Alpha: alpha, MaxAlpha: 255, AnchorY: 15, AnchorX: 15}
+				name := fmt.Sprintf("%dx%dx%d/%s/alpha%d", c, h, w, e, alpha)
+				in := randomTensor(rng, c, h, w, 255)
+				want, used, err := whole(in, o)
+				if err != nil || used != conv.FFT {
+					t.Fatalf("%s: whole path: %v, method %s", name, err, used)
+				}
+				got, plan, err := streamed(in, o)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if plan.Method != conv.FFT || (h > 2100 && plan.Window >= h) {
+					t.Errorf("%s: method %s, window %d of %d rows", name, plan.Method, plan.Window, h)
+				}
+				if !sameBits(got, want) {
+					i := firstDiff(got, want)
+					t.Errorf("%s: streamed FFT differs at %d: %v, want %v", name, i, got.Data[i], want.Data[i])
+				}
+			}
+		}
+	}
+	// Without the promise of finite data the plan leaves FFT to the whole
+	// image (conv.Filter falls back to direct on NaN).
+	if _, err := NewPlan(1, 300, 40, Options{Kernel: k, Params: conv.Params{StrideY: 1, StrideX: 1, DilY: 1, DilX: 1}, Method: conv.FFT}); !errors.Is(err, ErrWhole) {
+		t.Errorf("FFT without Finite: %v, want ErrWhole", err)
+	}
+}
