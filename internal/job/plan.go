@@ -78,8 +78,9 @@ type ConvPlan struct {
 	PadDesc string
 
 	pad       padSpec
-	rescaleHi float64 // the top --rescale maps onto
-	origin    [2]int  // ImageMagick's +X+Y anchor (row, column), or -1,-1
+	report    conv.Report // what Compute ran and why, for the summary
+	rescaleHi float64     // the top --rescale maps onto
+	origin    [2]int      // ImageMagick's +X+Y anchor (row, column), or -1,-1
 }
 
 // padSpec is --padding parsed: a word or explicit pads.
@@ -424,6 +425,7 @@ func rescaleTop(in Header, output, format string) float64 {
 // result and the method that ran.
 func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor, conv.Method, error) {
 	pp := p.Params
+	pp.Report = &p.report
 	if bar != nil {
 		pp.Progress = bar.Update
 	}
@@ -496,6 +498,9 @@ func (p *ConvPlan) Summary(in *tensorio.Data, out *tensor.Tensor, used conv.Meth
 		s.Add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, p.Method, conv.WhyNot(p.Method, p.Kernel == nil)))
 	} else {
 		s.Add("method", string(used))
+		if p.report.Reason != "" {
+			s.Add("why", p.report.Reason)
+		}
 	}
 	return s
 }
