@@ -19,8 +19,10 @@ import (
 // ky. Separable: HRow once per padded input row (the horizontal pass), then
 // VRow(dst, hrows) from the horizontal rows under the kernel's column.
 type RowFilter struct {
-	// Method is Direct or Separable: the one Filter would run.
+	// Method is Direct, Separable or FFT: the one Filter would run (on
+	// finite input), and Reason what Filter's Report would say of it.
 	Method Method
+	Reason string
 	// H, W is the input; HO, WO the output; WP the padded input width.
 	H, W, HO, WO, WP int
 	// KH, KW is the kernel; SY, SX the stride; DY, DX the dilation.
@@ -46,18 +48,25 @@ var ErrNotRowwise = errors.New("conv: this filter does not run row by row")
 // c×h×w samples with finite values, or an error for a geometry Filter
 // refuses.
 func FilterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, error) {
+	used, _, err := filterMethod(c, h, w, k, p, m)
+	return used, err
+}
+
+// filterMethod is FilterMethod with the reason Filter's Report gives.
+func filterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, string, error) {
 	if k == nil || len(k.Data) != k.H*k.W {
-		return "", errors.New("conv: bad kernel")
+		return "", "", errors.New("conv: bad kernel")
 	}
 	ho, wo, err := p.check(c, h, w, k.H, k.W)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	kk := k
 	if p.Transpose {
 		kk = k.Rotate180()
 	}
 	_, _, rank1 := rankOne(kk.H, kk.W, kk.Data)
+	asked, why := m, ""
 	if m == "" || m == Auto {
 		var hp, wp int
 		sy, sx := p.StrideY, p.StrideX
@@ -69,12 +78,15 @@ func FilterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, er
 		} else {
 			hp, wp = h+p.Pad.Top+p.Pad.Bottom, w+p.Pad.Left+p.Pad.Right
 		}
-		m = Choose(filterWorkload(c, hp, wp, ho, wo, sy, sx, kk, rank1))
+		m, why = choose(filterWorkload(c, hp, wp, ho, wo, sy, sx, kk, rank1))
 	}
 	if m == Separable && !rank1 {
 		m = Direct
 	}
-	return m, nil
+	if asked != "" && asked != Auto && asked != m {
+		why = fmt.Sprintf("%s does not apply here, so %s ran", asked, m)
+	}
+	return m, why, nil
 }
 
 // filterWorkload is problem.workload for Filter's problem: c planes, each
@@ -100,7 +112,7 @@ func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter
 	if p.Transpose {
 		return nil, fmt.Errorf("%w: transposed", ErrNotRowwise)
 	}
-	used, err := FilterMethod(c, h, w, k, p, m)
+	used, why, err := filterMethod(c, h, w, k, p, m)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +120,7 @@ func NewRowFilter(c, h, w int, k *kernel.Kernel, p Params, m Method) (*RowFilter
 		return nil, fmt.Errorf("%w: method %s", ErrNotRowwise, used)
 	}
 	ho, wo, _ := p.check(c, h, w, k.H, k.W)
-	f := &RowFilter{Method: used, H: h, W: w, HO: ho, WO: wo, WP: w + p.Pad.Left + p.Pad.Right,
+	f := &RowFilter{Method: used, Reason: why, H: h, W: w, HO: ho, WO: wo, WP: w + p.Pad.Left + p.Pad.Right,
 		KH: k.H, KW: k.W, SY: p.StrideY, SX: p.StrideX, DY: p.DilY, DX: p.DilX, Top: p.Pad.Top,
 		k: k.Data, edge: p.Edge, left: p.Pad.Left, bottom: p.Pad.Bottom}
 	if used == Separable {

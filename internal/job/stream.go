@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/convtool/convtool/internal/conv"
 	"github.com/convtool/convtool/internal/levels"
 	"github.com/convtool/convtool/internal/stream"
 	"github.com/convtool/convtool/internal/summary"
@@ -113,6 +114,7 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 	}
 	// Reading, filtering and writing overlap: the time is all compute.
 	res.Compute = time.Since(t0)
+	p.report = conv.Report{Method: plan.Method, Reason: plan.Reason, Compute: res.Compute}
 	in := &tensorio.Data{T: &tensor.Tensor{C: plan.OC, H: rr.H, W: rr.W}}
 	res.Summary = p.Summary(in, &tensor.Tensor{C: plan.OC, H: plan.HO, W: plan.WO}, plan.Method)
 	res.Summary.Add("path", p.Path.String())

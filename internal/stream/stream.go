@@ -89,8 +89,10 @@ type Plan struct {
 	C, H, W int
 	// OC, HO, WO is the output.
 	OC, HO, WO int
-	// Method is the method run (direct or separable).
+	// Method is the method run (direct, separable or fft), and Reason why
+	// (conv.Report's words).
 	Method conv.Method
+	Reason string
 	// Window is the number of padded input rows held (the ring), Head the
 	// number of first rows kept for an edge rule that reads them at the
 	// bottom (circular).
@@ -161,7 +163,7 @@ func NewPlan(c, h, w int, o Options) (*Plan, error) {
 		_, band, _ = corr.Bands()
 	}
 	band = min(band, f.HO)
-	p := &Plan{C: c, H: h, W: w, OC: cf, HO: f.HO, WO: f.WO, Method: f.Method,
+	p := &Plan{C: c, H: h, W: w, OC: cf, HO: f.HO, WO: f.WO, Method: f.Method, Reason: f.Reason,
 		o: o, f: f, cf: cf, nf: nf, band: band, alphaC: alphaC, corr: corr}
 	p.Window = (band-1)*f.SY + f.Span()
 	if p.Window >= h {

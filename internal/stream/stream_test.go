@@ -53,6 +53,9 @@ func (s *tensorSink) WriteRow(row []float32) error {
 
 func (s *tensorSink) Close() error { s.closed = true; return nil }
 
+// lastReport is what conv.Filter reported in the last call of whole.
+var lastReport conv.Report
+
 // whole is the whole-image path the command runs (cmd/convtool's
 // filterImage and applyPost): the reference every streamed result must
 // equal bit for bit.
@@ -67,6 +70,8 @@ func whole(in *tensor.Tensor, o Options) (*tensor.Tensor, conv.Method, error) {
 	if o.Alpha == ConvolveAlpha {
 		mode = imgconv.Convolve
 	}
+	lastReport = conv.Report{}
+	o.Params.Report = &lastReport
 	out, used, err := imgconv.Filter(in, o.Alpha != NoAlpha, o.MaxAlpha, o.Kernel, o.AnchorY, o.AnchorX, o.Params, o.Method, mode)
 	if err != nil {
 		return nil, "", err
@@ -205,6 +210,9 @@ func TestStreamEqualsWhole(t *testing.T) {
 						}
 						if plan.Method != used {
 							t.Errorf("%s: stream ran %s, whole path %s", name, plan.Method, used)
+						}
+						if o.Alpha == NoAlpha && plan.Reason != lastReport.Reason {
+							t.Errorf("%s: stream's reason %q, whole path's %q", name, plan.Reason, lastReport.Reason)
 						}
 						compared++
 						if !sameBits(got, want) {
