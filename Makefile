@@ -14,24 +14,32 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadText \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
+	./internal/img:FuzzPNGReader \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
 	./internal/fft:FuzzPasses \
+	./internal/forward:FuzzDecodeSafetensors \
 	./cmd/convtool:FuzzIntegerFlags \
-	./cmd/convtool:FuzzArgs
+	./cmd/convtool:FuzzArgs \
+	./internal/simd:FuzzKernels
 
-.PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
+.PHONY: build test test-purego vet-cross vet fmt-check bench fuzz fixtures gallery clean
 
 build:
 	$(GO) build -o bin/convtool ./cmd/convtool
 
-# test is what CI and the README run: formatting, vet and every test, and
-# internal/fft once more without its assembly (-tags purego, the path of
-# every other architecture) and cross-vetted for arm64.
+# test is what CI and the README run: formatting, vet and every test.
 test: fmt-check vet
 	$(GO) test ./...
-	$(GO) test -tags purego ./internal/fft/
-	GOARCH=arm64 $(GO) vet ./internal/fft/
+
+# test-purego runs every test without the assembly kernels, as a build for
+# another architecture would (internal/simd's pure-Go twins); vet-cross
+# type-checks the arm64 build, where no assembly exists.
+test-purego:
+	$(GO) test -tags purego ./...
+
+vet-cross:
+	GOARCH=arm64 $(GO) vet ./...
 
 vet:
 	$(GO) vet ./...
@@ -87,6 +95,8 @@ gallery: build
 	bin/convtool fft $(S) /dev/null --format npy --filter bandpass:10:40 --shape butterworth --plot $(G)/spectrum.png -q
 	bin/convtool shift $(S) $(G)/shift_conv.png --by 3,5 -k sobel-x -q > /dev/null
 	bin/convtool shift $(S) $(G)/shift_pool.png --by 1,1 --pool max --size 2 -q > /dev/null
+	rm -rf $(G)/.digits && bin/convtool net run digits testdata/digits/seven.png --maps $(G)/.digits -q
+	cp $(G)/.digits/001-conv1.png $(G)/digits_conv1.png && rm -rf $(G)/.digits
 
 clean:
 	rm -rf bin

@@ -50,7 +50,9 @@ func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel
 		return nil, used, err
 	}
 	alphaIn, _ := tensor.FromData(1, in.H, in.W, in.Plane(in.C-1))
-	alphaOut, _, err := conv.Filter(alphaIn, oneHot(k.H, k.W, anchorY, anchorX), p, conv.Direct)
+	pa := p
+	pa.Report = nil // the report is the colour's
+	alphaOut, _, err := conv.Filter(alphaIn, oneHot(k.H, k.W, anchorY, anchorX), pa, conv.Direct)
 	if err != nil {
 		return nil, used, err
 	}
