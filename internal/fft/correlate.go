@@ -311,3 +311,15 @@ func Work(h, w, eh, ew int) float64 {
 	n := float64(th * tw)
 	return float64(tiles) * n * math.Log2(max(n, 2))
 }
+
+// TileArea returns the size T_h·T_w of the transform a Correlator of an
+// h×w plane and a kernel of extent eh×ew runs (0 when the kernel does not
+// fit): what one spectrum of its holds, for cost models that charge the
+// buffers.
+func TileArea(h, w, eh, ew int) int {
+	if eh < 1 || ew < 1 || eh > h || ew > w {
+		return 0
+	}
+	th, tw := chooseTiles(h, w, eh, ew, maxTileSide)
+	return th * tw
+}

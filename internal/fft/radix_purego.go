@@ -7,6 +7,10 @@ package fft
 
 const useAVX2 = false
 
+// Accelerated reports whether the transforms run the assembly butterflies
+// (AVX2 and FMA) rather than the pure-Go ones, about 3.5 times slower.
+func Accelerated() bool { return false }
+
 func pass2(x, y []complex64, s, m int, tw []complex64) { pass2Go(x, y, s, m, tw) }
 func pass3(x, y []complex64, s, m int, tw []complex64) { pass3Go(x, y, s, m, tw) }
 func pass4(x, y []complex64, s, m int, tw []complex64) { pass4Go(x, y, s, m, tw) }
