@@ -68,7 +68,9 @@ Padding: same (default; TensorFlow's rule: a total of
 max((ceil(H/s)-1)*s + d*(k-1)+1 - H, 0), smaller half first), valid, full
 (d*(k-1) on every side), P, or PY,PX. With --transpose, P is PyTorch's
 padding, and 'same' picks the p (and output padding, if none is given) that
-make the output exactly s times the input.
+make the output exactly s times the input. An even-sized kernel is anchored
+as the tool of its form: a built-in (box:4) or a .mat at k/2 (OpenCV,
+libvips), an ImageMagick string at its origin (see convtool kernel --help).
 
 Edge modes (what lies outside the input), with the names other tools use:
   zero       constant, black       (default for .npy, text and .mat)
@@ -393,6 +395,9 @@ func runConv(o *convOptions) error {
 	if o.Flip {
 		op = "convolution (kernel flipped)"
 	}
+	if k2 != nil {
+		op = k2.Op(o.Flip)
+	}
 	if o.Transpose {
 		op = "transposed " + op
 	}
@@ -406,6 +411,9 @@ func runConv(o *convOptions) error {
 	}
 	s.add("kernel", kname+" "+kshape)
 	s.add("op", op)
+	if k2 != nil && k2.HasOrigin {
+		s.add("anchor", fmt.Sprintf("row %d, column %d (%s)", k2.OriginY, k2.OriginX, k2.OriginRule()))
+	}
 	s.add("padding", padDesc)
 	s.add("edge", p.Edge.String())
 	if p.StrideY != 1 || p.StrideX != 1 {

@@ -21,7 +21,15 @@ const kernelSpecHelp = `A kernel SPEC is, tried in this order:
   a file by extension                            k.npy (2-D; 4-D is a layer's weights)   k.csv   k.txt   k.mat
   an inline matrix, rows by ';' or newline       "1 2 1; 2 4 2; 1 2 1"
 Every kernel is a correlation kernel (OpenCV's filter2D, PyTorch): sobel-x is
-positive where intensity grows to the right. Built-in sizes are capped at 1025.`
+positive where intensity grows to the right. Built-in sizes are capped at 1025.
+
+An even-sized kernel is anchored as the tool whose form it comes in:
+  a built-in (box:4, gaussian:1:4)   OpenCV's anchor k/2 (cv2.blur, filter2D)
+  a .mat file                        libvips' anchor k/2 (vips conv)
+  ImageMagick's "WxH: …"             ImageMagick's origin (w-1)/2, or its +X+Y
+  an inline matrix, .csv/.txt, .npy  'same' padding, the smaller half first
+ImageMagick's string is applied as -morphology Correlate applies it; its
+-morphology Convolve turns the kernel (and origin) by 180°: add --flip for that.`
 
 // newCmdKernel groups the kernel subcommands.
 func newCmdKernel(io *streams, g *globalOptions) *cobra.Command {
@@ -257,9 +265,10 @@ type kernelInfo struct {
 }
 
 type originInfo struct {
-	Y     int  `json:"y"`
-	X     int  `json:"x"`
-	Given bool `json:"given"`
+	Y     int    `json:"y"`
+	X     int    `json:"x"`
+	Given bool   `json:"given"`
+	Rule  string `json:"rule"`
 }
 
 func describeKernel(k *kernel.Kernel) *kernelInfo {
@@ -277,7 +286,7 @@ func describeKernel(k *kernel.Kernel) *kernelInfo {
 	}
 	info := &kernelInfo{
 		Name: k.Name, H: k.H, W: k.W,
-		Origin:         originInfo{Y: y, X: x, Given: k.HasOrigin},
+		Origin:         originInfo{Y: y, X: x, Given: k.OriginGiven, Rule: k.OriginRule()},
 		Sum:            roundSig(k.Sum(), 7),
 		Normalized:     k.IsNormalized(),
 		Min:            lo,
@@ -426,14 +435,7 @@ func printKernel(io *streams, k *kernel.Kernel, info *kernelInfo) error {
 	}
 	line("kernel", "%s", info.Name)
 	line("size", "%dx%d (rows x columns)", k.H, k.W)
-	switch {
-	case k.HasOrigin:
-		line("origin", "row %d, column %d (given, +%d+%d)", info.Origin.Y, info.Origin.X, info.Origin.X, info.Origin.Y)
-	case k.H%2 == 1 && k.W%2 == 1:
-		line("origin", "row %d, column %d (centre)", info.Origin.Y, info.Origin.X)
-	default:
-		line("origin", "row %d, column %d (even size: the smaller half of the padding goes first)", info.Origin.Y, info.Origin.X)
-	}
+	line("origin", "row %d, column %d (%s)", info.Origin.Y, info.Origin.X, info.Origin.Rule)
 	sum := strconv.FormatFloat(info.Sum, 'g', 7, 64)
 	switch {
 	case info.Normalized:

@@ -51,6 +51,7 @@ func loadFile(path string) (*Kernel, *Bank, error) {
 			return nil, nil, err
 		}
 		k.Scale, k.Offset, k.HasScale = m.Scale, m.Offset, m.HasScale
+		k.Form = FormVips
 		return k, nil, nil
 	default:
 		m, err := textmat.ReadText(f)
