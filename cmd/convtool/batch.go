@@ -18,6 +18,7 @@ import (
 var formatExt = map[string]string{
 	"png": ".png", "npy": ".npy", "csv": ".csv", "txt": ".txt", "mat": ".mat",
 	"jpeg": ".jpg", "gif": ".gif", "tiff": ".tif", "bmp": ".bmp",
+	"pnm": ".pnm", "pam": ".pam", "pfm": ".pfm",
 }
 
 // expandInputs turns the INPUT arguments of batch mode into files: an

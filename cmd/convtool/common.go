@@ -33,6 +33,24 @@ func writeData(io *streams, path string, d *tensorio.Data, format string) error 
 	return err
 }
 
+// writeOutput is writeData for a command's result: the image output
+// options (--quality, --background, --strip) apply, and alpha that the
+// output format cannot hold is flattened first, so that the summary
+// reports what was written. It returns a note for the summary's "alpha"
+// ("" when nothing was flattened).
+func writeOutput(io *streams, g *globalOptions, path string, d *tensorio.Data, format string) (string, error) {
+	f, err := tensorio.OutputFormat(path, format, d.Format)
+	note := ""
+	if err == nil && tensorio.FlattenFor(d, f, g.Background) {
+		note = fmt.Sprintf("flattened against --background %s (%s holds no alpha)", g.backgroundText(), strings.ToUpper(f))
+	}
+	err = tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: io.Out, Quality: g.Quality, Background: g.Background})
+	if errors.Is(err, syscall.EPIPE) {
+		return note, errBrokenPipe
+	}
+	return note, err
+}
+
 // checkOutputPath refuses, before any work, an output whose extension names
 // no format convtool writes (a path without an extension is written in the
 // input's format, and --format overrides both).
@@ -40,8 +58,12 @@ func checkOutputPath(path, format string) error {
 	if path == "-" || format != "" || filepath.Ext(path) == "" {
 		return nil
 	}
-	if _, err := tensorio.FormatOf(path); err != nil {
+	f, err := tensorio.FormatOf(path)
+	if err != nil {
 		return usageErrorf("%s: %v (or give --format)", path, err)
+	}
+	if err := tensorio.CheckWritable(f); err != nil {
+		return usageErrorf("%s: %v", path, err)
 	}
 	return nil
 }

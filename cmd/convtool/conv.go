@@ -164,7 +164,7 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
 	o.Format = ""
-	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
+	f.Var(newEnum(&o.Format, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp", "pnm", "pam", "pfm"}, map[string]string{"jpg": "jpeg", "tif": "tiff", "pgm": "pnm", "ppm": "pnm"}), "format", "output format (default: by extension; for \"-\" the input's kind)")
 	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
 	return cmd
 }
@@ -387,9 +387,11 @@ func runConv(o *convOptions) error {
 	if k2 == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
 	}
-	if err := writeData(o.io, o.Output, od, o.Format); err != nil {
+	flattened, err := writeOutput(o.io, o.g, o.Output, od, o.Format)
+	if err != nil {
 		return err
 	}
+	out = od.T
 
 	op := "correlation"
 	if o.Flip {
@@ -424,6 +426,9 @@ func runConv(o *convOptions) error {
 	}
 	if bank != nil && p.Groups != 1 {
 		s.add("groups", p.Groups)
+	}
+	if flattened != "" {
+		s.add("alpha", flattened)
 	}
 	s.add("normalized", normalized)
 	if scale != 1 || offset != 0 {

@@ -142,8 +142,12 @@ func runFFT(o *fftOptions) error {
 			sum.add("spectrum", "|F|")
 		}
 	}
-	if err := writeData(o.IO, o.Output, &res, o.Format); err != nil {
+	flattened, err := writeOutput(o.IO, o.G, o.Output, &res, o.Format)
+	if err != nil {
 		return err
+	}
+	if flattened != "" {
+		sum.add("alpha", flattened)
 	}
 	sum.data("input", o.Input, in.T).data("output", o.Output, res.T)
 	return sum.print(o.IO, o.G, o.Output)

@@ -204,9 +204,13 @@ func runPool(o *poolOptions) error {
 	}
 	res := *in
 	res.T = out
-	if err := writeData(o.IO, o.Output, &res, o.Format); err != nil {
+	flattened, err := writeOutput(o.IO, o.G, o.Output, &res, o.Format)
+	if err != nil {
 		return err
 	}
-	sum.data("input", o.Input, in.T).data("output", o.Output, out)
+	if flattened != "" {
+		sum.add("alpha", flattened)
+	}
+	sum.data("input", o.Input, in.T).data("output", o.Output, res.T)
 	return sum.print(o.IO, o.G, o.Output)
 }

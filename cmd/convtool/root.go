@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,6 +48,22 @@ type globalOptions struct {
 	Quiet     bool
 	JSON      bool
 	MaxPixels int64
+	// Image output: JPEG quality, the background alpha is flattened
+	// against where the format has no alpha.
+	Quality    int
+	Background []float64
+}
+
+// backgroundText is --background as the user would type it.
+func (g *globalOptions) backgroundText() string {
+	if len(g.Background) == 0 {
+		return "0 (black)"
+	}
+	parts := make([]string, len(g.Background))
+	for i, v := range g.Background {
+		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
 }
 
 // defaultMaxPixels admits a 16k×16k scan (268 Mpx) and refuses headers
@@ -80,6 +97,8 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
+	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100 (default 75, as libvips)")
+	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})

@@ -13,6 +13,7 @@ import (
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
 
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -21,8 +22,8 @@ import (
 // range, and what is needed to write it back the same way.
 type Image struct {
 	T      *tensor.Tensor
-	Format string // "png", "jpeg", "gif", "tiff" or "bmp"
-	Depth  int    // bits per sample: 8 or 16
+	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm" or "pfm"
+	Depth  int    // bits per sample: 8 or 16 (32: float PFM, values as they are)
 	Alpha  bool   // the last channel is alpha
 }
 
@@ -47,7 +48,10 @@ func CheckSize(data []byte, maxPixels int64) (format string, w, h int, err error
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
-			return "", 0, 0, errors.New("not a PNG, JPEG, GIF, TIFF or BMP image")
+			if name := Unsupported(data); name != "" {
+				return "", 0, 0, fmt.Errorf("format not supported: %s", name)
+			}
+			return "", 0, 0, errors.New("not a PNG, JPEG, GIF, TIFF, BMP, WebP, Netpbm (PBM/PGM/PPM/PAM) or PFM image")
 		}
 		return "", 0, 0, fmt.Errorf("bad %s header: %v", formatGuess(data), err)
 	}
@@ -72,6 +76,14 @@ func formatGuess(data []byte) string {
 		return "TIFF"
 	case bytes.HasPrefix(data, []byte("BM")):
 		return "BMP"
+	case isWebP(data):
+		return "WebP"
+	}
+	switch SniffImage(data) {
+	case "pnm":
+		return "Netpbm"
+	case "pfm":
+		return "PFM"
 	}
 	return "image"
 }
@@ -110,6 +122,12 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch format {
+	case "pnm":
+		return decodePNM(data)
+	case "pfm":
+		return decodePFM(data)
+	}
 	if format == "png" {
 		if err := pngHolds(data, w, h); err != nil {
 			return nil, err
@@ -126,7 +144,16 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	if format == "png" {
 		ct = pngColorType(data)
 	}
+	if format == "webp" {
+		if t, alpha, ok := webpToTensor(m); ok {
+			return &Image{T: t, Format: format, Depth: 8, Alpha: alpha}, nil
+		}
+	}
 	t, depth, alpha := toTensor(m, ct)
+	if format == "webp" && alpha && opaqueLast(t) {
+		// Lossless WebP decodes as NRGBA even without alpha: RGB, as PIL.
+		t, alpha = &tensor.Tensor{C: 3, H: t.H, W: t.W, Data: t.Data[:3*t.H*t.W]}, false
+	}
 	return &Image{T: t, Format: format, Depth: depth, Alpha: alpha}, nil
 }
 
@@ -300,4 +327,14 @@ func paletted(m *image.Paletted, w, h int) (*tensor.Tensor, int, bool) {
 		}
 	}
 	return t, 8, alpha
+}
+
+// opaqueLast reports whether the last channel of an 8-bit t is all 255.
+func opaqueLast(t *tensor.Tensor) bool {
+	for _, v := range t.Plane(t.C - 1) {
+		if v != 255 {
+			return false
+		}
+	}
+	return true
 }

@@ -7,8 +7,6 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
-	"image/color/palette"
-	"image/draw"
 	"io"
 	"math"
 
@@ -19,19 +17,25 @@ import (
 
 // EncodeOptions control Encode.
 type EncodeOptions struct {
-	// Format is "png", "jpeg", "gif", "tiff" or "bmp".
+	// Format is "png", "jpeg", "gif", "tiff", "bmp", "pnm" (PGM or PPM by
+	// channels; PAM when there is alpha), "pam" or "pfm" (float32, values
+	// as they are).
 	Format string
 	// Depth is 8 or 16 bits per sample (0 means 8). PNG and TIFF store 16
 	// bits; JPEG, GIF and BMP cannot, so a 16-bit request to them is
 	// written as 8 bits with every sample divided by 257 (0..65535 maps
 	// onto 0..255).
 	Depth int
-	// Quality is the JPEG quality, 1..100 (0 means 95).
+	// Quality is the JPEG quality, 1..100 (0 means 75, libvips' default).
 	Quality int
 }
 
+// DefaultQuality is the JPEG quality when none is given: libvips'
+// (jpegsave Q=75) and libjpeg's.
+const DefaultQuality = 75
+
 // Formats lists the image formats Encode writes.
-var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp"}
+var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "pnm", "pam", "pfm"}
 
 // quantize rounds v half away from zero and clamps it to 0..top; NaN is 0.
 func quantize(v float32, top float64) uint32 {
@@ -57,8 +61,11 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 	if t.H < 1 || t.W < 1 {
 		return fmt.Errorf("cannot write an empty %dx%d image", t.W, t.H)
 	}
+	if o.Format == "pfm" {
+		return encodePFM(w, t)
+	}
 	depth := o.Depth
-	if depth == 0 {
+	if depth == 0 || depth == 32 {
 		depth = 8
 	}
 	if depth != 8 && depth != 16 {
@@ -76,6 +83,10 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 		f = imaging.TIFF
 	case "bmp":
 		f = imaging.BMP
+	case "pnm", "pam":
+		return encodePNM(w, t, depth, o.Format == "pam")
+	case "webp":
+		return fmt.Errorf("writing WebP is not supported (convtool reads it): write .png, .jpg or another format")
 	default:
 		return fmt.Errorf("unknown image format %q", o.Format)
 	}
@@ -107,7 +118,7 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 	if f == imaging.JPEG {
 		q := o.Quality
 		if q == 0 {
-			q = 95
+			q = DefaultQuality
 		}
 		if q < 1 || q > 100 {
 			return fmt.Errorf("JPEG quality %d: want 1..100", q)
@@ -247,8 +258,9 @@ func toPaletted(m image.Image) *image.Paletted {
 		}
 		return p
 	}
-	// Too many colours: dither onto Plan 9's palette, giving up its last
-	// entry for transparency if any pixel needs it.
+	// Too many colours: a palette chosen from the image (quantize.go),
+	// Floyd–Steinberg dithered, with a transparent entry if any pixel
+	// needs one.
 	transparent := false
 	for y := 0; y < b.Dy() && !transparent; y++ {
 		for x := 0; x < b.Dx(); x++ {
@@ -258,24 +270,7 @@ func toPaletted(m image.Image) *image.Paletted {
 			}
 		}
 	}
-	if !transparent {
-		p := image.NewPaletted(b, palette.Plan9)
-		draw.FloydSteinberg.Draw(p, b, m, b.Min)
-		return p
-	}
-	pal = append(color.Palette{}, palette.Plan9[:255]...)
-	pal = append(pal, color.NRGBA{})
-	p := image.NewPaletted(b, pal[:255])
-	draw.FloydSteinberg.Draw(p, b, m, b.Min)
-	p.Palette = pal
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			if at(x, y).A == 0 {
-				p.Pix[y*p.Stride+x] = 255
-			}
-		}
-	}
-	return p
+	return quantizeDither(&image.NRGBA{Pix: pix, Stride: stride, Rect: b}, transparent)
 }
 
 func writeChunk(w *bufio.Writer, kind string, data []byte) {

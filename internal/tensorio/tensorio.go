@@ -25,14 +25,18 @@ const (
 type Data struct {
 	T      *tensor.Tensor
 	Kind   Kind
-	Format string // "png", "jpeg", "gif", "tiff", "bmp", "npy", "csv", "txt", "mat"
+	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pam", "pfm", "npy", "csv", "txt", "mat"
 	// Rank is the number of dimensions the input had (npy: 1–3; text and mat:
 	// 2; images: 3). Writers to .npy keep it: a (H,W) input gives (H,W).
 	Rank int
-	// Depth is bits per sample for images (8 or 16); 0 otherwise.
+	// Depth is bits per sample for images (8 or 16; 32 for float PFM); 0
+	// otherwise.
 	Depth int
 	// Alpha is true when the image's last channel is alpha.
 	Alpha bool
+	// Flattened is set by FlattenFor: alpha was composited over a
+	// background because the output format cannot hold it.
+	Flattened bool
 	// Scale and Offset come from a .mat header; HasScale says one was given.
 	Scale, Offset float64
 	HasScale      bool
@@ -60,6 +64,10 @@ type WriteOptions struct {
 	// sample range, NaN written as 0. JPEG, GIF and BMP hold only 8 bits:
 	// 16-bit samples are written to them divided by 257.
 	Depth int
-	// Quality is the JPEG quality (0: 95).
+	// Quality is the JPEG quality, 1..100 (0: 75, as libvips).
 	Quality int
+	// Background is what alpha is flattened against when the format
+	// cannot hold alpha (JPEG, BMP, PGM/PPM, PFM): one value or one per
+	// colour channel, 0..255; none is black, as libvips.
+	Background []float64
 }

@@ -53,6 +53,9 @@ func Write(path string, d *Data, o WriteOptions) error {
 	if d == nil || d.T == nil {
 		return fmt.Errorf("%s: nothing to write", name)
 	}
+	if err := CheckWritable(format); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	if path == "-" {
 		if o.Stdout == nil {
 			return errors.New("stdout: no standard output")
@@ -163,6 +166,11 @@ func writeSpecial(path, format string, d *Data, o WriteOptions) error {
 
 // encode writes d as format to w.
 func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
+	if d.Alpha && KindOf(format) == KindImage && !HoldsAlpha(format) {
+		c := *d
+		FlattenFor(&c, format, o.Background)
+		d = &c
+	}
 	t := d.T
 	switch KindOf(format) {
 	case KindImage:
@@ -201,4 +209,13 @@ func npyShape(d *Data) []int {
 		return []int{t.H, t.W}
 	}
 	return []int{t.C, t.H, t.W}
+}
+
+// CheckWritable refuses a format convtool reads but cannot write (WebP),
+// so that a command can say so before doing any work.
+func CheckWritable(format string) error {
+	if normalize(format) == "webp" {
+		return errors.New("writing WebP is not supported (convtool reads it): write .png, .jpg or another format")
+	}
+	return nil
 }
