@@ -168,6 +168,10 @@ func TestUnsupportedFormatsNamed(t *testing.T) {
 		{"P5\n64 48\n255", "bad Netpbm header: no data after the header"},
 		{"P5\n64 -3\n255\n", "bad Netpbm header"},
 		{"P6\n2 2\n255\nabc", "truncated Netpbm: 3 of 12 bytes of samples"},
+		// Refused before the 16384x16384 planes are allocated.
+		{"P5\n16384 16384\n255\nab", "truncated Netpbm: 2 of 268435456 bytes of samples"},
+		{"P2\n3 1\n255\n1 2", "truncated Netpbm: 3 of 5 bytes of samples"},
+		{"PF\n16384 16384\n-1\n\x00\x00", "truncated PFM: 2 of 3221225472 bytes of samples"},
 		{"Pf\n2 2\n0\n", "bad PFM header: PFM scale \"0\": want a non-zero number"},
 		{"PF\n2 2\n-1\n\x00\x00", "truncated PFM: 2 of 48 bytes of samples"},
 	}

@@ -181,6 +181,23 @@ func decodePNM(data []byte) (*Image, error) {
 		return nil, fmt.Errorf("bad Netpbm header: %v", err)
 	}
 	n := h.w * h.h
+	// The file must hold the samples its header claims before they are
+	// allocated: a 20-byte file claiming 16384x16384 is refused here.
+	body := data[h.dataOff:]
+	need := n * h.depth // text: at least a digit and a separator each
+	switch {
+	case h.magic == '1':
+		need = n
+	case h.magic == '4':
+		need = (h.w + 7) / 8 * h.h
+	case h.magic >= '5' && h.maxval > 255:
+		need *= 2
+	case h.magic == '2' || h.magic == '3':
+		need = 2*need - 1
+	}
+	if len(body) < need {
+		return nil, fmt.Errorf("truncated Netpbm: %d of %d bytes of samples", len(body), need)
+	}
 	t := tensor.New(h.depth, h.h, h.w)
 	depth, top := 8, 255.0
 	if h.maxval > 255 {
@@ -199,7 +216,6 @@ func decodePNM(data []byte) (*Image, error) {
 		t.Data[c*n+p] = float32(f)
 		return nil
 	}
-	body := data[h.dataOff:]
 	switch h.magic {
 	case '1', '2', '3':
 		tk := &pnmTokens{b: data, pos: h.dataOff}
