@@ -88,11 +88,11 @@ header supplies scale and offset; scale 0 means 1), then --abs, then
 (0..255 or 0..65535); .npy keeps signed results as they are. Nothing is
 normalised unless --normalize is given.
 
-Alpha: --alpha keep (default) filters the colour channels and carries alpha
-through from the input pixel under the kernel's anchor; --alpha convolve
-weights colour by alpha while convolving (premultiplied), so transparent
-pixels do not bleed their colour. --gray converts colour to grey first
-(Rec. 601 luma, as PIL and OpenCV).
+` + imgconv.RuleHelp + `
+The summary's "alpha" says which ran. Writing alpha to a format without it
+(JPEG, BMP, PGM/PPM, PFM) flattens it against --background (default black,
+as libvips). --gray converts colour to grey first (Rec. 601 luma, as PIL
+and OpenCV).
 
 Batch: with --out-dir DIR, conv takes one or more INPUTs (files, or globs
 quoted so that convtool expands them) and writes each to DIR under the
@@ -159,8 +159,8 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.Float64Var(&o.Offset, "offset", 0, "add O to the result after scaling")
 	f.BoolVar(&o.Abs, "abs", false, "take the absolute value of the result")
 	f.BoolVar(&o.Rescale, "rescale", false, "map the result's min..max onto the output range")
-	o.Alpha = "keep"
-	f.Var(newEnum(&o.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
+	o.Alpha = "auto"
+	f.Var(newEnum(&o.Alpha, []string{"auto", "keep", "convolve"}, nil), "alpha", "auto|keep|convolve: an image's alpha channel; auto convolves it (colour weighted by alpha) for smoothing kernels and keeps it for zero-sum and signed ones (see above)")
 	f.BoolVar(&o.Gray, "gray", false, "convert a colour image to one grey channel first")
 	f.BoolVar(&o.Explain, "explain", false, "print the padded input, every window, its products and sum (small inputs)")
 	o.Format = ""
@@ -209,7 +209,7 @@ var progressDelay = 500 * time.Millisecond
 // validateKernel checks the flags that depend only on whether the kernel is
 // a 2-D filter or a 4-D layer, before the input is read (a piped stdin is
 // not consumed, and a batch fails once, not per file).
-func (o *convOptions) validateKernel(is2D bool) error {
+func (o *convOptions) validateKernel(k *kernel.Kernel, is2D bool) error {
 	const layer = "a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW)"
 	switch {
 	case is2D && o.Groups > 1:
@@ -220,6 +220,15 @@ func (o *convOptions) validateKernel(is2D bool) error {
 		return usageErrorf("--normalize applies to 2-D kernels, not to the 4-D layer %s", o.Kernel)
 	case !is2D && o.Explain:
 		return usageErrorf("--explain works with a 2-D kernel")
+	}
+	if k != nil && !o.Transpose {
+		asked, err := imgconv.ParseAlpha(o.Alpha)
+		if err == nil {
+			_, _, err = imgconv.Choose(asked, k)
+		}
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
 	}
 	return nil
 }
@@ -264,7 +273,7 @@ func runConv(o *convOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.validateKernel(k2 != nil); err != nil {
+	if err := o.validateKernel(k2, k2 != nil); err != nil {
 		return err
 	}
 	in, err := readData(o.io, o.g, o.Input)
@@ -427,8 +436,16 @@ func runConv(o *convOptions) error {
 	if bank != nil && p.Groups != 1 {
 		s.add("groups", p.Groups)
 	}
+	alphaNote := ""
+	if k2 != nil && in.Alpha && !o.Transpose {
+		asked, _ := imgconv.ParseAlpha(o.Alpha)
+		_, alphaNote, _ = imgconv.Choose(asked, k2)
+	}
 	if flattened != "" {
-		s.add("alpha", flattened)
+		alphaNote = strings.TrimPrefix(alphaNote+", then "+flattened, ", then ")
+	}
+	if alphaNote != "" {
+		s.add("alpha", alphaNote)
 	}
 	s.add("normalized", normalized)
 	if scale != 1 || offset != 0 {
@@ -558,9 +575,13 @@ func filterImage(in *tensorio.Data, k *kernel.Kernel, flipped bool, p conv.Param
 	if p.Transpose {
 		return conv.Filter(in.T, k, p, m)
 	}
-	mode := imgconv.Keep
-	if alpha == "convolve" {
-		mode = imgconv.Convolve
+	asked, err := imgconv.ParseAlpha(alpha)
+	if err != nil {
+		return nil, "", err
+	}
+	mode, _, err := imgconv.Choose(asked, k)
+	if err != nil {
+		return nil, "", err
 	}
 	ay, ax := k.Anchor()
 	if flipped && !k.HasOrigin {

@@ -26,9 +26,9 @@ func TestAlphaFlattenedForFormatsWithout(t *testing.T) {
 		args     []string
 		note     string
 	}{
-		{"o.bmp", "flat_black.png", nil, "alpha flattened against --background 0 (black) (BMP holds no alpha)"},
-		{"o.ppm", "flat_orange.png", []string{"--background", "255,128,0"}, "alpha flattened against --background 255,128,0 (PNM holds no alpha)"},
-		{"o.jpg", "flat_black.png", []string{"--quality", "100"}, "alpha flattened against --background 0 (black) (JPEG holds no alpha)"},
+		{"o.bmp", "flat_black.png", nil, "flattened against --background 0 (black) (BMP holds no alpha)"},
+		{"o.ppm", "flat_orange.png", []string{"--background", "255,128,0"}, "flattened against --background 255,128,0 (PNM holds no alpha)"},
+		{"o.jpg", "flat_black.png", []string{"--quality", "100"}, "flattened against --background 0 (black) (JPEG holds no alpha)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.out, func(t *testing.T) {

@@ -53,7 +53,7 @@ func TestDecodeNetpbmPFMWebP(t *testing.T) {
 		{"rgb_p3.ppm", "pnm", 8, false, 0, 0},
 		{"bw_p4.pbm", "pnm", 8, false, 0, 0},
 		{"grey16.pgm", "pnm", 16, false, 0, 0},
-		{"rgba.pam", "pnm", 8, true, 0, 0},
+		{"rgba.pam", "pam", 8, true, 0, 0},
 		{"rgb.pfm", "pfm", 32, false, 0, 0},
 		{"grey.pfm", "pfm", 32, false, 0, 0},
 		{"rgb_lossless.webp", "webp", 8, false, 0, 0},

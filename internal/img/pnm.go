@@ -270,7 +270,11 @@ func decodePNM(data []byte) (*Image, error) {
 			}
 		}
 	}
-	return &Image{T: t, Format: "pnm", Depth: depth, Alpha: h.alpha}, nil
+	format := "pnm"
+	if h.magic == '7' {
+		format = "pam" // written back as PAM, alpha and all
+	}
+	return &Image{T: t, Format: format, Depth: depth, Alpha: h.alpha}, nil
 }
 
 // encodePNM writes P5 (grey), P6 (RGB) or, for alpha or when pam is set,

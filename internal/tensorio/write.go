@@ -42,7 +42,7 @@ func Write(path string, d *Data, o WriteOptions) error {
 		}
 	}
 	if format == "" {
-		format = normalize(d.Format)
+		format = sameKindWritable(normalize(d.Format))
 	}
 	if format == "" {
 		return fmt.Errorf("%s: no output format: give --format", name)
