@@ -25,6 +25,8 @@ type Image struct {
 	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm" or "pfm"
 	Depth  int    // bits per sample: 8 or 16 (32: float PFM, values as they are)
 	Alpha  bool   // the last channel is alpha
+	// Meta is the file's metadata (EXIF, ICC, XMP, PNG text…), or nil.
+	Meta *Meta
 }
 
 // ErrTooLarge is wrapped by the error Decode returns for an image whose
@@ -132,10 +134,36 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 		if err := pngHolds(data, w, h); err != nil {
 			return nil, err
 		}
-		if im, err := decodePNG(data); err == nil {
-			return im, nil
+		im, err := decodePNG(data)
+		if err != nil {
+			if im, err = decodeStd(data, format); err != nil {
+				return nil, err
+			}
 		}
+		return withPNGChunks(im, readPNGMeta(data)), nil
 	}
+	return decodeStd(data, format)
+}
+
+// withPNGChunks adds what a PNG's other chunks say to its pixels: a tRNS
+// key colour becomes an alpha channel (as libvips reads it), and the
+// metadata is kept.
+func withPNGChunks(im *Image, c *pngChunks) *Image {
+	if c.hasKey && !im.Alpha {
+		top := float32(255)
+		if im.Depth == 16 {
+			top = 65535
+		}
+		im.T, im.Alpha = addKeyAlpha(im.T, c, top), true
+	}
+	if !c.meta.Empty() {
+		im.Meta = &c.meta
+	}
+	return im
+}
+
+// decodeStd decodes with the standard library's (and x/image's) decoders.
+func decodeStd(data []byte, format string) (*Image, error) {
 	m, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode %s: %v", formatGuess(data), err)

@@ -8,7 +8,8 @@
 // become RGB, YCbCr with libjpeg's fancy chroma upsampling and integer
 // colour tables, so JPEGs decode within 2 levels of PIL, OpenCV and libvips.
 // Alpha is straight (not premultiplied). A grey or RGB PNG with a tRNS key
-// colour keeps 1 or 3 channels, as in PIL (libvips adds an alpha band).
+// colour gets an alpha channel (0 where the key matches), as libvips and
+// ImageMagick read it; palette colours under alpha 0 are kept.
 //
 // PNGs are decoded by a streaming decoder (inflate and unfiltering on two
 // goroutines, straight into the tensor) and written by a parallel encoder

@@ -182,3 +182,38 @@ func TestUnsupportedFormatsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestTRNS: a grey or RGB PNG's tRNS key colour becomes an alpha channel
+// exactly as libvips reads it, at 8 and 16 bits; a palette PNG keeps the
+// colours of its transparent entries, as PIL does
+// (testdata/photo/gen_trns.py). Lossless: exact.
+func TestTRNS(t *testing.T) {
+	for _, name := range []string{"grey8_key.png", "rgb8_key.png", "grey16_key.png", "rgb16_key.png", "palette_trns.png"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("../../testdata/photo/trns", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			im, err := Decode(b, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rb, err := os.ReadFile(filepath.Join("../../testdata/photo/trns", name+".npy"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := npy.Read(bytes.NewReader(rb), int64(len(rb)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !im.Alpha || im.T.C != ref.Shape[0] {
+				t.Fatalf("%d channels, alpha %v; libvips/PIL read %d with alpha", im.T.C, im.Alpha, ref.Shape[0])
+			}
+			for i, v := range ref.Data {
+				if im.T.Data[i] != v {
+					t.Fatalf("sample %d (channel %d) = %v, reference %v", i, i/(im.T.H*im.T.W), im.T.Data[i], v)
+				}
+			}
+		})
+	}
+}
