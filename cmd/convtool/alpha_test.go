@@ -110,3 +110,19 @@ func maxDiffPlane(a, b []float32) float64 {
 	}
 	return m
 }
+
+// TestSummaryReportsTheFile: after --gray the summary still says what the
+// file held (3 channels), and what --gray made of it.
+func TestSummaryReportsTheFile(t *testing.T) {
+	in := filepath.Join(repoTestdata, "images", "sample.png")
+	out := filepath.Join(t.TempDir(), "o.png")
+	r := runCLI(t, nil, "conv", in, out, "-k", "box:3", "--gray")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"input " + in + " 3x512x512", "read PNG 8-bit RGB", "gray 3 → 1 channels (Rec. 601 luma)", "output " + out + " 1x512x512"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("summary %q lacks %q", r.stderr, want)
+		}
+	}
+}

@@ -280,14 +280,19 @@ func runConv(o *convOptions) error {
 	if err != nil {
 		return err
 	}
+	// The summary reports the file as read, before --gray.
+	s := newSummary("conv")
+	s.data("input", o.Input, in.T)
+	if desc := tensorio.Describe(in); desc != "" {
+		s.add("read", desc)
+	}
 	if o.Gray {
+		c := in.T.C
 		if in.T, err = toGray(in); err != nil {
 			return fmt.Errorf("%s: %w", o.Input, err)
 		}
+		s.add("gray", fmt.Sprintf("%d → %d channels (Rec. 601 luma)", c, in.T.C))
 	}
-
-	s := newSummary("conv")
-	s.data("input", o.Input, in.T)
 
 	// Kernel: normalise, then scale and offset, then flip.
 	scale, offset := 1.0, 0.0

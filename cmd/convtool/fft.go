@@ -8,6 +8,7 @@ import (
 
 	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/progress"
 	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
@@ -21,6 +22,9 @@ type fftOptions struct {
 	Filter        string
 	Shape         string
 	Format        string
+	Offset        float64
+	Abs, Rescale  bool
+	offsetSet     bool
 
 	filter *fft.Filter // set by validate when --filter is given
 }
@@ -58,7 +62,10 @@ the shifted spectrum, sqrt((u−H/2)² + (v−W/2)²), in frequency bins:
 
 A smooth bandpass is lowpass(R2) · highpass(R1). The gain is applied to the
 spectrum at the exact size (no padding: the image is treated as periodic) and
-the real part of the inverse transform is kept.`,
+the real part of the inverse transform is kept. A highpass or bandpass result
+is signed (it has no DC term): as with conv, --offset O adds O (128 shows it
+as mid-grey), --abs takes |x|, --rescale maps min..max onto the output's
+sample range; otherwise an image clamps negative values to 0.`,
 		Example: `  convtool fft photo.png spectrum.png
   convtool fft matrix.npy magnitude.npy
   convtool fft photo.png blurred.png --filter lowpass:30 --shape gaussian
@@ -66,6 +73,7 @@ the real part of the inverse transform is kept.`,
 		Args: exactArgs(2, "INPUT", "OUTPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input, opts.Output = args[0], args[1]
+			opts.offsetSet = cmd.Flags().Changed("offset")
 			if err := opts.validate(cmd.Flags().Changed("shape")); err != nil {
 				return err
 			}
@@ -82,6 +90,9 @@ the real part of the inverse transform is kept.`,
 	f.StringVar(&opts.Filter, "filter", "", "lowpass:R, highpass:R or bandpass:R1:R2 (radii in frequency bins)")
 	f.StringVar(&opts.Shape, "shape", "ideal", "filter profile: ideal, gaussian or butterworth[:N]")
 	f.StringVar(&opts.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
+	f.Float64Var(&opts.Offset, "offset", 0, "with --filter: add O to the result (128: a signed highpass as mid-grey)")
+	f.BoolVar(&opts.Abs, "abs", false, "with --filter: take the absolute value of the result")
+	f.BoolVar(&opts.Rescale, "rescale", false, "with --filter: map the result's min..max onto the output range")
 	return cmd
 }
 
@@ -90,6 +101,9 @@ func (o *fftOptions) validate(shapeChanged bool) error {
 	if o.Filter == "" {
 		if shapeChanged {
 			return usageErrorf("--shape applies to --filter only")
+		}
+		if o.offsetSet || o.Abs || o.Rescale {
+			return usageErrorf("--offset, --abs and --rescale apply to --filter only (the spectrum is a magnitude, already scaled for images)")
 		}
 		return nil
 	}
@@ -119,8 +133,32 @@ func runFFT(o *fftOptions) error {
 	}
 	sum := newSummary("fft")
 	res := *in
+	var bar *progress.Bar // nil (silent) unless stderr is a terminal
+	var tell func(done, total int)
+	if o.IO.ErrIsTerminal && !o.G.Quiet {
+		bar = progress.New(o.IO.ErrOut, "fft", progressDelay)
+		tell = bar.Update
+	}
 	if o.filter != nil {
-		out := o.filter.Apply(colour)
+		out := o.filter.ApplyProgress(colour, tell)
+		bar.Finish()
+		hi := 1.0
+		if toImage {
+			hi = 255
+			if in.Depth == 16 {
+				hi = 65535
+			}
+		}
+		applyPost(out, out.C, 1, o.Offset, o.Abs, o.Rescale, hi)
+		if o.offsetSet {
+			sum.add("offset", o.Offset)
+		}
+		if o.Abs {
+			sum.add("abs", true)
+		}
+		if o.Rescale {
+			sum.add("rescale", fmt.Sprintf("min..max → 0..%g", hi))
+		}
 		if colour != in.T {
 			full := in.T.Clone()
 			copy(full.Data, out.Data)
@@ -129,7 +167,8 @@ func runFFT(o *fftOptions) error {
 		res.T = out
 		sum.add("filter", o.filter.String())
 	} else {
-		mag := fft.Spectrum(colour)
+		mag := fft.SpectrumProgress(colour, tell)
+		bar.Finish()
 		res.T, res.Alpha = mag, false
 		if toImage {
 			top := 255.0

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/convtool/convtool/internal/pool"
+	"github.com/convtool/convtool/internal/progress"
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -187,7 +188,13 @@ func runPool(o *poolOptions) error {
 		sum.add("mode", mode)
 	} else {
 		p := o.params
+		var bar *progress.Bar // nil (silent) unless stderr is a terminal
+		if o.IO.ErrIsTerminal && !o.G.Quiet {
+			bar = progress.New(o.IO.ErrOut, "pool", progressDelay)
+			p.Progress = bar.Update
+		}
 		out, err = pool.Pool(in.T, p)
+		bar.Finish()
 		sum.add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
 			add("padding", shape.Pair{H: p.PH, W: p.PW}.String())

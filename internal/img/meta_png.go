@@ -165,7 +165,7 @@ func addKeyAlpha(t *tensor.Tensor, c *pngChunks, top float32) *tensor.Tensor {
 		key[i] = float32(k)
 		if c.depth < 8 {
 			levels := 1<<c.depth - 1
-			key[i] = float32((int(k)&levels)*(255/levels))
+			key[i] = float32((int(k) & levels) * (255 / levels))
 		}
 	}
 	n := t.H * t.W

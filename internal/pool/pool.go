@@ -58,6 +58,9 @@ type Params struct {
 	// input, padding included (PyTorch's default), rather than by the input
 	// samples it covers.
 	CountIncludePad bool
+	// Progress, if set, is told how many of the output rows (over every
+	// channel) are done, every 64 rows and at the end.
+	Progress func(done, total int)
 }
 
 // normalize fills in defaults.
@@ -116,7 +119,13 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 				x0 := ox*p.SW - p.PW
 				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
 			}
+			if p.Progress != nil && (oy+1)%64 == 0 {
+				p.Progress(c*oh+oy+1, x.C*oh)
+			}
 		}
+	}
+	if p.Progress != nil {
+		p.Progress(x.C*oh, x.C*oh)
 	}
 	return out, nil
 }

@@ -230,7 +230,7 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 		// The content wins over a misleading extension.
 		format = im.Format
 	}
-	return &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha}, nil
+	return &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}, nil
 }
 
 // fromTextBytes reads sniffed text: a text matrix, or failing that a

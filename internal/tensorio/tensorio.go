@@ -8,6 +8,7 @@ package tensorio
 import (
 	"io"
 
+	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -34,6 +35,9 @@ type Data struct {
 	Depth int
 	// Alpha is true when the image's last channel is alpha.
 	Alpha bool
+	// Meta is an image's metadata (EXIF, ICC profile, XMP, PNG text…),
+	// carried to the output where its format can hold it; nil if none.
+	Meta *img.Meta
 	// Flattened is set by FlattenFor: alpha was composited over a
 	// background because the output format cannot hold it.
 	Flattened bool
