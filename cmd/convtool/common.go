@@ -19,7 +19,7 @@ import (
 // readData loads path ("-" reads the command's stdin) within the shared
 // limits. Errors already name the file.
 func readData(io *streams, g *globalOptions, path string) (*tensorio.Data, error) {
-	return tensorio.Read(path, tensorio.ReadOptions{MaxPixels: g.MaxPixels, Stdin: io.In})
+	return tensorio.Read(path, tensorio.ReadOptions{MaxPixels: g.MaxPixels, Stdin: io.In, Autorotate: g.Autorotate})
 }
 
 // writeData stores d at path ("-" writes to the command's stdout) as
@@ -44,7 +44,7 @@ func writeOutput(io *streams, g *globalOptions, path string, d *tensorio.Data, f
 	if err == nil && tensorio.FlattenFor(d, f, g.Background) {
 		note = fmt.Sprintf("flattened against --background %s (%s holds no alpha)", g.backgroundText(), strings.ToUpper(f))
 	}
-	err = tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: io.Out, Quality: g.Quality, Background: g.Background})
+	err = tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: io.Out, Quality: g.Quality, Background: g.Background, Strip: g.Strip})
 	if errors.Is(err, syscall.EPIPE) {
 		return note, errBrokenPipe
 	}

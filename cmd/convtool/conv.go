@@ -286,6 +286,12 @@ func runConv(o *convOptions) error {
 	if desc := tensorio.Describe(in); desc != "" {
 		s.add("read", desc)
 	}
+	if in.Rotated != 0 {
+		s.add("autorotate", fmt.Sprintf("EXIF orientation %d applied, tag reset to 1", in.Rotated))
+	}
+	if o.g.Strip && in.Meta != nil {
+		s.add("metadata", "stripped (--strip)")
+	}
 	if o.Gray {
 		c := in.T.C
 		if in.T, err = toGray(in); err != nil {
@@ -397,7 +403,7 @@ func runConv(o *convOptions) error {
 	}
 	applyPost(out, colour, scale, offset, o.Abs, o.Rescale, outRange(in, o))
 
-	od := &tensorio.Data{T: out, Kind: in.Kind, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: in.Alpha && k2 != nil}
+	od := &tensorio.Data{T: out, Kind: in.Kind, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: in.Alpha && k2 != nil, Meta: in.Meta}
 	if k2 == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
 	}

@@ -52,6 +52,9 @@ type globalOptions struct {
 	// against where the format has no alpha.
 	Quality    int
 	Background []float64
+	// Metadata: --strip drops it on output, --autorotate applies the EXIF
+	// orientation on input.
+	Strip, Autorotate bool
 }
 
 // backgroundText is --background as the user would type it.
@@ -99,6 +102,8 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
 	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100 (default 75, as libvips)")
 	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
+	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")
+	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})

@@ -142,7 +142,13 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 		}
 		return withPNGChunks(im, readPNGMeta(data)), nil
 	}
-	return decodeStd(data, format)
+	im, err := decodeStd(data, format)
+	if err == nil && format == "jpeg" {
+		if m := readJPEGMeta(data); !m.Empty() {
+			im.Meta = m
+		}
+	}
+	return im, err
 }
 
 // withPNGChunks adds what a PNG's other chunks say to its pixels: a tRNS

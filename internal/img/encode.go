@@ -2,6 +2,7 @@ package img
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -28,6 +29,10 @@ type EncodeOptions struct {
 	Depth int
 	// Quality is the JPEG quality, 1..100 (0 means 75, libvips' default).
 	Quality int
+	// Meta is written where the format holds it: PNG (eXIf, iCCP, iTXt,
+	// gAMA, sRGB, pHYs) and JPEG (Exif, XMP, ICC_PROFILE, JFIF density).
+	// Other formats drop it.
+	Meta *Meta
 }
 
 // DefaultQuality is the JPEG quality when none is given: libvips'
@@ -55,6 +60,25 @@ func quantize(v float32, top float64) uint32 {
 // rest opaque, and uses an exact palette when the image has at most 256
 // colours, else the Plan 9 palette with Floyd-Steinberg dithering.
 func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
+	if !o.Meta.Empty() && (o.Format == "png" || o.Format == "jpeg") {
+		// The metadata chunks or segments go in after the file's first
+		// header, around the pixel encoder's output (meta_png.go,
+		// meta_jpeg.go).
+		var buf bytes.Buffer
+		m := o.Meta
+		o.Meta = nil
+		if err := Encode(&buf, t, o); err != nil {
+			return err
+		}
+		b := buf.Bytes()
+		if o.Format == "png" {
+			b = pngWithMeta(b, m)
+		} else {
+			b = jpegWithMeta(b, m)
+		}
+		_, err := w.Write(b)
+		return err
+	}
 	if t.C < 1 || t.C > 4 {
 		return fmt.Errorf("cannot write %d channels as an image (want 1 grey, 2 grey+alpha, 3 RGB or 4 RGBA)", t.C)
 	}

@@ -230,7 +230,14 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 		// The content wins over a misleading extension.
 		format = im.Format
 	}
-	return &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}, nil
+	d := &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}
+	if o.Autorotate {
+		if or := im.Meta.Orientation(); or > 1 {
+			d.T, d.Rotated = img.AutoRotate(d.T, or), or
+			d.Meta.ResetOrientation()
+		}
+	}
+	return d, nil
 }
 
 // fromTextBytes reads sniffed text: a text matrix, or failing that a

@@ -38,6 +38,9 @@ type Data struct {
 	// Meta is an image's metadata (EXIF, ICC profile, XMP, PNG text…),
 	// carried to the output where its format can hold it; nil if none.
 	Meta *img.Meta
+	// Rotated is the EXIF orientation (2..8) that ReadOptions.Autorotate
+	// applied; 0 when none was.
+	Rotated int
 	// Flattened is set by FlattenFor: alpha was composited over a
 	// background because the output format cannot hold it.
 	Flattened bool
@@ -53,6 +56,9 @@ type ReadOptions struct {
 	MaxPixels int64
 	// Stdin is read when path is "-".
 	Stdin io.Reader
+	// Autorotate applies an image's EXIF orientation to its pixels and
+	// resets the tag to 1 (libvips autorot); Data.Rotated records it.
+	Autorotate bool
 }
 
 // WriteOptions control Write.
@@ -74,4 +80,8 @@ type WriteOptions struct {
 	// cannot hold alpha (JPEG, BMP, PGM/PPM, PFM): one value or one per
 	// colour channel, 0..255; none is black, as libvips.
 	Background []float64
+	// Strip drops the metadata (EXIF, ICC, XMP, PNG text…) that is
+	// otherwise written where the format can hold it (vips --strip,
+	// ImageMagick -strip).
+	Strip bool
 }
