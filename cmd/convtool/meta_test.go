@@ -39,7 +39,8 @@ func loadMetaFacts(t *testing.T) map[string]metaFacts {
 
 // checkMeta compares the metadata convtool wrote with what PIL read from
 // the input: ICC bytes (length and head), XMP, the density to 0.01 dpi
-// (pixels per metre is an integer: 300 dpi is 11811 ppm, 299.9994 dpi),
+// within half a pixel per metre, 0.0127 dpi (PNG stores integer pixels
+// per metre: 300 dpi is 11811 ppm, 299.9994 dpi; 150 dpi 5906, 150.012),
 // gamma and text exactly.
 func checkMeta(t *testing.T, what string, m *img.Meta, f metaFacts, orientation int) {
 	t.Helper()
@@ -56,7 +57,7 @@ func checkMeta(t *testing.T, what string, m *img.Meta, f metaFacts, orientation 
 		t.Errorf("%s: XMP %q, want %q", what, m.XMP, f.XMP)
 	}
 	if len(f.DPI) == 2 {
-		if m.Phys == nil || m.Phys.Unit != 1 || math.Abs(float64(m.Phys.X)*0.0254-f.DPI[0]) > 0.01 {
+		if m.Phys == nil || m.Phys.Unit != 1 || math.Abs(float64(m.Phys.X)*0.0254-f.DPI[0]) > 0.0127 {
 			t.Errorf("%s: density %+v, want %v dpi", what, m.Phys, f.DPI)
 		}
 	}
@@ -88,6 +89,15 @@ func TestMetadataKept(t *testing.T) {
 		{"rot6.jpg", "o.png", "gaussian:1", 6},
 		{"icc.png", "o.png", "box:3", 0},
 		{"icc.png", "o.jpg", "sharpen", 0},
+	}
+	// A TIFF's resolution carries over to PNG's pHYs and JPEG's JFIF.
+	for _, ext := range []string{".png", ".jpg"} {
+		out := filepath.Join(t.TempDir(), "o"+ext)
+		r := runCLI(t, nil, "conv", filepath.Join(dir, "res.tif"), out, "-q", "-k", "identity")
+		m := readTensor(t, out).Meta
+		if r.code != 0 || m == nil || m.Phys == nil || math.Abs(float64(m.Phys.X)*0.0254-facts["res.tif"].DPI[0]) > 0.0127 {
+			t.Errorf("res.tif → %s: exit %d, metadata %+v, want %v dpi", ext, r.code, m, facts["res.tif"].DPI)
+		}
 	}
 	for _, tc := range tests {
 		out := filepath.Join(t.TempDir(), tc.out)

@@ -143,8 +143,12 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 		return withPNGChunks(im, readPNGMeta(data)), nil
 	}
 	im, err := decodeStd(data, format)
-	if err == nil && format == "jpeg" {
-		if m := readJPEGMeta(data); !m.Empty() {
+	if err == nil && (format == "jpeg" || format == "tiff") {
+		m := readJPEGMeta(data)
+		if format == "tiff" {
+			m = readTIFFMeta(data)
+		}
+		if !m.Empty() {
 			im.Meta = m
 		}
 	}

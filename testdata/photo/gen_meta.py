@@ -15,6 +15,7 @@ Into testdata/photo/meta/, from a 48x64 crop of testdata/images/sample.png:
   rot6_vips.png      vips autorot rot6.jpg: the same picture from libvips
   icc.png      PNG with the ICC profile, tEXt Title, iTXt Comment (UTF-8),
                gAMA 45455 and pHYs 72 dpi, written by PIL
+  res.tif      a TIFF at 150 dpi, written by PIL
   facts.json   what PIL reads from each: orientation, ICC length and
                first bytes, dpi, text, gamma, XMP
 """
@@ -81,6 +82,9 @@ facts["icc.png"] = {
     "gamma": round(im.info["gamma"] * 100000),
     "text": {k: str(v) for k, v in im.text.items()},
 }
+crop.save(p("res.tif"), dpi=(150, 150))
+im = Image.open(p("res.tif"))
+facts["res.tif"] = {"dpi": [round(v) for v in im.info["dpi"]]}
 with open(p("facts.json"), "w") as f:
     json.dump(facts, f, indent=1, ensure_ascii=False)
     f.write("\n")
