@@ -16,7 +16,8 @@ array in convtool's channel order (uint8, uint16 or float32):
   grey16.pgm                           cv2.imwrite of uint16, read by cv2
   rgba.pam                             P7 RGB_ALPHA written here, read by cv2
   rgb.pfm, grey.pfm                    cv2.imwrite of float32, read by cv2
-  rgb_lossless.webp, rgba_lossless.webp, rgb_q90.webp   written and read by PIL
+  rgb_lossless.webp, rgba_lossless.webp, rgb_q90.webp, rgba_q90.webp
+                                       written and read by PIL
 """
 import os
 import subprocess
@@ -91,3 +92,5 @@ Image.fromarray(rgba, "RGBA").save(p("rgba_lossless.webp"), lossless=True, exact
 save_ref("rgba_lossless.webp", np.array(Image.open(p("rgba_lossless.webp"))))
 Image.fromarray(rgb).save(p("rgb_q90.webp"), quality=90)
 save_ref("rgb_q90.webp", np.array(Image.open(p("rgb_q90.webp")).convert("RGB")))
+Image.fromarray(rgba, "RGBA").save(p("rgba_q90.webp"), quality=90)
+save_ref("rgba_q90.webp", np.array(Image.open(p("rgba_q90.webp")).convert("RGBA")))
