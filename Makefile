@@ -16,7 +16,7 @@ FUZZ_TARGETS = \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile
 
-.PHONY: build test vet fmt-check bench fuzz fixtures clean
+.PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
 
 build:
 	$(GO) build -o bin/convtool ./cmd/convtool
@@ -56,6 +56,26 @@ fixtures:
 	$(PY) testdata/images/gen_sample.py
 	set -e; for g in $$(ls testdata/*/gen_*.py | grep -v gen_sample.py); do echo "$$g"; $(PY) "$$g"; done
 	sh testdata/fuzz/gen.sh
+
+# gallery regenerates the README's pictures (docs/gallery) from the shipped
+# sample and the notes' small examples, each with the command the README
+# shows beside it.
+G = docs/gallery
+S = testdata/images/sample.png
+gallery: build
+	mkdir -p $(G)
+	bin/convtool conv $(S) $(G)/maps.png -k testdata/gallery/bank8.npy --stride 2 -q
+	bin/convtool show testdata/conv/l_alexnet_like.y.npy $(G)/show.png --shared -q
+	bin/convtool conv testdata/explain/twice_a.x.npy /dev/null --format npy -k sobel-x --padding 1 --stride 2 --explain-gif $(G)/slide.gif -q
+	bin/convtool conv testdata/explain/dilated.x.npy /dev/null --format npy -k "1 2 1; 0 0 0; -1 -2 -1" --dilation 2 --padding valid --explain-gif $(G)/dilated.gif -q
+	bin/convtool conv testdata/conv/t_notes_2x2_k3.x.npy /dev/null --format npy -k "1 2 3; 4 5 6; 7 8 9" --transpose --stride 2 --padding 0 --explain-gif $(G)/transposed.gif -q
+	bin/convtool shape net alexnet --plot $(G)/alexnet.png > /dev/null
+	bin/convtool shape net resnet18 --plot $(G)/resnet18.svg > /dev/null
+	bin/convtool shape net alexnet --rf 6,6 --layer conv5 --image $(S) $(G)/rf.png -q
+	bin/convtool kernel show sobel-x --plot $(G)/sobel.png -q > /dev/null
+	bin/convtool fft $(S) /dev/null --format npy --filter bandpass:10:40 --shape butterworth --plot $(G)/spectrum.png -q
+	bin/convtool shift $(S) $(G)/shift_conv.png --by 3,5 -k sobel-x -q > /dev/null
+	bin/convtool shift $(S) $(G)/shift_pool.png --by 1,1 --pool max --size 2 -q > /dev/null
 
 clean:
 	rm -rf bin

@@ -305,7 +305,7 @@ func TestConvAlphaKeepFollowsColour(t *testing.T) {
 	dot.Set(0, 2, 2, 200)
 	dot.Set(3, 2, 2, 0)
 	in := filepath.Join(t.TempDir(), "dot.png")
-	if err := tensorio.Write(in, &tensorio.Data{T: dot, Kind: tensorio.KindImage, Format: "png", Rank: 3, Depth: 8, Alpha: true}, tensorio.WriteOptions{}); err != nil {
+	if err := tensorio.Write(in, &tensorio.Data{T: dot, Format: "png", Rank: 3, Depth: 8, Alpha: true}, tensorio.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{

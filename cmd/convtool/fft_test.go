@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/tensorio"
 )
 
@@ -101,7 +102,7 @@ func TestKernelSpectrumWired(t *testing.T) {
 	}
 	// A 3-tap box has |H| = |1+2cos ω| per axis: 9 at the centre (→ 255)
 	// and zero at ω = 2π/3, which on 256 samples falls between bins.
-	n := kernelResponseSide
+	n := fft.ResponseSide
 	if d.T.H != n || d.T.W != n || d.T.At(0, n/2, n/2) != 255 {
 		t.Errorf("response %s, centre %g; want %dx%d with 255 at the centre", d.T.Shape(), d.T.At(0, n/2, n/2), n, n)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
 )
 
 // Exit codes, documented in --help and the README.
@@ -28,7 +29,8 @@ func run(args []string, io *streams) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, errBrokenPipe) {
+	if errors.Is(err, syscall.EPIPE) {
+		// stdout's reader went away (| head): end quietly, as cat does.
 		return exitError
 	}
 	fmt.Fprintf(io.ErrOut, "convtool: %v\n", err)

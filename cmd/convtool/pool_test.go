@@ -25,20 +25,20 @@ func TestPoolFlags(t *testing.T) {
 		chk  func(*testing.T, *poolOptions)
 	}{
 		{"defaults", []string{"--size", "3"}, "", func(t *testing.T, o *poolOptions) {
-			p := o.params
+			p := o.plan.Params
 			if p.KH != 3 || p.SH != 3 || p.PH != 0 || p.DH != 1 || !p.CountIncludePad || p.Op.String() != "max" {
 				t.Errorf("%+v", p)
 			}
 		}},
 		{"pairs", []string{"--op", "mean", "--size", "3,2", "--stride", "2,1", "--padding", "1,0", "--count-include-pad=false"}, "", func(t *testing.T, o *poolOptions) {
-			p := o.params
+			p := o.plan.Params
 			if p.KH != 3 || p.KW != 2 || p.SH != 2 || p.SW != 1 || p.PH != 1 || p.PW != 0 || p.CountIncludePad || p.Op.String() != "avg" {
 				t.Errorf("%+v", p)
 			}
 		}},
 		{"adaptive", []string{"--adaptive", "6x4", "--op", "avg"}, "", func(t *testing.T, o *poolOptions) {
-			if o.adaptive.H != 6 || o.adaptive.W != 4 {
-				t.Errorf("%+v", o.adaptive)
+			if o.plan.Adaptive.H != 6 || o.plan.Adaptive.W != 4 {
+				t.Errorf("%+v", o.plan.Adaptive)
 			}
 		}},
 		{"no size", nil, "needs --size", nil},

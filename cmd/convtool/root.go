@@ -1,14 +1,13 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/convtool/convtool/internal/job"
 )
 
 // streams is the command's I/O: tests pass buffers, main passes the process's.
@@ -31,17 +30,11 @@ func isTerminal(f *os.File) bool {
 }
 
 // usageError marks an error in the command line itself: exit status 2.
-type usageError struct{ msg string }
+// The jobs return the same type for requests that cannot work.
+type usageError = job.UsageError
 
-func (e *usageError) Error() string { return e.msg }
-
-func usageErrorf(format string, a ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, a...)}
-}
-
-// errBrokenPipe is returned when stdout's reader went away (`| head`): the
-// run ends quietly with status 1 rather than printing an error storm.
-var errBrokenPipe = errors.New("broken pipe")
+// usageErrorf returns a usageError.
+var usageErrorf = job.Usagef
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -55,18 +48,6 @@ type globalOptions struct {
 	// Metadata: --strip drops it on output, --autorotate applies the EXIF
 	// orientation on input.
 	Strip, Autorotate bool
-}
-
-// backgroundText is --background as the user would type it.
-func (g *globalOptions) backgroundText() string {
-	if len(g.Background) == 0 {
-		return "0 (black)"
-	}
-	parts := make([]string, len(g.Background))
-	for i, v := range g.Background {
-		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	return strings.Join(parts, ",")
 }
 
 // defaultMaxPixels admits a 16k×16k scan (268 Mpx) and refuses headers
@@ -105,7 +86,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")
 	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &usageError{msg: err.Error()}
+		return &usageError{Msg: err.Error()}
 	})
 	root.AddCommand(
 		newCmdConv(io, g),
@@ -114,6 +95,8 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdShape(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
+		newCmdShow(io, g),
+		newCmdShift(io, g),
 	)
 	return root
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 	"sync"
+
+	"github.com/convtool/convtool/internal/progress"
 )
 
 // Result is the outcome of one input.
@@ -48,19 +49,23 @@ func Run(inputs []string, o Options, job func(input string) error) []Result {
 			}
 		}()
 	}
-	bar := newBar(o.Progress, len(inputs))
+	var bar *progress.Bar // nil: draws nothing
+	if o.Progress != nil {
+		bar = progress.NewCount(o.Progress, "", "files", 0)
+		bar.Update(0, len(inputs))
+	}
 	go func() {
 		for i := range inputs {
 			next <- i
 		}
 		close(next)
 	}()
-	for range inputs {
+	for n := range inputs {
 		<-done
-		bar.step()
+		bar.Update(n+1, len(inputs))
 	}
 	wg.Wait()
-	bar.finish()
+	bar.Finish()
 	return results
 }
 
@@ -83,39 +88,4 @@ func safe(job func(string) error, input string) (err error) {
 		}
 	}()
 	return job(input)
-}
-
-// bar draws "[=====     ] 5/10 files" on one terminal line.
-type bar struct {
-	w        io.Writer
-	n, total int
-}
-
-const barWidth = 30
-
-func newBar(w io.Writer, total int) *bar {
-	b := &bar{w: w, total: total}
-	b.draw()
-	return b
-}
-
-func (b *bar) step() {
-	b.n++
-	b.draw()
-}
-
-func (b *bar) draw() {
-	if b.w == nil || b.total == 0 {
-		return
-	}
-	filled := b.n * barWidth / b.total
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files", strings.Repeat("=", filled), strings.Repeat(" ", barWidth-filled), b.n, b.total)
-}
-
-func (b *bar) finish() {
-	if b.w == nil || b.total == 0 {
-		return
-	}
-	// Clear the bar so the report that follows starts on a clean line.
-	fmt.Fprintf(b.w, "\r%s\r", strings.Repeat(" ", barWidth+2+len(fmt.Sprintf(" %d/%d files", b.total, b.total))))
 }

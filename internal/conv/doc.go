@@ -6,8 +6,9 @@
 // padding). Both compute cross-correlation, as deep-learning frameworks do;
 // callers rotate the kernel by 180° for true convolution.
 //
-// Padding is explicit per side (SamePad and FullPad turn the CLI's words
-// into numbers) and filled by an Edge rule. Several methods compute the same
+// Padding is explicit per side (internal/job turns the command's words into
+// numbers with package shape's formulas, which SamePad, FullPad, OutSize and
+// TransposedOutSize here only name) and filled by an Edge rule. Several methods compute the same
 // result to float32 tolerance:
 //
 //   - direct: the input is padded once, then every output row accumulates

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/convtool/convtool/internal/shape"
 )
 
 // Pad is the number of samples added on each side of the input.
@@ -63,38 +65,26 @@ func ParseMethod(s string) (Method, error) {
 }
 
 // SamePad returns TensorFlow's 'same' padding for one axis of n samples, a
-// kernel of k taps, stride s and dilation d: a total of
-// max((ceil(n/s)-1)*s + d*(k-1)+1 - n, 0), the smaller half before. With
-// flip (true convolution) the larger half goes before, so that a rotated
-// kernel padded this way equals scipy.signal.convolve2d's mode 'same' for
-// even kernels too.
+// kernel of k taps, stride s and dilation d, the smaller half before; with
+// flip (true convolution) the larger half goes before. The rule lives in
+// package shape (SamePadFlip); these names keep the engine's callers short.
 func SamePad(n, k, s, d int, flip bool) (before, after int) {
-	total := max(((n+s-1)/s-1)*s+d*(k-1)+1-n, 0)
-	small := total / 2
-	if flip {
-		return total - small, small
-	}
-	return small, total - small
+	return shape.SamePadFlip(n, k, s, d, flip)
 }
 
-// FullPad returns the padding on each side for a 'full' convolution, where
-// every output sample overlaps the input by at least one tap: d*(k-1).
-func FullPad(k, d int) int { return d * (k - 1) }
+// FullPad is shape.FullPad: d*(k-1) on each side.
+func FullPad(k, d int) int { return shape.FullPad(k, d) }
 
-// OutSize returns floor((n+pb+pa-d(k-1)-1)/s)+1, the output length of an
-// ordinary convolution. A result ≤ 0 means the dilated kernel does not fit.
+// OutSize is shape.OutSize, the output length of an ordinary convolution.
+// A result ≤ 0 means the dilated kernel does not fit.
 func OutSize(n, k, s, d, padBefore, padAfter int) int {
-	span := n + padBefore + padAfter - d*(k-1) - 1
-	if span < 0 {
-		return 0
-	}
-	return span/s + 1
+	return shape.OutSize(n, k, s, d, padBefore, padAfter)
 }
 
-// TransposedOutSize returns (n-1)s - 2p + d(k-1) + outPad + 1, the output
-// length of a transposed convolution (PyTorch's conv_transpose2d).
+// TransposedOutSize is shape.TransposedOutSize, (n-1)s - 2p + d(k-1) +
+// outPad + 1 (PyTorch's conv_transpose2d).
 func TransposedOutSize(n, k, s, d, p, outPad int) int {
-	return (n-1)*s - 2*p + d*(k-1) + outPad + 1
+	return shape.TransposedOutSize(n, k, s, d, p, outPad)
 }
 
 // errFFTUnavailable is what the fft seam returns until it is filled.

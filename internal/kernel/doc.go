@@ -10,7 +10,8 @@
 // positive where intensity grows to the right, as cv2.Sobel with dx=1.
 // True convolution is Rotate180 followed by correlation.
 //
-// Parse turns a user's -k/--kernel spec into a Kernel or a Bank;
+// Parse turns a user's -k/--kernel spec into a Kernel or a Bank (files are
+// read through tensorio.DecodeArray);
 // Builtins lists the named filters. Kernel methods give what a convolution
 // engine needs: Normalized, Separate (rank and 1-D factors by SVD),
 // Dilated, Anchor.

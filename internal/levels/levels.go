@@ -155,3 +155,26 @@ func Flatten(t *tensor.Tensor, maxAlpha float64, bg []float64) *tensor.Tensor {
 	}
 	return out
 }
+
+// Post applies the steps after a convolution to the first n channels of t
+// (alpha, if any, is left alone), in libvips' order: out = v/scale +
+// offset, then the absolute value if abs, then, if rescale, min..max
+// mapped onto 0..hi.
+func Post(t *tensor.Tensor, n int, scale, offset float64, abs, rescale bool, hi float64) {
+	ScaleOffset(t, n, scale, offset)
+	if abs {
+		Abs(t, n)
+	}
+	if rescale {
+		Rescale(t, n, 0, hi)
+	}
+}
+
+// SampleMax is the largest sample of an image of the given depth in bits
+// (16: 65535, else 255).
+func SampleMax(depth int) float64 {
+	if depth == 16 {
+		return 65535
+	}
+	return 255
+}

@@ -1,7 +1,3 @@
-// Package progress draws a one-line progress bar on a terminal for long
-// work: "conv [=========           ] 45%". It draws nothing until the work
-// has run for a moment, so quick runs stay silent, redraws at most ten
-// times a second, and is safe to update from many goroutines.
 package progress
 
 import (
@@ -26,6 +22,7 @@ type Bar struct {
 	last    time.Time
 	drawn   bool
 	lineLen int
+	unit    string
 	now     func() time.Time
 }
 
@@ -34,6 +31,14 @@ type Bar struct {
 func New(w io.Writer, label string, delay time.Duration) *Bar {
 	b := &Bar{w: w, label: label, delay: delay, now: time.Now}
 	b.start = b.now()
+	return b
+}
+
+// NewCount returns a bar that counts whole items ("[====   ] 3/8 files")
+// instead of a percentage; unit names them.
+func NewCount(w io.Writer, label, unit string, delay time.Duration) *Bar {
+	b := New(w, label, delay)
+	b.unit = unit
 	return b
 }
 
@@ -51,7 +56,15 @@ func (b *Bar) Update(done, total int) {
 	b.last, b.drawn = t, true
 	done = min(max(done, 0), total)
 	filled := done * width / total
-	line := fmt.Sprintf("\r%s [%s%s] %3d%%", b.label, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done*100/total)
+	prefix := ""
+	if b.label != "" {
+		prefix = b.label + " "
+	}
+	count := fmt.Sprintf("%3d%%", done*100/total)
+	if b.unit != "" {
+		count = fmt.Sprintf("%d/%d %s", done, total, b.unit)
+	}
+	line := fmt.Sprintf("\r%s[%s%s] %s", prefix, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), count)
 	b.lineLen = len(line) - 1
 	io.WriteString(b.w, line)
 }

@@ -7,7 +7,11 @@
 // Every formula is one function returning a Calc: the value together with
 // the formula and the same formula with the numbers substituted, so that
 // `convtool shape` can show its working. The network walker calls the same
-// functions as the one-layer command.
+// functions as the one-layer command; OutSize, TransposedOutSize, FullPad
+// and SamePadFlip are the same rules as plain integers, for the convolution
+// engine, and FlagPair is the one parser of a pair flag ("N" or "NH,NW").
+// report.go renders a layer's arithmetic and a network's table, and their
+// JSON documents.
 //
 // Conventions: a MAC is one multiply-add per use of a weight (a convolution
 // output pixel costs k_h·k_w·C_in/groups MACs per output channel; a fully

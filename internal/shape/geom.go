@@ -105,7 +105,7 @@ func ConvOut(axis string, in, k, s, pLo, pHi, d int) (Calc, error) {
 	ps, pn := padTerm(pLo, pHi)
 	ks, kn := kernelTerm(k, d)
 	num := in + pLo + pHi - ke
-	out := num/s + 1
+	out := OutSize(in, k, s, d, pLo, pHi)
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
 		Name:    axis,
@@ -215,7 +215,7 @@ func TransposeOut(axis string, in, k, s, p, d, op int) (Calc, error) {
 	if op >= max(s, d) {
 		return Calc{}, fmt.Errorf("%s: output padding %d must be smaller than the stride %d or the dilation %d", axis, op, s, d)
 	}
-	out := (in-1)*s - 2*p + d*(k-1) + op + 1
+	out := TransposedOutSize(in, k, s, d, p, op)
 	if out < 1 {
 		return Calc{}, fmt.Errorf("%s: output size %d is not positive", axis, out)
 	}

@@ -9,7 +9,7 @@ import (
 // summary: "PNG 8-bit RGBA", "JPEG 8-bit RGB, EXIF ICC",
 // "PFM float32 grey". It is "" for matrices and .npy.
 func Describe(d *Data) string {
-	if d == nil || d.T == nil || d.Kind != KindImage {
+	if d == nil || d.T == nil || d.Kind() != KindImage {
 		return ""
 	}
 	name := strings.ToUpper(d.Format)

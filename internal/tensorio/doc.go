@@ -2,7 +2,10 @@
 // it picks the format from the extension (or, for "-" and unknown
 // extensions, from the content's magic bytes), hands the bytes to the
 // format's package (img, npy, textmat) and turns the result into a
-// tensor.Tensor with what is needed to write it back the same way.
+// tensor.Tensor with what is needed to write it back the same way
+// (Data.Kind is derived from its Format). DecodeArray is the one dispatch
+// over the numeric formats (.npy of any rank, text, .mat): Read uses it,
+// and so do kernel files.
 //
 // Reading names the file in every error, refuses oversized images and
 // lying .npy headers before allocating, and turns a decoder panic into an

@@ -30,12 +30,12 @@ func FuzzReadStdin(f *testing.F) {
 		if x.C < 0 || x.H < 0 || x.W < 0 || len(x.Data) != x.C*x.H*x.W {
 			t.Fatalf("tensor %dx%dx%d with %d values", x.C, x.H, x.W, len(x.Data))
 		}
-		if d.Kind == KindMat && x.C != 1 {
+		if d.Kind() == KindMat && x.C != 1 {
 			t.Fatalf(".mat with %d channels", x.C)
 		}
 		var out bytes.Buffer
 		if err := Write("-", d, WriteOptions{Stdout: &out}); err != nil {
-			if d.Kind == KindImage && x.C == 2 && d.Format != "png" && d.Format != "tiff" {
+			if d.Kind() == KindImage && x.C == 2 && d.Format != "png" && d.Format != "tiff" {
 				return
 			}
 			if x.Len() == 0 {
@@ -84,7 +84,7 @@ func FuzzReadFile(f *testing.F) {
 // than renaming a regular file over the device node.
 func TestWriteKeepsLinksAndDevices(t *testing.T) {
 	dir := t.TempDir()
-	d := &Data{T: &tensor.Tensor{C: 1, H: 1, W: 2, Data: []float32{1, 2}}, Kind: KindNPY, Format: "npy", Rank: 2}
+	d := &Data{T: &tensor.Tensor{C: 1, H: 1, W: 2, Data: []float32{1, 2}}, Format: "npy", Rank: 2}
 	target := filepath.Join(dir, "target.npy")
 	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)

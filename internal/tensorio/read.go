@@ -13,7 +13,6 @@ import (
 
 	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/npy"
-	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/textmat"
 )
 
@@ -174,33 +173,17 @@ func read(path string, o ReadOptions) (*Data, error) {
 		return nil, plainPathError(err)
 	}
 	defer f.Close()
-	switch KindOf(format) {
-	case KindNPY:
-		st, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		size := st.Size()
-		if !st.Mode().IsRegular() {
-			size = -1
-		}
-		a, err := npy.Read(f, size)
-		if err != nil {
-			return nil, err
-		}
-		return fromNPY(a)
-	case KindMat:
-		m, err := textmat.ReadMat(f)
-		if err != nil {
-			return nil, err
-		}
-		return fromMatrix(m, "mat"), nil
+	size := int64(-1)
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if st.Mode().IsRegular() {
+		size = st.Size()
 	}
-	m, err := textmat.ReadText(f)
+	a, err := DecodeArray(f, size, format)
 	if err != nil {
 		return nil, err
 	}
-	return fromMatrix(m, format), nil
+	return a.data(format)
 }
 
 // plainPathError drops the "open PATH:" prefix os adds, since Read names
@@ -216,11 +199,11 @@ func plainPathError(err error) error {
 // decode handles image and .npy bytes held in memory.
 func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 	if format == "npy" {
-		a, err := npy.Read(bytes.NewReader(b), int64(len(b)))
+		a, err := DecodeArray(bytes.NewReader(b), int64(len(b)), format)
 		if err != nil {
 			return nil, err
 		}
-		return fromNPY(a)
+		return a.data(format)
 	}
 	im, err := img.Decode(b, o.MaxPixels)
 	if err != nil {
@@ -230,7 +213,7 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 		// The content wins over a misleading extension.
 		format = im.Format
 	}
-	d := &Data{T: im.T, Kind: KindImage, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}
+	d := &Data{T: im.T, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}
 	if o.Autorotate {
 		if or := im.Meta.Orientation(); or > 1 {
 			d.T, d.Rotated = img.AutoRotate(d.T, or), or
@@ -245,43 +228,10 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 func fromTextBytes(b []byte, format string) (*Data, error) {
 	m, err := textmat.ReadText(bytes.NewReader(b))
 	if err == nil {
-		return fromMatrix(m, format), nil
+		return arrayOf(m).data(format)
 	}
 	if mm, merr := textmat.ReadMat(bytes.NewReader(b)); merr == nil {
-		return fromMatrix(mm, "mat"), nil
+		return arrayOf(mm).data("mat")
 	}
 	return nil, err
-}
-
-func fromMatrix(m *textmat.Matrix, format string) *Data {
-	t := &tensor.Tensor{C: m.C, H: m.Rows, W: m.Cols, Data: m.Data}
-	rank := 2
-	if m.C > 1 {
-		rank = 3
-	}
-	kind := KindText
-	if format == "mat" {
-		kind = KindMat
-	}
-	return &Data{T: t, Kind: kind, Format: format, Rank: rank, Scale: m.Scale, Offset: m.Offset, HasScale: m.HasScale}
-}
-
-func fromNPY(a *npy.Array) (*Data, error) {
-	s := a.Shape
-	var t *tensor.Tensor
-	switch len(s) {
-	case 0:
-		return nil, errors.New("0-D array (a scalar): want a 1-D, 2-D (H,W) or 3-D (C,H,W) array")
-	case 1:
-		t = &tensor.Tensor{C: 1, H: 1, W: s[0], Data: a.Data}
-	case 2:
-		t = &tensor.Tensor{C: 1, H: s[0], W: s[1], Data: a.Data}
-	case 3:
-		t = &tensor.Tensor{C: s[0], H: s[1], W: s[2], Data: a.Data}
-	case 4:
-		return nil, fmt.Errorf("4-D array %v: use it as a kernel (-k) not an input", s)
-	default:
-		return nil, fmt.Errorf("%d-D array: want a 1-D, 2-D (H,W) or 3-D (C,H,W) array", len(s))
-	}
-	return &Data{T: t, Kind: KindNPY, Format: "npy", Rank: len(s)}, nil
 }

@@ -22,10 +22,10 @@ const (
 	KindMat               // libvips .mat
 )
 
-// Data is a loaded tensor with what is needed to write it back in kind.
+// Data is a loaded tensor with what is needed to write it back in its
+// format (whose family is Kind()).
 type Data struct {
 	T      *tensor.Tensor
-	Kind   Kind
 	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pam", "pfm", "npy", "csv", "txt", "mat"
 	// Rank is the number of dimensions the input had (npy: 1–3; text and mat:
 	// 2; images: 3). Writers to .npy keep it: a (H,W) input gives (H,W).
@@ -48,6 +48,9 @@ type Data struct {
 	Scale, Offset float64
 	HasScale      bool
 }
+
+// Kind is the family of d's format.
+func (d *Data) Kind() Kind { return KindOf(d.Format) }
 
 // ReadOptions bound what Read will accept.
 type ReadOptions struct {

@@ -197,8 +197,8 @@ func TestStdinSniffing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Format != c.format || got.Kind != c.kind {
-				t.Errorf("sniffed %s (kind %v), want %s (kind %v)", got.Format, got.Kind, c.format, c.kind)
+			if got.Format != c.format || got.Kind() != c.kind {
+				t.Errorf("sniffed %s (kind %v), want %s (kind %v)", got.Format, got.Kind(), c.format, c.kind)
 			}
 			want, err := Read(p, ReadOptions{})
 			if err != nil {
@@ -306,7 +306,7 @@ type failWriter struct{ err error }
 func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
 
 func TestWriteStdout(t *testing.T) {
-	d := &Data{T: testTensor(1, 3, 4, 1), Rank: 2, Format: "npy", Kind: KindNPY}
+	d := &Data{T: testTensor(1, 3, 4, 1), Rank: 2, Format: "npy"}
 	err := Write("-", d, WriteOptions{Stdout: failWriter{syscall.EPIPE}})
 	if !errors.Is(err, syscall.EPIPE) || !strings.HasPrefix(err.Error(), "stdout: ") {
 		t.Fatalf("error %v, want one wrapping EPIPE and naming stdout", err)

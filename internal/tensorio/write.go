@@ -85,14 +85,45 @@ func known(format string) bool {
 	return false
 }
 
-func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
+// WriteEncoded writes what enc produces at path ("-": to stdout) with
+// Write's guarantees: a file is replaced atomically and never left
+// half-written; a device or FIFO is written in place; errors name the path.
+// It is for outputs that are not tensors (an animation, an SVG drawing).
+func WriteEncoded(path string, stdout io.Writer, enc func(io.Writer) error) error {
+	if path == "-" {
+		if stdout == nil {
+			return errors.New("stdout: no standard output")
+		}
+		var buf bytes.Buffer
+		if err := enc(&buf); err != nil {
+			return fmt.Errorf("stdout: %w", err)
+		}
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("stdout: %w", err)
+		}
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if err := writeAtomic(path, enc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func writeFile(path, format string, d *Data, o WriteOptions) error {
+	return writeAtomic(path, func(w io.Writer) error { return encode(w, format, d, o) })
+}
+
+func writeAtomic(path string, enc func(io.Writer) error) (err error) {
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
 			return errors.New("is a directory")
 		}
 		if !st.Mode().IsRegular() || isDevPath(path) {
-			return writeSpecial(path, format, d, o)
+			return writeSpecial(path, enc)
 		}
 		mode = st.Mode().Perm()
 		// Through a symlink the target is replaced and the link kept.
@@ -114,7 +145,7 @@ func writeFile(path, format string, d *Data, o WriteOptions) (err error) {
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err = encode(bw, format, d, o); err != nil {
+	if err = enc(bw); err != nil {
 		return err
 	}
 	if err = bw.Flush(); err != nil {
@@ -146,9 +177,9 @@ func isDevPath(path string) bool {
 // named pipe, or a symlink to one), which has no directory to hold a
 // temporary file: renaming over it would replace the device node itself.
 // The data is encoded fully first, so a failure writes nothing.
-func writeSpecial(path, format string, d *Data, o WriteOptions) error {
+func writeSpecial(path string, enc func(io.Writer) error) error {
 	var buf bytes.Buffer
-	if err := encode(&buf, format, d, o); err != nil {
+	if err := enc(&buf); err != nil {
 		return err
 	}
 	// O_APPEND: through /dev/stdout into a file the shell opened with > or

@@ -1,0 +1,448 @@
+package job
+
+import (
+	"fmt"
+
+	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/imgconv"
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/levels"
+	"github.com/convtool/convtool/internal/progress"
+	"github.com/convtool/convtool/internal/shape"
+	"github.com/convtool/convtool/internal/summary"
+	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/tensorio"
+)
+
+// Path says how a plan's pixels flow through memory.
+type Path int
+
+const (
+	// WholeImage reads the whole input, convolves it, writes the whole
+	// output: every kernel, edge and method.
+	WholeImage Path = iota
+	// Stream reads, convolves and writes a band of rows at a time, for
+	// inputs larger than memory. Resolve is where a plan chooses it.
+	Stream
+)
+
+func (p Path) String() string {
+	if p == Stream {
+		return "stream"
+	}
+	return "whole image"
+}
+
+// Header is what a plan needs to know of its input before the pixels: what
+// an image header or a .npy header says.
+type Header struct {
+	C, H, W int
+	// Image is true for image formats (PNG, JPEG, …), whose default edge
+	// is replicate.
+	Image bool
+	// Depth is bits per image sample (8 or 16); Alpha marks an image's
+	// last channel as alpha; Format is the input's format name.
+	Depth  int
+	Alpha  bool
+	Format string
+}
+
+// HeaderOf describes loaded data as a plan's input.
+func HeaderOf(d *tensorio.Data) Header {
+	return Header{C: d.T.C, H: d.T.H, W: d.T.W, Image: d.Kind() == tensorio.KindImage,
+		Depth: d.Depth, Alpha: d.Alpha, Format: d.Format}
+}
+
+// ConvPlan is a convolution with every decision made: the kernel prepared
+// (normalised, then flipped), scale and offset settled, stride and dilation
+// parsed, and after Resolve the edge, the padding, the path and the limits.
+type ConvPlan struct {
+	Req ConvRequest
+	// Kernel is the prepared 2-D filter, or nil for a 4-D layer in Bank.
+	Kernel *kernel.Kernel
+	Bank   *kernel.Bank
+	// Params is the geometry; Edge and Pad are set by Resolve.
+	Params conv.Params
+	Method conv.Method
+	Bias   []float32
+	// Scale and Offset are applied after the convolution (libvips' rule).
+	Scale, Offset float64
+	// Normalized says what --normalize did, for the summary.
+	Normalized string
+	// Path is how the pixels flow; Resolve sets it.
+	Path Path
+	// PadDesc describes the padding for the summary; Resolve sets it.
+	PadDesc string
+
+	// Alpha is what happens to an image's alpha (imgconv.Choose), and
+	// AlphaWhy says why, for the summary.
+	Alpha    imgconv.Alpha
+	AlphaWhy string
+
+	pad       padSpec
+	rescaleHi float64 // the top --rescale maps onto
+	origin    [2]int  // the kernel's anchor (row, column) when it has one, or -1,-1
+	read      fileFacts
+}
+
+// fileFacts is what was read from the input file, before --gray and
+// before the work, for the summary.
+type fileFacts struct {
+	shape *tensor.Tensor // the tensor as read (its shape only is used)
+	desc  string         // tensorio.Describe
+	meta  bool           // the file carried metadata
+	// rotated is the EXIF orientation --autorotate applied (0: none).
+	rotated int
+}
+
+// padSpec is --padding parsed: a word or explicit pads.
+type padSpec struct {
+	word   string // same, valid, full, or "" for explicit
+	py, px int
+}
+
+// PlanConv makes every decision that does not need the input: it parses
+// the pairs and the kernel, checks the flags that depend on the kernel's
+// kind, prepares the kernel and reads the bias.
+func PlanConv(r ConvRequest) (*ConvPlan, error) {
+	p := &ConvPlan{Req: r, Params: conv.Params{Groups: r.Groups, Transpose: r.Transpose}, Method: conv.Method(r.Method), Path: WholeImage}
+	var err error
+	pp := &p.Params
+	if pp.StrideY, pp.StrideX, err = pair("stride", r.Stride, 1); err != nil {
+		return nil, err
+	}
+	if pp.DilY, pp.DilX, err = pair("dilation", r.Dilation, 1); err != nil {
+		return nil, err
+	}
+	if r.OutputPadding != "" {
+		if pp.OutPadY, pp.OutPadX, err = pair("output-padding", r.OutputPadding, 0); err != nil {
+			return nil, err
+		}
+	}
+	if p.Kernel, p.Bank, err = kernel.Parse(r.Kernel); err != nil {
+		return nil, err
+	}
+	if err := r.checkKernelKind(p.Kernel != nil); err != nil {
+		return nil, err
+	}
+	if p.Kernel != nil && !r.Transpose {
+		// The alpha rule by kernel kind; an explicit --alpha convolve that
+		// would empty alpha is refused before the input is read.
+		asked, err := imgconv.ParseAlpha(r.Alpha)
+		if err == nil {
+			p.Alpha, p.AlphaWhy, err = imgconv.Choose(asked, p.Kernel)
+		}
+		if err != nil {
+			return nil, Usagef("%v", err)
+		}
+	}
+	p.prepareKernel()
+	switch r.Padding {
+	case "same", "valid", "full":
+		p.pad.word = r.Padding
+	default:
+		if p.pad.py, p.pad.px, err = pair("padding", r.Padding, 0); err != nil {
+			return nil, err
+		}
+	}
+	if r.Bias != "" {
+		if p.Bias, err = parseBias(r.Bias); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// checkKernelKind checks the flags that depend only on whether the kernel
+// is a 2-D filter or a 4-D layer.
+func (r *ConvRequest) checkKernelKind(is2D bool) error {
+	const layer = "a 4-D layer kernel (.npy of shape C_out×C_in/groups×kH×kW)"
+	switch {
+	case is2D && r.Groups > 1:
+		return Usagef("--groups applies to %s; a 2-D kernel already filters each channel on its own", layer)
+	case is2D && r.Bias != "":
+		return Usagef("--bias applies to %s", layer)
+	case !is2D && r.Normalize:
+		return Usagef("--normalize applies to 2-D kernels, not to the 4-D layer %s", r.Kernel)
+	case !is2D && r.ExplainGIF != "":
+		return Usagef("--explain-gif draws a 2-D kernel sliding over one channel; for %s use --explain", layer)
+	}
+	return nil
+}
+
+// prepareKernel normalises, then takes scale and offset, then flips.
+func (p *ConvPlan) prepareKernel() {
+	r := &p.Req
+	p.Scale, p.Offset, p.Normalized = 1, 0, "no"
+	p.origin = [2]int{-1, -1}
+	if k := p.Kernel; k != nil {
+		if r.Normalize {
+			if k.ZeroSum() {
+				p.Normalized = "no (zero-sum kernel left as it is)"
+			} else {
+				k, p.Normalized = k.Normalized(), "yes"
+			}
+		}
+		if k.HasScale {
+			p.Scale, p.Offset = k.Scale, k.Offset
+		}
+		if r.Flip {
+			k = k.Rotate180() // the origin, if any, turns with it
+		}
+		if k.HasOrigin {
+			p.origin = [2]int{k.OriginY, k.OriginX}
+		}
+		p.Kernel = k
+	} else if r.Flip {
+		p.Bank = p.Bank.Rotate180()
+	}
+	if r.Scale != nil {
+		p.Scale = *r.Scale
+	}
+	if r.Offset != nil {
+		p.Offset = *r.Offset
+	}
+	if p.Scale == 0 {
+		p.Scale = 1
+	}
+}
+
+// kernelSize is the prepared kernel's rows and columns.
+func (p *ConvPlan) kernelSize() (int, int) {
+	if p.Kernel != nil {
+		return p.Kernel.H, p.Kernel.W
+	}
+	return p.Bank.KH, p.Bank.KW
+}
+
+// Resolve makes the decisions that need the input's size and kind but not
+// its pixels: the edge (zero for matrices, replicate for images, unless
+// given), the padding, the path, the --rescale range, and the limit on the
+// padded input and output (maxPixels samples a channel; 0: none).
+func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
+	r := &p.Req
+	edgeName := r.Edge
+	if edgeName == "" {
+		edgeName = "zero"
+		if in.Image && !r.Transpose {
+			edgeName = "replicate"
+		}
+	}
+	var err error
+	if p.Params.Edge, err = conv.ParseEdge(edgeName); err != nil {
+		return Usagef("--edge: %v", err)
+	}
+	if err := p.resolvePadding(in.H, in.W); err != nil {
+		return err
+	}
+	if err := p.checkWorkSize(in.H, in.W, maxPixels); err != nil {
+		return fmt.Errorf("%s: %w", r.Input, err)
+	}
+	p.rescaleHi = rescaleTop(in, r.Output, r.Format)
+	p.Path = WholeImage
+	return nil
+}
+
+// resolvePadding turns --padding into per-side pads (or PyTorch's p for
+// --transpose) and a description for the summary.
+func (p *ConvPlan) resolvePadding(h, w int) error {
+	r, pp := &p.Req, &p.Params
+	kh, kw := p.kernelSize()
+	py, px := p.pad.py, p.pad.px
+	if r.Transpose {
+		switch p.pad.word {
+		case "valid":
+		case "same":
+			var opy, opx int
+			py, opy = shape.TransposeSamePad(kh, pp.StrideY, pp.DilY)
+			px, opx = shape.TransposeSamePad(kw, pp.StrideX, pp.DilX)
+			if r.OutputPadding == "" {
+				if opy >= max(pp.StrideY, pp.DilY) || opx >= max(pp.StrideX, pp.DilX) {
+					return Usagef("--transpose --padding same: no padding makes a %dx%d kernel's output exactly the stride times the input here (it would take an output padding of %d,%d, which must be smaller than the stride or dilation); give --padding P", kh, kw, opy, opx)
+				}
+				pp.OutPadY, pp.OutPadX = opy, opx
+			}
+		case "full":
+			return Usagef("--padding full does not apply to --transpose (its output is already the full one): use P or same")
+		}
+		if pp.OutPadY >= max(pp.StrideY, pp.DilY) || pp.OutPadX >= max(pp.StrideX, pp.DilX) {
+			return Usagef("--output-padding %d,%d must be smaller than the stride or the dilation (as PyTorch)", pp.OutPadY, pp.OutPadX)
+		}
+		pp.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
+		p.PadDesc = fmt.Sprintf("%s (p=%d,%d output_padding=%d,%d)", r.Padding, py, px, pp.OutPadY, pp.OutPadX)
+		return nil
+	}
+	switch p.pad.word {
+	case "same":
+		t, b := shape.SamePadFlip(h, kh, pp.StrideY, pp.DilY, r.Flip)
+		l, rt := shape.SamePadFlip(w, kw, pp.StrideX, pp.DilX, r.Flip)
+		if oy, ox := p.origin[0], p.origin[1]; oy >= 0 {
+			// An explicit anchor (ImageMagick's +X+Y) places the output
+			// pixel under that kernel element.
+			t, b = oy*pp.DilY, (kh-1-oy)*pp.DilY
+			l, rt = ox*pp.DilX, (kw-1-ox)*pp.DilX
+		}
+		pp.Pad = conv.Pad{Top: t, Bottom: b, Left: l, Right: rt}
+	case "valid":
+	case "full":
+		fy, fx := shape.FullPad(kh, pp.DilY), shape.FullPad(kw, pp.DilX)
+		pp.Pad = conv.Pad{Top: fy, Bottom: fy, Left: fx, Right: fx}
+	default:
+		pp.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
+	}
+	p.PadDesc = fmt.Sprintf("%s (%d,%d,%d,%d)", r.Padding, pp.Pad.Top, pp.Pad.Bottom, pp.Pad.Left, pp.Pad.Right)
+	return nil
+}
+
+// checkWorkSize refuses, before anything is allocated, a geometry whose
+// padded input or output plane would hold more than maxPixels samples
+// (--max-pixels): a padding or dilation of 100000 on a small input would
+// otherwise ask for gigabytes. Sizes that cannot work at all (an output of
+// zero rows) are left to the engine's clearer message.
+func (p *ConvPlan) checkWorkSize(h, w int, maxPixels int64) error {
+	if maxPixels <= 0 {
+		return nil
+	}
+	pp := &p.Params
+	kh, kw := p.kernelSize()
+	var ho, wo, hp, wp int64
+	if pp.Transpose {
+		ho = int64(shape.TransposedOutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.OutPadY))
+		wo = int64(shape.TransposedOutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.OutPadX))
+		// The zero-inserted input an ordinary convolution then reads.
+		hp, wp = ho+int64(pp.DilY)*int64(kh-1), wo+int64(pp.DilX)*int64(kw-1)
+	} else {
+		hp = int64(h) + int64(pp.Pad.Top) + int64(pp.Pad.Bottom)
+		wp = int64(w) + int64(pp.Pad.Left) + int64(pp.Pad.Right)
+		ho = int64(shape.OutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.Pad.Bottom))
+		wo = int64(shape.OutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.Pad.Right))
+	}
+	for _, s := range []struct {
+		what string
+		h, w int64
+	}{{"padded input", hp, wp}, {"output", ho, wo}} {
+		if s.h > 0 && s.w > 0 && (s.h > maxPixels/s.w) {
+			return fmt.Errorf("the %s would be %dx%d (%d samples a channel), more than --max-pixels %d", s.what, s.h, s.w, s.h*s.w, maxPixels)
+		}
+	}
+	return nil
+}
+
+// rescaleTop is the range --rescale maps onto: the output image's sample
+// range, or 0..1 for numeric outputs.
+func rescaleTop(in Header, output, format string) float64 {
+	f, err := tensorio.OutputFormat(output, format, in.Format)
+	if err != nil {
+		f = in.Format // the writer reports the bad extension
+	}
+	if tensorio.KindOf(f) != tensorio.KindImage {
+		return 1
+	}
+	if in.Image {
+		return levels.SampleMax(in.Depth)
+	}
+	return 255
+}
+
+// Compute convolves in as planned, telling bar (which may be nil) how far
+// it got; the bar is erased before Compute returns. It returns the raw
+// result and the method that ran.
+func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor, conv.Method, error) {
+	pp := p.Params
+	if bar != nil {
+		pp.Progress = bar.Update
+	}
+	defer bar.Finish() // erased before anything else reaches stderr
+	if p.Kernel == nil {
+		return conv.Layer(in.T, p.Bank, p.Bias, pp, p.Method)
+	}
+	if pp.Transpose {
+		// A transposed filter has no anchor to carry alpha from: alpha
+		// goes through the same transposed convolution as colour.
+		return conv.Filter(in.T, p.Kernel, pp, p.Method)
+	}
+	mode := p.Alpha
+	k := p.Kernel
+	ay, ax := k.Anchor()
+	if p.Req.Flip && !k.HasOrigin {
+		// The centre of the kernel as written, turned with it: for an even
+		// size the larger half now comes first.
+		ay, ax = k.H-1-ay, k.W-1-ax
+	}
+	return imgconv.Filter(in.T, in.Alpha, levels.SampleMax(in.Depth), k, ay, ax, pp, p.Method, mode)
+}
+
+// Post applies scale and offset, --abs and --rescale to the colour
+// channels of out and returns it as data to write in the input's form.
+func (p *ConvPlan) Post(out *tensor.Tensor, in *tensorio.Data) *tensorio.Data {
+	alpha := in.Alpha && p.Kernel != nil
+	colour := out.C
+	if alpha {
+		colour = out.C - 1
+	}
+	levels.Post(out, colour, p.Scale, p.Offset, p.Req.Abs, p.Req.Rescale, p.rescaleHi)
+	od := &tensorio.Data{T: out, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: alpha, Meta: in.Meta}
+	if p.Kernel == nil && in.Rank < 3 && out.C > 1 {
+		od.Rank = 3
+	}
+	return od
+}
+
+// Summary is the run's report: shapes, kernel, operation, padding, edge,
+// the geometry that differs from the default, and the method that ran.
+func (p *ConvPlan) Summary(in *tensorio.Data, out *tensor.Tensor, used conv.Method) *summary.Line {
+	r, pp := &p.Req, &p.Params
+	op := "correlation"
+	if r.Flip {
+		op = "convolution (kernel flipped)"
+	}
+	if p.Kernel != nil {
+		op = p.Kernel.Op(r.Flip)
+	}
+	if r.Transpose {
+		op = "transposed " + op
+	}
+	read := p.read.shape
+	if read == nil {
+		read = in.T
+	}
+	// The input as the file held it, before --gray.
+	s := summary.New("conv").Data("input", r.Input, read)
+	if p.read.desc != "" {
+		s.Add("read", p.read.desc)
+	}
+	if p.read.rotated != 0 {
+		s.Add("autorotate", fmt.Sprintf("EXIF orientation %d applied, tag reset to 1", p.read.rotated))
+	}
+	if r.Gray && read.C != in.T.C {
+		s.Add("gray", fmt.Sprintf("%d → %d channels (Rec. 601 luma)", read.C, in.T.C))
+	}
+	s.Data("output", r.Output, out)
+	s.Add("kernel", p.kernelLabel()).Add("op", op)
+	if k := p.Kernel; k != nil && k.HasOrigin {
+		s.Add("anchor", fmt.Sprintf("row %d, column %d (%s)", k.OriginY, k.OriginX, k.OriginRule()))
+	}
+	s.Add("padding", p.PadDesc).Add("edge", pp.Edge.String())
+	if in.Alpha && p.Kernel != nil && !r.Transpose {
+		s.Add("alpha", p.AlphaWhy)
+	}
+	if pp.StrideY != 1 || pp.StrideX != 1 {
+		s.Add("stride", fmt.Sprintf("%d,%d", pp.StrideY, pp.StrideX))
+	}
+	if pp.DilY != 1 || pp.DilX != 1 {
+		s.Add("dilation", fmt.Sprintf("%d,%d", pp.DilY, pp.DilX))
+	}
+	if p.Bank != nil && pp.Groups != 1 {
+		s.Add("groups", pp.Groups)
+	}
+	s.Add("normalized", p.Normalized)
+	if p.Scale != 1 || p.Offset != 0 {
+		s.Add("scale", p.Scale).Add("offset", p.Offset)
+	}
+	if p.Method != conv.Auto && used != p.Method {
+		s.Add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, p.Method, conv.WhyNot(p.Method, p.Kernel == nil)))
+	} else {
+		s.Add("method", string(used))
+	}
+	return s
+}
