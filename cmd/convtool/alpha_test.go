@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +126,23 @@ func TestSummaryReportsTheFile(t *testing.T) {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("summary %q lacks %q", r.stderr, want)
 		}
+	}
+}
+
+// TestTransposeAlphaRefusedForSignedKernels: a transposed filter convolves
+// alpha too, so a kernel that would empty it is refused (exit 1, one line,
+// no output), and a smoothing one runs.
+func TestTransposeAlphaRefusedForSignedKernels(t *testing.T) {
+	in := filepath.Join(repoTestdata, "photo", "output", "rgba.png")
+	out := filepath.Join(t.TempDir(), "o.png")
+	r := runCLI(t, nil, "conv", in, out, "-k", "sobel-x", "--transpose", "--stride", "2")
+	if r.code != 1 || !strings.Contains(r.stderr, "sobel-x (not a smoothing kernel) would make opaque pixels transparent") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("an output was written")
+	}
+	if r := runCLI(t, nil, "conv", in, out, "-q", "-k", "box:2", "--transpose", "--stride", "2"); r.code != 0 {
+		t.Errorf("box:2 --transpose: exit %d %s", r.code, r.stderr)
 	}
 }

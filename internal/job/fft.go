@@ -131,5 +131,8 @@ func FFT(r FFTRequest, filter *fft.Filter, env *Env) error {
 		sum.Add("alpha", flattened)
 	}
 	sum.Data("input", r.Input, in.T).Data("output", r.Output, res.T)
+	if desc := tensorio.Describe(in); desc != "" {
+		sum.Add("read", desc)
+	}
 	return env.Print(sum, r.Output, start)
 }

@@ -358,7 +358,13 @@ func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor
 	}
 	if pp.Transpose {
 		// A transposed filter has no anchor to carry alpha from: alpha
-		// goes through the same transposed convolution as colour.
+		// goes through the same transposed convolution as colour, which
+		// only a smoothing kernel does without emptying it.
+		if in.Alpha {
+			if mode, _, _ := imgconv.Choose(imgconv.Auto, p.Kernel); mode != imgconv.Convolve {
+				return nil, p.Method, fmt.Errorf("--transpose carries alpha through the transposed convolution, and %s (not a smoothing kernel) would make opaque pixels transparent: remove the alpha channel first, or use a kernel with no negative element", p.Kernel.Name)
+			}
+		}
 		return conv.Filter(in.T, p.Kernel, pp, p.Method)
 	}
 	mode := p.Alpha

@@ -8,6 +8,7 @@ import (
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensor"
+	"github.com/convtool/convtool/internal/tensorio"
 )
 
 // PoolRequest is what the user asked of `convtool pool`.
@@ -189,6 +190,9 @@ func Pool(pl *PoolPlan, env *Env) error {
 		return err
 	}
 	res.Summary = sum.Data("input", r.Input, in.T).Data("output", r.Output, od.T)
+	if desc := tensorio.Describe(in); desc != "" {
+		res.Summary.Add("read", desc)
+	}
 	if flattened != "" {
 		res.Summary.Add("alpha", flattened)
 	}
