@@ -133,7 +133,7 @@ func TestAutorotate(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "autorotate EXIF orientation 6 applied, tag reset to 1") {
+	if !strings.Contains(r.stderr, "autorotate EXIF orientation 6 applied (64x48 upright), tag reset to 1") || !strings.Contains(r.stderr, "rot6.jpg 3x48x64") {
 		t.Errorf("summary %q does not say what --autorotate did", r.stderr)
 	}
 	got := readTensor(t, out)

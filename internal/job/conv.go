@@ -13,6 +13,7 @@ import (
 	"github.com/convtool/convtool/internal/progress"
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/summary"
+	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
 
@@ -103,6 +104,10 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	}
 	res.Read = time.Since(t0)
 	p.read = fileFacts{shape: in.T, desc: tensorio.Describe(in), meta: in.Meta != nil, rotated: in.Rotated}
+	if in.Rotated >= 5 {
+		// The file holds the picture on its side: report it as stored.
+		p.read.shape = &tensor.Tensor{C: in.T.C, H: in.T.W, W: in.T.H}
+	}
 	if r.Gray {
 		if in.T, err = levels.Gray(in.T); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)

@@ -418,7 +418,7 @@ func (p *ConvPlan) Summary(in *tensorio.Data, out *tensor.Tensor, used conv.Meth
 		s.Add("read", p.read.desc)
 	}
 	if p.read.rotated != 0 {
-		s.Add("autorotate", fmt.Sprintf("EXIF orientation %d applied, tag reset to 1", p.read.rotated))
+		s.Add("autorotate", fmt.Sprintf("EXIF orientation %d applied (%dx%d upright), tag reset to 1", p.read.rotated, in.T.H, in.T.W))
 	}
 	if r.Gray && read.C != in.T.C {
 		s.Add("gray", fmt.Sprintf("%d → %d channels (Rec. 601 luma)", read.C, in.T.C))
