@@ -1,4 +1,5 @@
-// Package img converts between image files (PNG, JPEG, GIF, TIFF, BMP) and
+// Package img converts between image files (PNG, JPEG, GIF, TIFF, BMP,
+// Netpbm PBM/PGM/PPM/PAM and float PFM both ways; WebP read only) and
 // float32 (C, H, W) tensors with the images' native sample range: 8-bit
 // samples are 0..255 and 16-bit samples 0..65535, never normalised.
 //
@@ -15,6 +16,19 @@
 // goroutines, straight into the tensor) and written by a parallel encoder
 // (pigz-style deflate bands); image/png remains the fallback for interlaced
 // or unusual files.
+//
+// A file in a format it cannot read is named by its magic bytes
+// (Unsupported: "format not supported: HEIF/HEIC"), never parsed as
+// another. GIFs of more than 256 colours get a palette chosen from the
+// image (median cut, k-means, Floyd–Steinberg: quantize.go).
+//
+// Metadata travels beside the pixels as a plain Meta value: EXIF, ICC,
+// XMP, density and PNG text/gAMA/sRGB are collected on decode (PNG chunks,
+// JPEG APP segments, TIFF's first IFD) and emitted on encode after PNG's
+// IHDR or JPEG's SOI, around the pixel codecs (meta_png.go, meta_jpeg.go),
+// so a streaming reader or writer can carry it the same way. EXIF is
+// parsed and rewritten with github.com/dsoprea/go-exif; AutoRotate applies
+// an EXIF orientation as libvips' autorot does.
 //
 // Decode reads the header first and refuses images with more pixels than
 // allowed before allocating any. Encode rounds half away from zero, clamps
