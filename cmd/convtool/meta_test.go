@@ -76,8 +76,9 @@ func checkMeta(t *testing.T, what string, m *img.Meta, f metaFacts, orientation 
 }
 
 // TestMetadataKept: EXIF (with its orientation), ICC, XMP, density and PNG
-// text/gamma go from input to output where the format holds them, across
-// JPEG and PNG, as vips keeps them; --strip drops them all.
+// text/gamma go from input to output where the format holds them, from
+// JPEG, PNG and WebP to JPEG and PNG, as vips keeps them; --strip drops
+// them all.
 func TestMetadataKept(t *testing.T) {
 	facts := loadMetaFacts(t)
 	dir := filepath.Join(repoTestdata, "photo", "meta")
@@ -89,6 +90,8 @@ func TestMetadataKept(t *testing.T) {
 		{"rot6.jpg", "o.png", "gaussian:1", 6},
 		{"icc.png", "o.png", "box:3", 0},
 		{"icc.png", "o.jpg", "sharpen", 0},
+		{"meta.webp", "o.jpg", "identity", 6},
+		{"meta.webp", "o.png", "box:3", 6},
 	}
 	// A TIFF's resolution carries over to PNG's pHYs and JPEG's JFIF.
 	for _, ext := range []string{".png", ".jpg"} {

@@ -143,10 +143,15 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 		return withPNGChunks(im, readPNGMeta(data)), nil
 	}
 	im, err := decodeStd(data, format)
-	if err == nil && (format == "jpeg" || format == "tiff") {
-		m := readJPEGMeta(data)
-		if format == "tiff" {
+	if err == nil && (format == "jpeg" || format == "tiff" || format == "webp") {
+		var m *Meta
+		switch format {
+		case "jpeg":
+			m = readJPEGMeta(data)
+		case "tiff":
 			m = readTIFFMeta(data)
+		default:
+			m = readWebPMeta(data)
 		}
 		if !m.Empty() {
 			im.Meta = m

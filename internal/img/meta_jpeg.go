@@ -133,3 +133,34 @@ func jpegWithMeta(jpg []byte, m *Meta) []byte {
 	out = append(out, seg.Bytes()...)
 	return append(out, jpg[2:]...)
 }
+
+// readWebPMeta collects the EXIF, ICCP and XMP chunks of a WebP's RIFF
+// container (the extended VP8X form), whatever order they come in.
+func readWebPMeta(data []byte) *Meta {
+	m := &Meta{}
+	if !isWebP(data) {
+		return m
+	}
+	p := data[12:]
+	for len(p) >= 8 {
+		id := string(p[:4])
+		n := int(binary.LittleEndian.Uint32(p[4:]))
+		if n < 0 || n > len(p)-8 {
+			break
+		}
+		body := p[8 : 8+n]
+		switch id {
+		case "EXIF":
+			m.EXIF = append([]byte(nil), bytes.TrimPrefix(body, []byte(exifHeader))...)
+		case "ICCP":
+			m.ICC = append([]byte(nil), body...)
+		case "XMP ":
+			m.XMP = append([]byte(nil), body...)
+		}
+		p = p[8+n+n%2:] // chunks are padded to an even size
+		if len(p) == 0 {
+			break
+		}
+	}
+	return m
+}

@@ -16,6 +16,8 @@ Into testdata/photo/meta/, from a 48x64 crop of testdata/images/sample.png:
   icc.png      PNG with the ICC profile, tEXt Title, iTXt Comment (UTF-8),
                gAMA 45455 and pHYs 72 dpi, written by PIL
   res.tif      a TIFF at 150 dpi, written by PIL
+  meta.webp    a lossless WebP with the EXIF (orientation 6), ICC and XMP
+  orient1..8.png/.npy   every EXIF orientation and PIL exif_transpose of it
   facts.json   what PIL reads from each: orientation, ICC length and
                first bytes, dpi, text, gamma, XMP
 """
@@ -98,3 +100,16 @@ for o in range(1, 9):
     small.save(p(f"orient{o}.png"), exif=e.tobytes())
     ref = np.array(ImageOps.exif_transpose(Image.open(p(f"orient{o}.png"))).convert("RGB"))
     np.save(p(f"orient{o}.npy"), np.ascontiguousarray(ref.transpose(2, 0, 1)))
+
+# WebP with EXIF (orientation 6), the ICC profile and XMP, written by PIL.
+crop.save(p("meta.webp"), lossless=True, exif=exif.tobytes(), icc_profile=icc, xmp=xmp)
+im = Image.open(p("meta.webp"))
+facts["meta.webp"] = {
+    "orientation": im.getexif().get(0x0112),
+    "icc_len": len(im.info["icc_profile"]),
+    "icc_head": im.info["icc_profile"][:16].hex(),
+    "xmp": im.info.get("xmp", b"").decode() if isinstance(im.info.get("xmp"), bytes) else im.info.get("xmp", ""),
+}
+with open(p("facts.json"), "w") as f:
+    json.dump(facts, f, indent=1, ensure_ascii=False)
+    f.write("\n")
