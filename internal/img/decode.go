@@ -183,6 +183,9 @@ func decodeStd(data []byte, format string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode %s: %v", formatGuess(data), err)
 	}
+	if format == "gif" {
+		restoreGIFHidden(m, data)
+	}
 	ct := -1
 	if format == "png" {
 		ct = pngColorType(data)
