@@ -93,8 +93,18 @@ func TestMetadataKept(t *testing.T) {
 		{"meta.webp", "o.jpg", "identity", 6},
 		{"meta.webp", "o.png", "box:3", 6},
 	}
-	// A TIFF's resolution carries over to PNG's pHYs and JPEG's JFIF.
-	for _, ext := range []string{".png", ".jpg"} {
+	// A JPEG's density (300 dpi; the TIFF encoder's own is 72) reaches a
+	// TIFF's resolution tags.
+	out := filepath.Join(t.TempDir(), "o.tif")
+	if r := runCLI(t, nil, "conv", filepath.Join(dir, "rot6.jpg"), out, "-q", "-k", "identity"); r.code != 0 {
+		t.Fatalf("rot6.jpg → o.tif: exit %d %s", r.code, r.stderr)
+	}
+	if m := readTensor(t, out).Meta; m == nil || m.Phys == nil || math.Abs(float64(m.Phys.X)*0.0254-facts["rot6.jpg"].DPI[0]) > 0.0127 {
+		t.Errorf("rot6.jpg → o.tif: metadata %+v, want %v dpi", m, facts["rot6.jpg"].DPI)
+	}
+	// A TIFF's resolution carries over to PNG's pHYs, JPEG's JFIF and a
+	// TIFF's own tags.
+	for _, ext := range []string{".png", ".jpg", ".tif"} {
 		out := filepath.Join(t.TempDir(), "o"+ext)
 		r := runCLI(t, nil, "conv", filepath.Join(dir, "res.tif"), out, "-q", "-k", "identity")
 		m := readTensor(t, out).Meta

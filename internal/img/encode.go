@@ -30,8 +30,8 @@ type EncodeOptions struct {
 	// Quality is the JPEG quality, 1..100 (0 means 75, libvips' default).
 	Quality int
 	// Meta is written where the format holds it: PNG (eXIf, iCCP, iTXt,
-	// gAMA, sRGB, pHYs) and JPEG (Exif, XMP, ICC_PROFILE, JFIF density).
-	// Other formats drop it.
+	// gAMA, sRGB, pHYs), JPEG (Exif, XMP, ICC_PROFILE, JFIF density) and
+	// TIFF (the resolution only). Other formats drop it.
 	Meta *Meta
 }
 
@@ -60,7 +60,7 @@ func quantize(v float32, top float64) uint32 {
 // rest opaque, and uses an exact palette when the image has at most 256
 // colours, else the Plan 9 palette with Floyd-Steinberg dithering.
 func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
-	if !o.Meta.Empty() && (o.Format == "png" || o.Format == "jpeg") {
+	if !o.Meta.Empty() && (o.Format == "png" || o.Format == "jpeg" || o.Format == "tiff") {
 		// The metadata chunks or segments go in after the file's first
 		// header, around the pixel encoder's output (meta_png.go,
 		// meta_jpeg.go).
@@ -71,10 +71,13 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 			return err
 		}
 		b := buf.Bytes()
-		if o.Format == "png" {
+		switch o.Format {
+		case "png":
 			b = pngWithMeta(b, m)
-		} else {
+		case "jpeg":
 			b = jpegWithMeta(b, m)
+		default:
+			b = tiffWithResolution(b, m)
 		}
 		_, err := w.Write(b)
 		return err

@@ -1,6 +1,8 @@
 package img
 
 import (
+	"encoding/binary"
+
 	exifcommon "github.com/dsoprea/go-exif/v3/common"
 )
 
@@ -62,4 +64,50 @@ func readTIFFMeta(data []byte) *Meta {
 	}
 	m.XMP = bytesOf(700)
 	return m
+}
+
+// tiffWithResolution returns the TIFF tif (as golang.org/x/image/tiff
+// writes it: one IFD whose XResolution and YResolution are 72/1 per inch)
+// with the density of m in their place, in dots per inch to 1/1000.
+// Nothing else of m has a place in that encoder's IFD.
+func tiffWithResolution(tif []byte, m *Meta) []byte {
+	if m == nil || m.Phys == nil || m.Phys.Unit != 1 || len(tif) < 8 {
+		return tif
+	}
+	var order binary.ByteOrder
+	switch string(tif[:4]) {
+	case "II*\x00":
+		order = binary.LittleEndian
+	case "MM\x00*":
+		order = binary.BigEndian
+	default:
+		return tif
+	}
+	out := append([]byte(nil), tif...)
+	ifd := int(order.Uint32(out[4:]))
+	if ifd+2 > len(out) {
+		return tif
+	}
+	n := int(order.Uint16(out[ifd:]))
+	for i := 0; i < n; i++ {
+		e := ifd + 2 + 12*i
+		if e+12 > len(out) {
+			return tif
+		}
+		tag, typ := order.Uint16(out[e:]), order.Uint16(out[e+2:])
+		if (tag != 282 && tag != 283) || typ != 5 {
+			continue
+		}
+		v := int(order.Uint32(out[e+8:]))
+		if v+8 > len(out) {
+			return tif
+		}
+		ppm := m.Phys.X
+		if tag == 283 {
+			ppm = m.Phys.Y
+		}
+		order.PutUint32(out[v:], uint32(float64(ppm)*0.0254*1000+0.5))
+		order.PutUint32(out[v+4:], 1000)
+	}
+	return out
 }
