@@ -162,6 +162,10 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	}
 	if env.Strip && p.read.meta {
 		res.Summary.Add("metadata", "stripped (--strip)")
+	} else if f, err := tensorio.OutputFormat(r.Output, r.Format, od.Format); err == nil {
+		if note := tensorio.MetaNote(od, f, env.Strip); note != "" {
+			res.Summary.Add("metadata", note)
+		}
 	}
 	if drew {
 		res.Summary.Add("picture", "mosaic")

@@ -33,3 +33,34 @@ func Describe(d *Data) string {
 	}
 	return s
 }
+
+// MetaNote says what of d's metadata a write in format keeps, for the
+// summary: "kept EXIF ICC", "kept ICC; text gAMA not held by JPEG", or
+// "not held by BMP". It is "" when d has none or strip is set (the
+// caller says "stripped").
+func MetaNote(d *Data, format string, strip bool) string {
+	if d == nil || d.Meta.Empty() || strip {
+		return ""
+	}
+	held := map[string]map[string]bool{
+		"png":  {"EXIF": true, "ICC": true, "XMP": true, "text": true, "gAMA": true, "sRGB": true, "pHYs": true},
+		"jpeg": {"EXIF": true, "ICC": true, "XMP": true, "pHYs": true},
+		"tiff": {"pHYs": true},
+	}[normalize(format)]
+	var kept, lost []string
+	for _, k := range d.Meta.Kinds() {
+		if held[k] {
+			kept = append(kept, k)
+		} else {
+			lost = append(lost, k)
+		}
+	}
+	name := strings.ToUpper(normalize(format))
+	switch {
+	case len(kept) == 0:
+		return "not held by " + name
+	case len(lost) == 0:
+		return "kept " + strings.Join(kept, " ")
+	}
+	return fmt.Sprintf("kept %s; %s not held by %s", strings.Join(kept, " "), strings.Join(lost, " "), name)
+}
