@@ -13,6 +13,7 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadText \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
+	./internal/img:FuzzEXIF \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile
 

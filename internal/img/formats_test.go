@@ -218,3 +218,24 @@ func TestTRNS(t *testing.T) {
 		})
 	}
 }
+
+// TestEXIFLyingCountRefused: an entry claiming more bytes than the block
+// holds (found by FuzzEXIF: this 60-byte block's Make string claims about
+// a billion bytes, which took go-exif seconds) makes the block unreadable
+// before go-exif sees it; a sound block reads.
+func TestEXIFLyingCountRefused(t *testing.T) {
+	lying := []byte("MM\x00*\x00\x00\x00\b\x00\x02\x01\x0f\x00\x02;\x00\x00\x0e\x00\x00\x00&\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00bonvto\xdfl tes\xad\x00")
+	if exifSane(lying) {
+		t.Errorf("a count reaching past the block passed the check")
+	}
+	if o := (&Meta{EXIF: lying}).Orientation(); o != 0 {
+		t.Errorf("orientation %d from a lying block", o)
+	}
+	sound := []byte("MM\x00*\x00\x00\x00\b\x00\x02\x01\x0f\x00\x02\x00\x00\x00\x0e\x00\x00\x00&\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00convtool test\x00")
+	if !exifSane(sound) {
+		t.Errorf("a sound block failed the check")
+	}
+	if o := (&Meta{EXIF: sound}).Orientation(); o != 6 {
+		t.Errorf("orientation %d, want 6", o)
+	}
+}

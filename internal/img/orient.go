@@ -1,6 +1,8 @@
 package img
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 
 	exif "github.com/dsoprea/go-exif/v3"
@@ -26,6 +28,9 @@ func (m *Meta) Orientation() int {
 }
 
 func exifIndex(raw []byte) (idx exif.IfdIndex, err error) {
+	if !exifSane(raw) {
+		return idx, errors.New("bad EXIF: an entry reaches past the block")
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("bad EXIF: %v", r)
@@ -136,4 +141,60 @@ func (m *Meta) ResetOrientation() {
 	}
 	// EncodeToExif writes the TIFF header too: the block as stored.
 	m.EXIF = b
+}
+
+// exifSane checks, before go-exif sees them, that the IFDs of a TIFF-
+// structured block (IFD0, the chain after it and the Exif, GPS and
+// Interop IFDs it points to) stay inside the block: every entry's count
+// times its type's size must fit. go-exif trusts the counts, and a
+// 60-byte block claiming a billion-byte string takes it seconds and
+// gigabytes; such a block is treated as unreadable.
+func exifSane(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	var order binary.ByteOrder
+	switch string(b[:4]) {
+	case "II*\x00":
+		order = binary.LittleEndian
+	case "MM\x00*":
+		order = binary.BigEndian
+	default:
+		return false
+	}
+	size := [...]uint64{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4}
+	seen := map[uint32]bool{}
+	todo := []uint32{order.Uint32(b[4:])}
+	for len(todo) > 0 && len(seen) < 64 {
+		off := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if off == 0 || seen[off] {
+			continue
+		}
+		seen[off] = true
+		if uint64(off)+2 > uint64(len(b)) {
+			return false
+		}
+		n := uint64(order.Uint16(b[off:]))
+		if uint64(off)+2+12*n+4 > uint64(len(b)) {
+			return false
+		}
+		for i := uint64(0); i < n; i++ {
+			e := b[uint64(off)+2+12*i:]
+			tag, typ, count := order.Uint16(e), order.Uint16(e[2:]), uint64(order.Uint32(e[4:]))
+			if int(typ) >= len(size) || size[typ] == 0 {
+				continue // an unknown type: go-exif skips it
+			}
+			if bytes := count * size[typ]; bytes > 4 {
+				if bytes > uint64(len(b)) || uint64(order.Uint32(e[8:]))+bytes > uint64(len(b)) {
+					return false
+				}
+			}
+			if tag == 0x8769 || tag == 0x8825 || tag == 0xa005 {
+				todo = append(todo, order.Uint32(e[8:]))
+			}
+		}
+		todo = append(todo, order.Uint32(b[uint64(off)+2+12*n:]))
+	}
+	return true
 }
