@@ -81,7 +81,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
-	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100 (default 75, as libvips)")
+	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100, as libvips' Q")
 	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
 	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")
 	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot)")

@@ -30,7 +30,9 @@ const RuleHelp = `Alpha (the last channel of grey+alpha and RGBA images), by ker
   zero-sum and signed kernels (sobel, laplacian, sharpen, emboss)
                   keep alpha as it is (the input pixel under the anchor):
                   convolving alpha with them would make opaque pixels
-                  transparent (sobel-x turns an opaque area's alpha to 0).
+                  transparent (sobel-x turns an opaque area's alpha to 0);
+  single-element kernels (identity, a shift)
+                  keep alpha too: the pixels move, their alpha with them.
 --alpha keep|convolve overrides the rule; --alpha convolve with a kernel
 whose sum is zero or negative is refused, for the reason above.`
 
