@@ -27,6 +27,8 @@ func TestImageMessagesGolden(t *testing.T) {
 		{"conv", d("wave.jpg"), d("o.png"), "-k", "box:3"},
 		{"conv", d("short.pgm"), d("o.png"), "-k", "box:3"},
 		{"conv", rgba, d("o.webp"), "-k", "box:3"},
+		{"conv", rgba, d("o.pbm"), "-k", "box:3"},
+		{"conv", p("formats/bw_p4.pbm"), d("o.pgm"), "-k", "box:2"},
 		{"conv", rgba, d("o.jpg"), "-k", "box:3", "--quality", "0"},
 		{"conv", rgba, d("o.jpg"), "-k", "box:3", "--background", "1,2"},
 		{"conv", rgba, d("o.png"), "-k", "sobel-x", "--alpha", "convolve"},

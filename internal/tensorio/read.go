@@ -17,7 +17,7 @@ import (
 )
 
 // Formats lists every format name Read and Write know.
-var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pam", "pfm", "npy", "csv", "txt", "mat"}
+var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pbm", "pam", "pfm", "npy", "csv", "txt", "mat"}
 
 // extList is how errors list the extensions convtool knows.
 const extList = ".png, .jpg, .gif, .tif, .bmp, .webp (read), .pgm/.ppm/.pnm/.pbm, .pam, .pfm, .npy, .csv, .txt or .mat"
@@ -43,8 +43,10 @@ func FormatOf(path string) (string, error) {
 		return "txt", nil
 	case ".mat":
 		return "mat", nil
-	case ".pbm", ".pgm", ".ppm", ".pnm":
+	case ".pgm", ".ppm", ".pnm":
 		return "pnm", nil
+	case ".pbm":
+		return "pbm", nil // read as any Netpbm; not written (1 bit)
 	case ".pam":
 		return "pam", nil
 	case ".pfm":
@@ -65,7 +67,7 @@ func FormatOf(path string) (string, error) {
 // for "jpeg" and "tiff"). Unknown names are KindText.
 func KindOf(format string) Kind {
 	switch normalize(format) {
-	case "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pam", "pfm":
+	case "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pbm", "pam", "pfm":
 		return KindImage
 	case "npy":
 		return KindNPY

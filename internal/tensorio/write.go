@@ -246,11 +246,15 @@ func npyShape(d *Data) []int {
 	return []int{t.C, t.H, t.W}
 }
 
-// CheckWritable refuses a format convtool reads but cannot write (WebP),
+// CheckWritable refuses a format convtool reads but cannot write (WebP,
+// 1-bit PBM),
 // so that a command can say so before doing any work.
 func CheckWritable(format string) error {
-	if normalize(format) == "webp" {
+	switch normalize(format) {
+	case "webp":
 		return errors.New("writing WebP is not supported (convtool reads it): write .png, .jpg or another format")
+	case "pbm":
+		return errors.New("writing 1-bit PBM is not supported (convtool reads it): write .pgm for grey")
 	}
 	return nil
 }
