@@ -8,6 +8,7 @@ FUZZTIME ?= 5000x
 FUZZ_TARGETS = \
 	./internal/kernel:FuzzParse \
 	./internal/shape:FuzzParseNet \
+	./internal/shape:FuzzImport \
 	./internal/npy:FuzzRead \
 	./internal/npy:FuzzReadStream \
 	./internal/textmat:FuzzReadText \
@@ -72,7 +73,10 @@ gallery: build
 	bin/convtool conv testdata/conv/t_notes_2x2_k3.x.npy /dev/null --format npy -k "1 2 3; 4 5 6; 7 8 9" --transpose --stride 2 --padding 0 --explain-gif $(G)/transposed.gif -q
 	bin/convtool shape net alexnet --plot $(G)/alexnet.png > /dev/null
 	bin/convtool shape net resnet18 --plot $(G)/resnet18.svg > /dev/null
+	bin/convtool shape net unet-small --plot $(G)/unet-small.png > /dev/null
+	bin/convtool shape net densenet121 --plot $(G)/densenet121.png > /dev/null
 	bin/convtool shape net alexnet --rf 6,6 --layer conv5 --image $(S) $(G)/rf.png -q
+	bin/convtool shape net unet-small --rf 420,250 --layer head --image $(S) $(G)/rf_unet.png -q
 	bin/convtool kernel show sobel-x --plot $(G)/sobel.png -q > /dev/null
 	bin/convtool fft $(S) /dev/null --format npy --filter bandpass:10:40 --shape butterworth --plot $(G)/spectrum.png -q
 	bin/convtool shift $(S) $(G)/shift_conv.png --by 3,5 -k sobel-x -q > /dev/null

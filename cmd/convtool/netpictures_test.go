@@ -56,6 +56,40 @@ func TestShapeNetPictures(t *testing.T) {
 	}
 }
 
+// TestShapeNetPicturesAfterJoins: the U-Net's field through transposed
+// convolutions and concatenations is drawn (the box is the walk's exact
+// interval, checked against torch gradients in internal/rfbox), an output
+// no input reaches is refused without a picture, and DenseNet-121 is
+// drawn wrapped onto several lines.
+func TestShapeNetPicturesAfterJoins(t *testing.T) {
+	dir := t.TempDir()
+	sample := filepath.Join(repoTestdata, "images", "sample.png")
+	rf := filepath.Join(dir, "rf.png")
+	r := runCLI(t, nil, "shape", "net", "unet-small", "--rf", "420,250", "--layer", "head", "--image", sample, rf, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"box":"rows 370..469, columns 202..301"`) {
+		t.Errorf("unet-small --rf: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	net := filepath.Join(dir, "gaps.net")
+	if err := os.WriteFile(net, []byte("input 8x8x1\nup: convT 1 k1 s2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.png")
+	r = runCLI(t, nil, "shape", "net", net, "--rf", "1,2", "--layer", "up", "--image", sample, empty)
+	if r.code != 1 || !strings.Contains(r.stderr, "no input reaches") {
+		t.Errorf("an output no input reaches: exit %d, %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(empty); err == nil {
+		t.Error("a refused picture was written")
+	}
+	png := filepath.Join(dir, "densenet.png")
+	if r := runCLI(t, nil, "shape", "net", "densenet121", "--plot", png); r.code != 0 {
+		t.Fatalf("densenet121 --plot: exit %d: %s", r.code, r.stderr)
+	}
+	if d := readTensor(t, png); d.T.W > 2000 || d.T.H < 800 {
+		t.Errorf("the DenseNet-121 plot is %s: want it wrapped (at most 2000 wide, several lines tall)", d.T.Shape())
+	}
+}
+
 func TestSpectrumPlots(t *testing.T) {
 	dir := t.TempDir()
 	kp, fp := filepath.Join(dir, "k.png"), filepath.Join(dir, "f.png")

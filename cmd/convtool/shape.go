@@ -28,6 +28,7 @@ show the arithmetic.
   convtool shape transpose --input 16x16x64 -k 4 --stride 2 --padding 1 --filters 32
   convtool shape net alexnet
   convtool shape net my.net --json
+  convtool shape conv      --input 224x224x3 -k 7 --stride 2 --padding 3 --invert
 
 ` + shapeConventions,
 	}
@@ -73,7 +74,11 @@ transpose it is conv --transpose's rule, an output exactly s times the input:
 2p − op = d(k−1) + 1 − s, p = op = 0 if that is negative, op = 1 and
 p = (t+1)/2 if it is odd, else p = t/2 and op = 0 (--output-padding, if
 given, replaces op). A warning names the input rows/columns that a stride
-leaves unseen.
+leaves unseen, with their count.
+
+Sizes are HxWxC (rows x columns x channels), not PyTorch's CxHxW: an input
+such as 3x224x224 gets a warning. --padding defaults to 0, as in PyTorch;
+convtool conv defaults to same.
 
 ` + shapeConventions,
 		Args: exactArgs(0),
@@ -86,7 +91,7 @@ leaves unseen.
 			if runF != nil {
 				return runF(opts)
 			}
-			return job.ShapeLayer(opts.in, opts.layer, g.env(io))
+			return job.ShapeLayer(opts.in, opts.layer, r.Invert, r.Changed("padding"), g.env(io))
 		},
 	}
 	f := cmd.Flags()
@@ -102,6 +107,7 @@ leaves unseen.
 	}
 	if kind == shape.Conv {
 		f.BoolVar(&r.Depthwise, "depthwise", false, "depthwise: groups = input channels")
+		f.BoolVar(&r.Invert, "invert", false, "also give the transposed convolution (k, s, p, output padding) that restores the input size exactly")
 	}
 	if kind == shape.ConvT {
 		f.StringVar(&r.OutPadding, "output-padding", "0", "output padding OP or OPH,OPW (smaller than stride or dilation)")
@@ -119,9 +125,27 @@ depends on, padding included) and jump (input pixels between neighbouring
 outputs), then the totals, then a warning for every layer whose stride leaves
 input rows or columns unseen.
 
-RF follows the recurrence rf += (k−1)·d·jump, jump *= s; through an add it is
-the larger branch; gap and fc act as one window over the whole map. After a
-transposed convolution the jump is fractional (÷s) and RF an upper bound.
+RF is exact, borders ignored (Araujo et al., Distill 2019): per axis, the
+input interval each output position depends on is composed layer by layer,
+so after transposed convolutions or upsampling, where neighbouring outputs
+see different amounts, RF prints the smallest and largest (23–31); gap,
+flatten and an fc that flattens act as one window over the whole map; add,
+mul and concat take the union of their operands and warn when the operands'
+fields are not centred on the same input pixel (misaligned by N pixels);
+dilated stacks that leave holes in the field warn how many rows reach an
+output (gridding). --json gives every position class's interval.
+
+Sizes are HxWxC (rows x columns x channels), not PyTorch's CxHxW: an input
+such as 3x224x224 gets a warning. Padding defaults to 0, as in PyTorch;
+convtool conv defaults to same.
+
+Memory (decimal units, as torchinfo): each layer's activation at --batch and
+--dtype, the parameters, the forward peak (activations alive at once, skip
+tensors held until their add or concat), and a training estimate (params,
+gradients, SGD momentum or Adam state, every output saved for backward);
+torchinfo's "forward/backward pass size" (twice the outputs of layers with
+parameters) is printed beside it for comparison. MACs and FLOPs (2·MACs)
+are multiplied by --batch.
 
 A network file is plain text, one layer a line, # comments:
 
@@ -132,19 +156,26 @@ A network file is plain text, one layer a line, # comments:
   conv 256 k5 p2 g2               # g: groups, d: dilation
   dwconv k3 s2 p1 nobias          # depthwise (groups = channels)
   convT 64 k4 s2 p1 op1           # transposed, op: output padding
-  down: conv 128 k1 s2 @conv1     # @NAME: input from a named layer
+  down: conv 128 k1 s2 @conv1     # @NAME: input from a named layer (@input: the input)
   add @conv1                      # residual add; shapes must match
+  mul @gate                       # elementwise product; a 1x1xC gate broadcasts (SE)
+  concat @a @b                    # channels of the named layers (one @a: this input, then a)
+  upsample 2 bilinear             # scale (floor(H·s)) or size 28x28; nearest by default
+  pad 1                           # zero padding: P, PHxPW or left,right,top,bottom
   bn
+  layernorm                       # over channels at each position; groupnorm G
   adaptiveavgpool 6x6
   gap
   flatten
-  fc 4096
+  fc 4096                         # flattens HxWxC first (a note says so)
+  linear 10                       # nn.Linear on the channels at each position
   dropout 0.5
 
 Kernels, strides, padding and dilation take N or HxW (k1x7); padding also
 same or valid (convT same: the output is s times the input, as
 conv --transpose --padding same); maxpool/avgpool take ceil. Also: lrn, relu6, tanh, sigmoid,
-identity, adaptivemaxpool. Unnamed layers are called after their type and
+silu (swish), gelu, hardswish, hardsigmoid, leakyrelu, softmax, identity,
+adaptivemaxpool. NAME|FILE may be - for standard input. Unnamed layers are called after their type and
 position (conv1, relu3). Errors name file:line.
 
 ` + shapeConventions
@@ -152,18 +183,27 @@ position (conv1, relu3). Errors name file:line.
 func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 	r := &job.ShapeNetRequest{}
 	cmd := &cobra.Command{
-		Use:   "net NAME|FILE",
+		Use:   "net NAME|FILE|-",
 		Short: "A whole network: shapes, parameters, MACs, receptive field and jump per layer",
 		Long:  "Walk a network, a preset (" + strings.Join(shape.Presets(), ", ") + ") or a file," + shapeNetLong,
 		Example: `  convtool shape net resnet18
   convtool shape net alexnet --input 227x227x3
   convtool shape net vgg16 --print > my.net
   convtool shape net my.net --json
+  convtool shape net resnet18 --batch 32 --dtype float16
+  convtool shape net model.onnx --print > model.net
+  convtool shape net vgg16 --fit 200..600
+  convtool shape net --diff resnet18 resnet50
+  cat my.net | convtool shape net -
+
   convtool shape net resnet18 --plot resnet18.svg
   convtool shape net alexnet --rf 6,6 --layer conv5 --image photo.png rf.png`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if r.List {
 				return exactArgs(0)(cmd, args)
+			}
+			if r.Diff {
+				return exactArgs(2, "A B")(cmd, args)
 			}
 			if r.RF != "" {
 				return exactArgs(2, "NAME|FILE", "PICTURE")(cmd, args)
@@ -175,15 +215,24 @@ func newCmdShapeNet(io *streams, g *globalOptions) *cobra.Command {
 				r.Source = args[0]
 			}
 			if len(args) == 2 {
-				r.RFOut = args[1]
+				if r.Diff {
+					r.Other = args[1]
+				} else {
+					r.RFOut = args[1]
+				}
 			}
+			r.BatchGiven = cmd.Flags().Changed("batch")
 			return job.ShapeNet(*r, g.env(io))
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&r.Input, "input", "", "override the network's input size HxWxC")
-	f.BoolVar(&r.Print, "print", false, "print the network file (a preset's text) instead of walking it")
+	f.BoolVar(&r.Print, "print", false, "print the network file (a preset's text, or an ONNX, Keras or Darknet model converted) instead of walking it")
 	f.BoolVar(&r.List, "list", false, "list the presets")
+	f.IntVar(&r.Batch, "batch", 1, "batch size: multiplies MACs, FLOPs and activation memory")
+	f.StringVar(&r.DType, "dtype", "float32", "element type for memory: float32, float16, bfloat16, float64, int8")
+	f.StringVar(&r.Fit, "fit", "", "LO..HI: list the square input sizes in that range for which every add/concat matches and no layer drops rows")
+	f.BoolVar(&r.Diff, "diff", false, "compare two networks A B layer by layer")
 	f.StringVar(&r.Plot, "plot", "", "also draw the network as boxes sized by H, W and C, with residual and branch edges, in `FILE` (.png or .svg)")
 	f.StringVar(&r.RF, "rf", "", "draw the receptive field of output position `Y,X` of --layer on --image, written to the PICTURE argument")
 	f.StringVar(&r.Layer, "layer", "", "the layer (name or row number) whose output position --rf names")

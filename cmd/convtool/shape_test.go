@@ -41,11 +41,36 @@ func TestShapeGolden(t *testing.T) {
 		{"net-alexnet-2012-227", []string{"shape", "net", "alexnet-2012", "--input", "227x227x3"}},
 		{"net-readme-example", []string{"shape", "net", filepath.Join(nets, "readme-example.net")}},
 		{"net-list", []string{"shape", "net", "--list"}},
+		{"net-layers", []string{"shape", "net", filepath.Join(nets, "layers.net")}},
+		{"net-layers-json", []string{"shape", "net", filepath.Join(nets, "layers.net"), "--json"}},
+		{"net-unet-small-batch", []string{"shape", "net", "unet-small", "--batch", "8", "--dtype", "float16"}},
+		{"net-googlenet", []string{"shape", "net", "googlenet"}},
+		{"conv-invert", []string{"shape", "conv", "--input", "224x224x3", "-k", "7", "--stride", "2", "--padding", "3", "--filters", "64", "--invert"}},
+		{"conv-invert-same-json", []string{"shape", "conv", "--input", "13x10x64", "-k", "3", "--stride", "2", "--padding", "same", "--invert", "--json"}},
+		{"conv-default-padding-note", []string{"shape", "conv", "--input", "32x32x3", "-k", "3"}},
+		{"net-fit-vgg16", []string{"shape", "net", "vgg16", "--fit", "200..600"}},
+		{"net-fit-alexnet-json", []string{"shape", "net", "alexnet", "--fit", "200..260", "--json"}},
+		{"net-diff", []string{"shape", "net", "--diff", "resnet18", filepath.Join(shapeTestdata, "onnx", "mixed.onnx"), "--input", "64x64x8"}},
+		{"net-print-onnx", []string{"shape", "net", filepath.Join(shapeTestdata, "onnx", "se-block.onnx"), "--print"}},
+		{"net-onnx-se-block", []string{"shape", "net", filepath.Join(shapeTestdata, "onnx", "se-block.onnx")}},
+		{"net-print-darknet", []string{"shape", "net", filepath.Join(shapeTestdata, "import", "yolov3-tiny.cfg"), "--print"}},
+		{"net-yolov3-tiny", []string{"shape", "net", filepath.Join(shapeTestdata, "import", "yolov3-tiny.cfg")}},
+		{"net-keras", []string{"shape", "net", filepath.Join(shapeTestdata, "import", "keras-functional.json")}},
+		{"net-strided-transposed", []string{"shape", "net", "-", "--json"}},
+		{"net-layout-warning-stdin", []string{"shape", "net", "-", "--input", "3x32x32"}},
 		{"net-print-lenet5", []string{"shape", "net", "lenet5", "--print"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := runArgs("", tt.args...)
+			stdin := ""
+			switch {
+			case strings.HasSuffix(tt.name, "stdin"):
+				stdin = "input 16x16x1\nconv 8 k1\nrelu\n"
+			case tt.name == "net-strided-transposed":
+				// the issue's case: RF 23 or 31 depending on the position
+				stdin = "input 128x128x1\n" + strings.Repeat("conv 1 k3 s2 p1\n", 3) + strings.Repeat("convT 1 k4 s2 p1\n", 3)
+			}
+			out, errOut, code := runArgs(stdin, tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -116,10 +141,12 @@ func TestShapeJSONContract(t *testing.T) {
 	for _, l := range net.Layers {
 		byName[l.Name] = string(l.RF) + " " + string(l.Jump)
 	}
-	if got := byName["stem"]; got != "3 2" {
-		t.Errorf("stem rf/jump %s, want integers 3 2", got)
+	// rf and jump are {h,w} objects even when square, so that
+	// jq '.layers[]|select(.rf.h>50)' cannot pick a layer by accident.
+	if got := byName["stem"]; got != `{"h":3,"w":3} {"h":2,"w":2}` {
+		t.Errorf("stem rf/jump %s, want {h,w} objects", got)
 	}
-	if got := byName["asym"]; got != `{"h":51,"w":67} {"h":8,"w":16}` {
+	if got := byName["asym"]; got != `{"h":47,"w":63} {"h":8,"w":16}` {
 		t.Errorf("asym rf/jump %s, want {h,w} objects", got)
 	}
 }
@@ -141,7 +168,8 @@ func TestShapeErrors(t *testing.T) {
 		want string
 	}{
 		{"bad line", []string{"shape", "net", bad}, 1, bad + `:4: maxpool: unknown option "q1"`},
-		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
+		{"add mismatch", []string{"shape", "net", mismatch}, 1, mismatch + ":4: add1 (add @a) on 32x32x16 (HxWxC): cannot add a's output 32x32x8 to 32x32x16: the shapes differ"},
+		{"layout named", []string{"shape", "net", "vgg16", "--input", "3x224x224"}, 1, "(HxWxC): H': kernel 2 (dilated extent 2) is larger than the padded input 1 + 0 + 0 = 1 — input 3x224x224 is read as HxWxC (3 rows, 224 columns, 224 channels); it looks like CxHxW: did you mean 224x224x3?"},
 		{"no such net", []string{"shape", "net", "nosuchnet"}, 1, "nosuchnet: neither a preset"},
 		{"no input flag", []string{"shape", "conv", "-k", "3"}, 2, "--input HxWxC is required"},
 		{"bad padding", []string{"shape", "conv", "--input", "8x8x1", "-k", "3", "--padding", "half"}, 2, "padding"},
@@ -150,6 +178,12 @@ func TestShapeErrors(t *testing.T) {
 		{"groups", []string{"shape", "conv", "--input", "8x8x3", "-k", "3", "--groups", "2"}, 1, "2 groups must divide the 3 input"},
 		{"output padding", []string{"shape", "transpose", "--input", "8x8x3", "-k", "3", "--output-padding", "1"}, 1, "output padding 1 must be smaller"},
 		{"net args", []string{"shape", "net"}, 2, "takes 1 arguments"},
+		{"diff args", []string{"shape", "net", "--diff", "resnet18"}, 2, "takes 2 arguments"},
+		{"bad fit", []string{"shape", "net", "vgg16", "--fit", "600..200"}, 2, "--fit \"600..200\": want LO..HI"},
+		{"bad batch", []string{"shape", "net", "vgg16", "--batch", "0"}, 2, "--batch 0"},
+		{"bad dtype", []string{"shape", "net", "vgg16", "--dtype", "float8"}, 2, "dtype \"float8\""},
+		{"unsupported onnx", []string{"shape", "net", filepath.Join(shapeTestdata, "onnx", "layers.onnx")}, 1, "unsupported ONNX operators: Concat along axis 0, InstanceNormalization"},
+		{"invert pool", []string{"shape", "conv", "--input", "8x8x1", "-k", "2", "--stride", "1", "--padding", "same", "--invert"}, 1, "--invert: no transposed convolution"},
 		{"pool floor window over", []string{"shape", "pool", "--input", "3x5x1", "-k", "4", "--stride", "2"}, 1, "kernel 4 (dilated extent 4) is larger than the padded input 3"},
 		{"pool ceil no output", []string{"shape", "pool", "--input", "1x1x1", "-k", "5", "--stride", "2", "--ceil"}, 1, "= -1 is less than 1"},
 		{"transpose same k2 s1", []string{"shape", "transpose", "--input", "8x8x3", "-k", "2", "--padding", "same"}, 1, "padding same needs output padding 1, but it must be smaller"},

@@ -218,8 +218,8 @@ func shapeRF(r ShapeNetRequest, n *shape.Network, env *Env) error {
 		return err
 	}
 	l := res.Layers[i]
-	title := fmt.Sprintf("%s %s output (%d,%d): receptive field %s, jump %s", res.Name, l.Layer.Name, y, x, l.RF, l.Jump)
-	caption := fmt.Sprintf("input %s: %s", res.Input, box)
+	title := fmt.Sprintf("%s %s output (%d,%d): receptive field %dx%d, jump %s", res.Name, l.Layer.Name, y, x, box.Y1-box.Y0+1, box.X1-box.X0+1, l.Jump)
+	caption := append([]string{fmt.Sprintf("input %s: %s", res.Input, box)}, rfbox.Misaligned(res, i)...)
 	c, err := rfbox.Draw(img.T, levels.SampleMax(img.Depth), box, title, caption)
 	if err != nil {
 		return err

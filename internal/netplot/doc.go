@@ -2,7 +2,13 @@
 // notes draw AlexNet: one box per layer that holds a feature map, its
 // height following the map's rows, its depth the columns and its
 // thickness the channels, the output shape written under it; activations,
-// normalisations and dropout fold into the box before them. Edges join
-// each box to what feeds it; a branch that starts from an earlier layer
-// and a residual add's second operand are drawn as arcs above the boxes.
+// normalisations, padding and dropout fold into the box before them.
+// Add, concat and mul are drawn as small joins (+, C, ×). Edges follow
+// every operand the walk lists (LayerInfo.Inputs): each box is joined to
+// what feeds it, and a branch from an earlier layer, a residual add's
+// other operand, a concatenation's skip input and a multiply's gate are
+// drawn as coloured arcs above the boxes. A network too long for one
+// line (DenseNet, GoogLeNet, ResNet-50) is drawn smaller and wrapped onto
+// several lines; an edge between lines runs through a gutter on the
+// right.
 package netplot

@@ -15,14 +15,26 @@ import (
 
 // Box is an input region: rows Y0..Y1 and columns X0..X1, inclusive, in
 // input pixels (negative or past the input where it covers padding).
+// SeenH and SeenW count the rows and columns inside it that reach the
+// output: Y1−Y0+1 and X1−X0+1 unless dilated layers leave gridding holes.
 type Box struct {
-	Y0, Y1, X0, X1 float64
+	Y0, Y1, X0, X1 int
+	SeenH, SeenW   int
 }
 
-// String renders "rows 3..13, columns -2..8".
+// Holes reports whether some rows or columns inside the box reach no
+// output (gridding).
+func (b Box) Holes() bool { return b.SeenH < b.Y1-b.Y0+1 || b.SeenW < b.X1-b.X0+1 }
+
+// String renders "rows 3..13, columns -2..8" and, with holes, how many
+// of them reach the output.
 func (b Box) String() string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
-	return fmt.Sprintf("rows %s..%s, columns %s..%s", f(b.Y0), f(b.Y1), f(b.X0), f(b.X1))
+	s := fmt.Sprintf("rows %d..%d, columns %d..%d", b.Y0, b.Y1, b.X0, b.X1)
+	if b.Holes() {
+		s += fmt.Sprintf(" (only %d of the %d rows and %d of the %d columns reach it: gridding holes)",
+			b.SeenH, b.Y1-b.Y0+1, b.SeenW, b.X1-b.X0+1)
+	}
+	return s
 }
 
 // FindLayer returns the index of the layer named name, or of the row
@@ -44,51 +56,68 @@ func FindLayer(res *shape.NetResult, name string) (int, error) {
 }
 
 // Of returns the box of input pixels that output (y, x) of layer i
-// depends on. It refuses positions outside the layer's output and layers
-// after a transposed convolution, where one output depends on a lattice
-// of inputs rather than a box.
+// depends on, exactly as shape's walk computes it (borders ignored: the
+// box reaches into the padding). It refuses positions outside the
+// layer's output, layers whose geometry the walk stopped tracking, and
+// outputs that no input reaches (a transposed convolution with a kernel
+// smaller than its stride leaves such rows).
 func Of(res *shape.NetResult, i, y, x int) (Box, error) {
 	if i < 0 || i >= len(res.Layers) {
 		return Box{}, fmt.Errorf("layer %d: the network has %d", i, len(res.Layers))
 	}
-	out := res.Layers[i].Out
+	l := res.Layers[i]
+	out := l.Out
 	if y < 0 || x < 0 || y >= out.H || x >= out.W {
-		return Box{}, fmt.Errorf("%s: position %d,%d is outside its %dx%d output", res.Layers[i].Layer.Name, y, x, out.H, out.W)
+		return Box{}, fmt.Errorf("%s: position %d,%d is outside its %dx%d output", l.Layer.Name, y, x, out.H, out.W)
 	}
-	// start[j] is the first input row/column of output 0 of layer j.
-	type geo struct{ sy, sx float64 }
-	start := make([]geo, i+1)
+	if l.GeomH == nil || l.GeomW == nil {
+		return Box{}, fmt.Errorf("%s: the walk did not track this layer's receptive field (its geometry's period grew too long)", l.Layer.Name)
+	}
+	h, w := l.GeomH.At(y), l.GeomW.At(x)
+	if h.Seen == 0 || w.Seen == 0 {
+		return Box{}, fmt.Errorf("%s: no input reaches output %d,%d (a transposed convolution's kernel smaller than its stride leaves it empty)", l.Layer.Name, y, x)
+	}
+	return Box{Y0: h.Lo, Y1: h.Hi, X0: w.Lo, X1: w.Hi, SeenH: h.Seen, SeenW: w.Seen}, nil
+}
+
+// Misaligned returns the walk's warnings about the joins (add, mul,
+// concat) that layer i depends on whose operands' fields are not centred
+// on the same input pixel or drift apart: there the box is the union of
+// fields that do not line up.
+func Misaligned(res *shape.NetResult, i int) []string {
+	// reads[j]: the layers j reads, resolved as the walk resolves names
+	// (the latest earlier layer of that name).
+	reads := make([][]int, i+1)
 	byName := map[string]int{}
-	for j := 0; j <= i; j++ {
-		l := res.Layers[j]
-		src := j - 1
-		if l.Layer.From != "" {
-			src = byName[l.Layer.From]
-		}
-		byName[l.Layer.Name] = j
-		if j == 0 {
-			continue
-		}
-		prev := res.Layers[src]
-		st := start[src]
-		switch l.Layer.Kind {
-		case shape.ConvT:
-			return Box{}, fmt.Errorf("%s: after a transposed convolution an output depends on a lattice of inputs, not a box", l.Layer.Name)
-		case shape.Add:
-			o := start[byName[l.Layer.Ref]]
-			st = geo{math.Min(st.sy, o.sy), math.Min(st.sx, o.sx)}
-		default:
-			if g := l.Geom; g != nil {
-				st.sy -= float64(g.PadLo.H) * prev.Jump.H
-				st.sx -= float64(g.PadLo.W) * prev.Jump.W
+	for j, l := range res.Layers[:i+1] {
+		for _, in := range l.Inputs {
+			if k, ok := byName[in]; ok {
+				reads[j] = append(reads[j], k)
 			}
 		}
-		start[j] = st
+		byName[l.Layer.Name] = j
 	}
-	l := res.Layers[i]
-	y0 := start[i].sy + float64(y)*l.Jump.H
-	x0 := start[i].sx + float64(x)*l.Jump.W
-	return Box{Y0: y0, Y1: y0 + l.RF.H - 1, X0: x0, X1: x0 + l.RF.W - 1}, nil
+	need := make([]bool, i+1)
+	need[i] = true
+	for j := i; j >= 0; j-- {
+		if need[j] {
+			for _, k := range reads[j] {
+				need[k] = true
+			}
+		}
+	}
+	var out []string
+	for j, l := range res.Layers[:i+1] {
+		if !need[j] {
+			continue
+		}
+		for _, w := range l.Warnings {
+			if strings.Contains(w, "misaligned") || strings.Contains(w, "drift apart") {
+				out = append(out, l.Layer.Name+": "+w)
+			}
+		}
+	}
+	return out
 }
 
 // Colours of the drawing.
@@ -99,14 +128,20 @@ var (
 
 // Draw draws img (an image tensor with samples 0..top) with the box over
 // it; the canvas extends past the picture where the box reaches into the
-// padding, which is shown grey.
-func Draw(img *tensor.Tensor, top float64, b Box, title, caption string) (*figure.Canvas, error) {
-	const margin, titleH, footH, maxPad = 16, 28, 40, 240
-	padT := int(math.Min(maxPad, math.Max(0, -b.Y0)))
-	padL := int(math.Min(maxPad, math.Max(0, -b.X0)))
-	padB := int(math.Min(maxPad, math.Max(0, b.Y1+1-float64(img.H))))
-	padR := int(math.Min(maxPad, math.Max(0, b.X1+1-float64(img.W))))
-	W := max(margin+padL+img.W+padR+margin, 420)
+// padding, which is shown grey. A box with gridding holes is drawn
+// dashed. Each caption line is written under the picture.
+func Draw(img *tensor.Tensor, top float64, b Box, title string, caption []string) (*figure.Canvas, error) {
+	const margin, titleH, lineH, maxPad = 16, 28, 18, 240
+	footH := 22 + lineH*len(caption)
+	padT := min(maxPad, max(0, -b.Y0))
+	padL := min(maxPad, max(0, -b.X0))
+	padB := min(maxPad, max(0, b.Y1+1-img.H))
+	padR := min(maxPad, max(0, b.X1+1-img.W))
+	wide := 0.0
+	for _, s := range append([]string{title}, caption...) {
+		wide = math.Max(wide, figure.TextWidth(figure.Normal, s))
+	}
+	W := max(margin+padL+img.W+padR+margin, 420, min(int(wide)+2*margin, 1400))
 	H := margin + titleH + padT + img.H + padB + footH
 	c, err := figure.NewCanvas(W, H)
 	if err != nil {
@@ -121,16 +156,22 @@ func Draw(img *tensor.Tensor, top float64, b Box, title, caption string) (*figur
 	m := figure.ToImage(img, top)
 	c.Cells(image.Rect(ox, oy, ox+img.W, oy+img.H), img.H, img.W, func(y, x int) color.RGBA { return m.RGBAAt(x, y) })
 	// The box: pixel row r covers [r, r+1), so rows Y0..Y1 span Y0..Y1+1.
-	clip := func(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
-	x0 := clip(float64(ox)+b.X0, float64(ox-padL), float64(ox+img.W+padR))
-	x1 := clip(float64(ox)+b.X1+1, float64(ox-padL), float64(ox+img.W+padR))
-	y0 := clip(float64(oy)+b.Y0, float64(oy-padT), float64(oy+img.H+padB))
-	y1 := clip(float64(oy)+b.Y1+1, float64(oy-padT), float64(oy+img.H+padB))
+	clip := func(v, lo, hi int) float64 { return float64(max(lo, min(hi, v))) }
+	x0 := clip(ox+b.X0, ox-padL, ox+img.W+padR)
+	x1 := clip(ox+b.X1+1, ox-padL, ox+img.W+padR)
+	y0 := clip(oy+b.Y0, oy-padT, oy+img.H+padB)
+	y1 := clip(oy+b.Y1+1, oy-padT, oy+img.H+padB)
 	c.Line(color.White, 4, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
-	c.Line(BoxColour, 2, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
-	cx, cy := float64(ox)+(b.X0+b.X1+1)/2, float64(oy)+(b.Y0+b.Y1+1)/2
+	if b.Holes() {
+		c.Dashed(BoxColour, 2, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
+	} else {
+		c.Line(BoxColour, 2, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
+	}
+	cx, cy := float64(ox)+float64(b.X0+b.X1+1)/2, float64(oy)+float64(b.Y0+b.Y1+1)/2
 	c.Line(CentreColour, 2, cx-6, cy, cx+6, cy)
 	c.Line(CentreColour, 2, cx, cy-6, cx, cy+6)
-	c.Text(margin, float64(H-footH+8), figure.Normal, figure.TopLeft, color.Black, caption)
+	for k, s := range caption {
+		c.Text(margin, float64(H-footH+8+k*lineH), figure.Normal, figure.TopLeft, color.Black, s)
+	}
 	return c, nil
 }

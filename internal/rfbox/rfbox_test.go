@@ -3,9 +3,9 @@ package rfbox
 import (
 	"encoding/json"
 	"flag"
-	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/convtool/convtool/internal/figure/figuretest"
@@ -41,7 +41,7 @@ func TestBoxesMatchPyTorchGradients(t *testing.T) {
 		Cases []struct {
 			Net, Layer string
 			Y, X       int
-			Box        [4]float64
+			Box        [4]int
 			Out        [2]int
 		}
 	}
@@ -69,8 +69,8 @@ func TestBoxesMatchPyTorchGradients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, w := float64(res.Input.H-1), float64(res.Input.W-1)
-		got := [4]float64{math.Max(box.Y0, 0), math.Min(box.Y1, h), math.Max(box.X0, 0), math.Min(box.X1, w)}
+		h, w := res.Input.H-1, res.Input.W-1
+		got := [4]int{max(box.Y0, 0), min(box.Y1, h), max(box.X0, 0), min(box.X1, w)}
 		if got != c.Box {
 			t.Errorf("%s %s (%d,%d): box %s clips to %v, PyTorch's gradient covers %v", c.Net, c.Layer, c.Y, c.X, box, got, c.Box)
 		}
@@ -106,9 +106,118 @@ func TestGoldenPicture(t *testing.T) {
 			img.Set(0, y, x, float32(x+y)/2)
 		}
 	}
-	c, err := Draw(img, 255, box, "alexnet conv2 (0,0)", box.String())
+	c, err := Draw(img, 255, box, "alexnet conv2 (0,0)", []string{box.String()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	figuretest.ComparePNG(t, filepath.Join("../../testdata/rf", "alexnet_conv2.png"), c.Image(), *update)
+}
+
+// TestBoxesAfterTransposedAndJoins: after strided then transposed
+// convolutions, transposed ones then a convolution, a dilated stack that
+// grids, the misaligned add and a U-Net's concatenations of skip
+// and transposed paths, every output row's box and the number of its rows
+// that reach the output equal the support of PyTorch's gradient
+// (testdata/shape/gen_rf.py; positions whose field reaches past the
+// input's border are left out: there torch sees the clipped field). The stacks are square and separable, so column
+// c's box is row c's: both axes are checked. Exact integers.
+func TestBoxesAfterTransposedAndJoins(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/shape/torch_rf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases map[string]struct {
+			Net    string
+			Layers []struct {
+				Out  []int
+				Rows [][4]int
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		holes bool // some box has gridding holes
+		warn  string
+	}{
+		{name: "strided-transposed"},
+		{name: "transposed-k2-then-conv"},
+		{name: "dilated-gridding", holes: true},
+		{name: "misaligned-add", warn: "misaligned"},
+		{name: "unet-tiny"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, ok := doc.Cases[tc.name]
+			if !ok {
+				t.Fatalf("no case %s in the fixture", tc.name)
+			}
+			n, err := shape.ParseNet(strings.NewReader(c.Net), tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := shape.Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := len(res.Layers) - len(c.Layers)
+			checked, holes := 0, false
+			for k, want := range c.Layers {
+				i := first + k
+				if o := res.Layers[i].Out; o.C != want.Out[0] || o.H != want.Out[1] || o.W != want.Out[2] {
+					t.Fatalf("layer %d: output %s, torch %v", i, o, want.Out)
+				}
+				for _, r := range want.Rows {
+					o := r[0]
+					if o >= res.Layers[i].Out.W {
+						continue
+					}
+					box, err := Of(res, i, o, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if box.Y0 < 0 || box.Y1 >= res.Input.H || box.X0 < 0 || box.X1 >= res.Input.W {
+						continue // the border clips what torch sees (a hole can skip it); the box ignores borders
+					}
+					w := Box{Y0: r[1], Y1: r[2], X0: r[1], X1: r[2], SeenH: r[3], SeenW: r[3]}
+					if box != w {
+						t.Errorf("%s (%d,%d): %+v, torch %+v", res.Layers[i].Layer.Name, o, o, box, w)
+					}
+					holes = holes || box.Holes()
+					checked++
+				}
+			}
+			if checked < 20 {
+				t.Errorf("only %d positions checked", checked)
+			}
+			if holes != tc.holes {
+				t.Errorf("holes %v, want %v", holes, tc.holes)
+			}
+			m := Misaligned(res, len(res.Layers)-1)
+			if got := strings.Join(m, "; "); tc.warn == "" && got != "" || !strings.Contains(got, tc.warn) {
+				t.Errorf("misalignment notes %q, want one saying %q", got, tc.warn)
+			}
+		})
+	}
+}
+
+// TestEmptyOutputs: a transposed convolution whose kernel is smaller
+// than its stride leaves outputs no input reaches; Of says so.
+func TestEmptyOutputs(t *testing.T) {
+	n, err := shape.ParseNet(strings.NewReader("input 8x8x1\nconvT 1 k1 s2"), "gaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := shape.Walk(n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Of(res, 1, 2, 2); err != nil || b != (Box{Y0: 1, Y1: 1, X0: 1, X1: 1, SeenH: 1, SeenW: 1}) {
+		t.Errorf("output (2,2): %+v, %v; want input (1,1)", b, err)
+	}
+	if _, err := Of(res, 1, 1, 2); err == nil || !strings.Contains(err.Error(), "no input reaches") {
+		t.Errorf("output (1,2): %v, want an empty-field error", err)
+	}
 }

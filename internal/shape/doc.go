@@ -11,7 +11,20 @@
 // and SamePadFlip are the same rules as plain integers, for the convolution
 // engine, and FlagPair is the one parser of a pair flag ("N" or "NH,NW").
 // report.go renders a layer's arithmetic and a network's table, and their
-// JSON documents.
+// JSON documents (NetJSON, versioned by SchemaVersion).
+//
+// Walk (walk.go) follows a network and returns a NetResult whose
+// LayerInfo per layer is what tables, JSON and drawings are made from:
+// the layer's Result, the names of the layers it reads, its exact
+// receptive-field geometry (rf.go: per axis, the input interval every
+// output position sees, composed as periodic maps, so transposed
+// convolutions, upsampling, gridding and misaligned branches come out
+// exact rather than bounded) and its memory (memory.go: activations at a
+// batch size and element type, the forward peak with skip tensors held,
+// a training estimate, torchinfo's figures beside them). tools.go holds
+// Invert, Fit and Diff. Load (load.go) reads presets, network files and
+// standard input, and converts ONNX (onnx.go, protowire), Darknet
+// (darknet.go) and Keras JSON (keras.go) to the same Network.
 //
 // Conventions: a MAC is one multiply-add per use of a weight (a convolution
 // output pixel costs k_h·k_w·C_in/groups MACs per output channel; a fully

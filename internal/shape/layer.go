@@ -3,6 +3,7 @@ package shape
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -31,6 +32,17 @@ func ParseDims(s string) (Dims, error) {
 		v[i] = n
 	}
 	return Dims{H: v[0], W: v[1], C: v[2]}, nil
+}
+
+// LayoutWarning returns a warning when d looks like a channels-first size
+// (CxHxW: a first dimension of at most 4 and the others at least 16) read
+// as shape's HxWxC, else "".
+func LayoutWarning(d Dims) string {
+	if d.H > 4 || d.W < 16 || d.C < 16 {
+		return ""
+	}
+	return fmt.Sprintf("input %s is read as HxWxC (%d rows, %d columns, %d channels); it looks like CxHxW: did you mean %dx%dx%d?",
+		d, d.H, d.W, d.C, d.W, d.C, d.H)
 }
 
 // Pair is a per-axis integer setting (kernel, stride, dilation).
@@ -136,7 +148,26 @@ const (
 	FC        Kind = "fc"
 	Add       Kind = "add" // residual: elementwise sum with a named layer
 	Identity  Kind = "identity"
+	Concat    Kind = "concat"   // channel concatenation of named layers
+	Mul       Kind = "mul"      // elementwise product (squeeze-excitation gating), broadcasting 1x1
+	Upsample  Kind = "upsample" // nearest or bilinear, by a scale or to a size
+	Pad       Kind = "pad"      // zero padding, PyTorch's ZeroPad2d
+	Softmax   Kind = "softmax"  // over channels
+	Linear    Kind = "linear"   // nn.Linear on the channels at every position
+	SiLU      Kind = "silu"
+	GELU      Kind = "gelu"
+	HardSwish Kind = "hardswish"
+	HardSig   Kind = "hardsigmoid"
+	LeakyReLU Kind = "leakyrelu"
+	Mish      Kind = "mish"
+	LayerNorm Kind = "layernorm" // over the channels at every position (ConvNeXt's LayerNorm2d)
+	GroupNorm Kind = "groupnorm"
 )
+
+// Edges is a padding layer's rows and columns on each side.
+type Edges struct {
+	Left, Right, Top, Bottom int
+}
 
 // Layer is one layer as written in a network file or on the command line.
 type Layer struct {
@@ -146,8 +177,11 @@ type Layer struct {
 	Line int
 	// From names the layer whose output feeds this one ("" = the previous).
 	From string
-	// Ref is the other operand of an add.
+	// Ref is the other operand of an add or mul.
 	Ref string
+	// Refs are a concat's operands, in order; with one, the layer's input
+	// comes first.
+	Refs []string
 	// Filters is the number of output channels (conv, convT, fc; dwconv:
 	// a multiple of the input channels). 0 means "as many as the input".
 	Filters  int
@@ -168,6 +202,12 @@ type Layer struct {
 	In Dims
 	// Rate is a dropout probability (shape-neutral, kept for printing).
 	Rate float64
+	// Scale is an upsample's factor (0 when Out gives its size).
+	Scale float64
+	// Bilinear selects bilinear upsampling (align_corners=False); else nearest.
+	Bilinear bool
+	// Edges is a pad layer's padding.
+	Edges Edges
 }
 
 // NewLayer returns a layer of kind k with PyTorch's defaults: stride 1
@@ -213,6 +253,11 @@ type Result struct {
 	Calcs []Calc
 	// Warnings name input rows/columns that no window covers.
 	Warnings []string
+	// Notes are remarks that are not problems (an fc that flattens).
+	Notes []string
+	// Dropped counts the input rows plus columns at the end that no
+	// window reaches because the last one stops short (see --fit).
+	Dropped int
 	// Geom is the window (nil for layers that keep the geometry).
 	Geom *Geometry
 }
@@ -246,6 +291,18 @@ func Apply(l Layer, in Dims) (*Result, error) {
 		c := BNParams(in.C)
 		r.Params = c.Value
 		r.Calcs = append(r.Calcs, c)
+	case LayerNorm:
+		c := BNParams(in.C)
+		c.Note = "a scale and a shift per channel, normalised over the channels at each position"
+		r.Params = c.Value
+		r.Calcs = append(r.Calcs, c)
+	case GroupNorm:
+		if l.Groups < 1 || in.C%l.Groups != 0 {
+			return nil, fmt.Errorf("groupnorm: %d groups must divide the %d channels", l.Groups, in.C)
+		}
+		c := BNParams(in.C)
+		r.Params = c.Value
+		r.Calcs = append(r.Calcs, c)
 	case Flatten:
 		r.Out = Dims{H: 1, W: 1, C: in.H * in.W * in.C}
 	case FC:
@@ -257,7 +314,33 @@ func Apply(l Layer, in Dims) (*Result, error) {
 		p, m := FCParams(n, l.Filters, l.Bias), FCMACs(n, l.Filters)
 		r.Params, r.MACs = p.Value, m.Value
 		r.Calcs = append(r.Calcs, p, m)
-	case Add, ReLU, ReLU6, Tanh, Sigmoid, Dropout, LRN, Identity:
+		if in.H*in.W > 1 {
+			lp := FCParams(in.C, l.Filters, l.Bias)
+			r.Notes = append(r.Notes, fmt.Sprintf("fc flattens its %s input into %s values (%s params); linear %d would act on the %d channels at each position instead (%s params)",
+				in, Thousands(int64(n)), Thousands(p.Value), l.Filters, in.C, Thousands(lp.Value)))
+		}
+	case Linear:
+		if l.Filters < 1 {
+			return nil, fmt.Errorf("linear: needs a number of outputs, e.g. linear 10")
+		}
+		r.Out = Dims{H: in.H, W: in.W, C: l.Filters}
+		p := FCParams(in.C, l.Filters, l.Bias)
+		p.Note = "on the channels, shared by every position"
+		m := FCMACs(in.C, l.Filters)
+		m.Formula = "H·W·C·C'"
+		m.Value = satMul(in.H, in.W, in.C, l.Filters)
+		m.Work = fmt.Sprintf("%d·%d·%d·%d = %s", in.H, in.W, in.C, l.Filters, Thousands(m.Value))
+		r.Params, r.MACs = p.Value, m.Value
+		r.Calcs = append(r.Calcs, p, m)
+	case Upsample:
+		err = r.upsample()
+	case Pad:
+		e := l.Edges
+		r.Out = Dims{H: in.H + e.Top + e.Bottom, W: in.W + e.Left + e.Right, C: in.C}
+		r.Geom = &Geometry{Kernel: Square(1), Stride: Square(1), Dilation: Square(1),
+			PadLo: Pair{e.Top, e.Left}, PadHi: Pair{e.Bottom, e.Right}}
+	case Add, Mul, Concat, ReLU, ReLU6, Tanh, Sigmoid, Dropout, LRN, Identity,
+		Softmax, SiLU, GELU, HardSwish, HardSig, LeakyReLU, Mish:
 	default:
 		return nil, fmt.Errorf("unknown layer type %q", l.Kind)
 	}
@@ -268,6 +351,28 @@ func Apply(l Layer, in Dims) (*Result, error) {
 		return nil, fmt.Errorf("%s: the parameter or MAC count does not fit in 64 bits", l.Kind)
 	}
 	return r, nil
+}
+
+// upsample sizes an upsampling layer: floor(H·scale), as PyTorch's
+// nn.Upsample(scale_factor=…), or the size given.
+func (r *Result) upsample() error {
+	l, in := r.Layer, r.In
+	if l.Scale > 0 {
+		h, w := int(math.Floor(float64(in.H)*l.Scale)), int(math.Floor(float64(in.W)*l.Scale))
+		if h < 1 || w < 1 {
+			return fmt.Errorf("upsample: scale %g of %dx%d leaves no output", l.Scale, in.H, in.W)
+		}
+		r.Out = Dims{H: h, W: w, C: in.C}
+		r.Calcs = append(r.Calcs,
+			Calc{Name: "H'", Formula: "floor(H·scale)", Work: fmt.Sprintf("floor(%d·%g) = %d", in.H, l.Scale, h), Value: int64(h)},
+			Calc{Name: "W'", Formula: "floor(W·scale)", Work: fmt.Sprintf("floor(%d·%g) = %d", in.W, l.Scale, w), Value: int64(w)})
+		return nil
+	}
+	if l.Out.H < 1 || l.Out.W < 1 {
+		return fmt.Errorf("upsample: needs a scale or a size, e.g. upsample 2 or upsample 28x28")
+	}
+	r.Out = Dims{H: l.Out.H, W: l.Out.W, C: in.C}
+	return nil
 }
 
 // pads resolves the layer's padding for input in.
@@ -431,47 +536,82 @@ func (r *Result) pool() error {
 	return nil
 }
 
-// warnUncovered adds a warning for each axis where the stride leaves rows
-// or columns of the input unseen.
+// warnUncovered adds one warning for the input rows (and one for the
+// columns, or one for both when the axes agree) that no window reaches:
+// how many of them, which, and why (a stride larger than the window's
+// taps, or windows that stop short of the end). Padding that no window
+// reaches is not a problem and is not mentioned.
 func (r *Result) warnUncovered() {
 	g := r.Geom
 	type axis struct {
-		name, rows string
+		rows       string
 		in         int
 		k, s, d    int
 		lo, hi     int
+		outSamples int
 	}
 	axes := []axis{
-		{"H", "row(s)", r.In.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadLo.H, g.PadHi.H},
-		{"W", "column(s)", r.In.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadLo.W, g.PadHi.W},
+		{"rows", r.In.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadLo.H, g.PadHi.H, r.Out.H},
+		{"columns", r.In.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadLo.W, g.PadHi.W, r.Out.W},
 	}
 	same := axes[0].in == axes[1].in && axes[0].k == axes[1].k && axes[0].s == axes[1].s &&
 		axes[0].d == axes[1].d && axes[0].lo == axes[1].lo && axes[0].hi == axes[1].hi
 	if same {
 		axes = axes[:1]
-		axes[0].rows = "row(s)/column(s)"
+		axes[0].rows = "rows and columns"
 	}
 	for _, a := range axes {
+		missed := unseen(a.in, a.k, a.s, a.d, a.lo, a.outSamples)
+		r.Dropped += droppedRows(a.in, a.k, a.s, a.d, a.lo, a.outSamples)
+		if len(missed) == 0 {
+			continue
+		}
+		var why []string
 		rem, lost, gaps := Uncovered(a.in, a.k, a.s, a.lo, a.hi, a.d)
-		if rem != 0 {
+		if gaps > 0 {
+			why = append(why, fmt.Sprintf("stride %d with kernel %d, dilation %d steps over %d of every %d", a.s, a.k, a.d, gaps, a.s))
+		}
+		if lost > 0 {
 			_, pn := padTerm(a.lo, a.hi)
 			_, kn := kernelTerm(a.k, a.d)
-			w := fmt.Sprintf("(%d + %s − %s) mod %d = %d: the last %d %s of the padded input are never covered",
-				a.in, pn, kn, a.s, rem, rem, a.rows)
-			if lost > 0 {
-				if lost == 1 {
-					w += fmt.Sprintf("; input %s %d is never seen", a.rows, a.in-1)
-				} else {
-					w += fmt.Sprintf("; input %s %d–%d are never seen", a.rows, a.in-lost, a.in-1)
-				}
-			} else {
-				w += " (padding only)"
-			}
-			r.Warnings = append(r.Warnings, w)
+			why = append(why, fmt.Sprintf("(%d + %s − %s) mod %d = %d: the last windows stop %d short of the end", a.in, pn, kn, a.s, rem, rem))
 		}
-		if gaps > 0 {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("stride %d with kernel %d, dilation %d: %d of every %d %s fall between the windows' taps and are never seen",
-				a.s, a.k, a.d, gaps, a.s, a.rows))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d of %d input %s are never seen (%s): %s",
+			len(missed), a.in, a.rows, listPositions(missed), strings.Join(why, "; ")))
+	}
+}
+
+// unseen lists the input positions (0 … in−1) that no tap of out windows
+// of k taps, stride s, dilation d, starting at −lo reaches.
+func unseen(in, k, s, d, lo, out int) []int {
+	if in > 1<<20 {
+		return nil // too long to list; the walk does no per-pixel work
+	}
+	seen := make([]bool, in)
+	for o := 0; o < out; o++ {
+		for j := 0; j < k; j++ {
+			if x := o*s - lo + j*d; x >= 0 && x < in {
+				seen[x] = true
+			}
 		}
 	}
+	var missed []int
+	for x, ok := range seen {
+		if !ok {
+			missed = append(missed, x)
+		}
+	}
+	return missed
+}
+
+// listPositions writes "7", "3, 7", "1, 3, …, 55".
+func listPositions(p []int) string {
+	if len(p) <= 3 {
+		s := make([]string, len(p))
+		for i, v := range p {
+			s[i] = strconv.Itoa(v)
+		}
+		return strings.Join(s, ", ")
+	}
+	return fmt.Sprintf("%d, %d, …, %d", p[0], p[1], p[len(p)-1])
 }

@@ -34,8 +34,16 @@ var kindWords = map[string]Kind{
 	"adaptivemaxpool": AdaptMax, "gap": GAP, "bn": BatchNorm, "lrn": LRN,
 	"relu": ReLU, "relu6": ReLU6, "tanh": Tanh, "sigmoid": Sigmoid,
 	"dropout": Dropout, "flatten": Flatten, "fc": FC, "add": Add,
-	"identity": Identity,
+	"identity": Identity, "concat": Concat, "mul": Mul, "upsample": Upsample,
+	"pad": Pad, "softmax": Softmax, "linear": Linear, "silu": SiLU, "swish": SiLU,
+	"gelu": GELU, "hardswish": HardSwish, "hardsigmoid": HardSig,
+	"leakyrelu": LeakyReLU, "mish": Mish, "layernorm": LayerNorm, "groupnorm": GroupNorm,
 }
+
+// kindList is the layer words for error messages.
+const kindList = "conv, dwconv, convT, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, gap, bn, lrn, " +
+	"relu, relu6, tanh, sigmoid, silu, gelu, hardswish, hardsigmoid, leakyrelu, mish, softmax, dropout, " +
+	"layernorm, groupnorm, flatten, fc, linear, add, mul, concat, upsample, pad, identity"
 
 // ParseNet reads a network file. The format is one layer a line:
 //
@@ -96,7 +104,7 @@ func ParseNet(r io.Reader, file string) (*Network, error) {
 			}
 			return nil, &LineError{File: file, Line: line, Msg: msg}
 		}
-		for _, ref := range []string{l.From, l.Ref} {
+		for _, ref := range append([]string{l.From, l.Ref}, l.Refs...) {
 			if ref == "" {
 				continue
 			}
@@ -126,7 +134,7 @@ func isAutoNameBefore(layers []Layer, ref string) bool {
 	count := map[Kind]int{}
 	for _, l := range layers {
 		count[l.Kind]++
-		if l.Name == "" && autoName(l.Kind, count[l.Kind]) == ref {
+		if l.Name == "" && (autoName(l.Kind, count[l.Kind]) == ref || l.Kind == Input && ref == "input") {
 			return true
 		}
 	}
@@ -180,12 +188,12 @@ func parseLine(f []string) (Layer, error) {
 	}
 	kind, ok := kindWords[strings.ToLower(f[0])]
 	if !ok {
-		return Layer{}, fmt.Errorf("unknown layer type %q (want one of conv, dwconv, convT, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, gap, bn, lrn, relu, relu6, tanh, sigmoid, dropout, flatten, fc, add, identity)", f[0])
+		return Layer{}, fmt.Errorf("unknown layer type %q (want one of %s)", f[0], kindList)
 	}
 	l := NewLayer(kind)
 	l.Name = name
 	args := f[1:]
-	var hasKernel bool
+	var hasKernel, hasGroups bool
 	for i, a := range args {
 		al := strings.ToLower(a)
 		if strings.HasPrefix(a, "@") {
@@ -193,8 +201,10 @@ func parseLine(f []string) (Layer, error) {
 			if !validName(ref) {
 				return Layer{}, fmt.Errorf("%q: want @name of an earlier layer", a)
 			}
-			if kind == Add && l.Ref == "" {
+			if (kind == Add || kind == Mul) && l.Ref == "" {
 				l.Ref = ref
+			} else if kind == Concat {
+				l.Refs = append(l.Refs, ref)
 			} else if l.From == "" {
 				l.From = ref
 			} else {
@@ -211,7 +221,36 @@ func parseLine(f []string) (Layer, error) {
 				}
 				l.In = d
 				continue
-			case Conv, DWConv, ConvT, FC:
+			case Upsample:
+				if strings.ContainsRune(a, 'x') {
+					p, err := ParsePair(a)
+					if err != nil || p.H < 1 || p.W < 1 {
+						return Layer{}, fmt.Errorf("upsample: size %q: want HxW", a)
+					}
+					l.Out = p
+					continue
+				}
+				v, err := strconv.ParseFloat(a, 64)
+				if err != nil || !(v > 0) || v > 1e6 {
+					return Layer{}, fmt.Errorf("upsample: scale %q: want a positive number (or a size HxW)", a)
+				}
+				l.Scale = v
+				continue
+			case Pad:
+				e, err := parseEdges(a)
+				if err != nil {
+					return Layer{}, err
+				}
+				l.Edges = e
+				continue
+			case GroupNorm:
+				n, err := strconv.Atoi(a)
+				if err != nil || n < 1 {
+					return Layer{}, fmt.Errorf("groupnorm: %q is not a positive number of groups", a)
+				}
+				l.Groups, hasGroups = n, true
+				continue
+			case Conv, DWConv, ConvT, FC, Linear:
 				n, err := strconv.Atoi(a)
 				if err != nil || n < 1 {
 					return Layer{}, fmt.Errorf("%s: %q is not a positive number of filters", kind, a)
@@ -251,9 +290,29 @@ func parseLine(f []string) (Layer, error) {
 		if !hasKernel {
 			return Layer{}, fmt.Errorf("%s: needs a kernel size, e.g. k3", kind)
 		}
-	case FC:
+	case FC, Linear:
 		if l.Filters == 0 {
-			return Layer{}, fmt.Errorf("fc: needs a number of outputs, e.g. fc 1000")
+			return Layer{}, fmt.Errorf("%s: needs a number of outputs, e.g. %s 1000", kind, kind)
+		}
+	case Upsample:
+		if l.Scale == 0 && l.Out.H == 0 {
+			return Layer{}, fmt.Errorf("upsample: needs a scale or a size, e.g. upsample 2 or upsample 28x28")
+		}
+	case Pad:
+		if l.Edges == (Edges{}) {
+			return Layer{}, fmt.Errorf("pad: needs the padding, e.g. pad 1, pad 1x2 (rows x columns) or pad 0,1,0,1 (left,right,top,bottom)")
+		}
+	case GroupNorm:
+		if !hasGroups {
+			return Layer{}, fmt.Errorf("groupnorm: needs a number of groups, e.g. groupnorm 32")
+		}
+	case Mul:
+		if l.Ref == "" {
+			return Layer{}, fmt.Errorf("mul: needs the layer to multiply by, e.g. mul @gate")
+		}
+	case Concat:
+		if len(l.Refs) == 0 {
+			return Layer{}, fmt.Errorf("concat: needs the layers to join, e.g. concat @a @b (one @a: this input, then a)")
 		}
 	case AdaptAvg, AdaptMax:
 		if l.Out.H == 0 {
@@ -281,9 +340,33 @@ func optionAllowed(k Kind, opt string) bool {
 	case "ceil":
 		return k == MaxPool || k == AvgPool
 	case "bias":
-		return k == Conv || k == DWConv || k == ConvT || k == FC
+		return k == Conv || k == DWConv || k == ConvT || k == FC || k == Linear
+	case "mode":
+		return k == Upsample
 	}
 	return false
+}
+
+// parseEdges reads a pad layer's "P", "PHxPW" (rows x columns, both
+// sides) or "L,R,T,B" (PyTorch's ZeroPad2d order).
+func parseEdges(a string) (Edges, error) {
+	bad := fmt.Errorf("pad: %q: want P, PHxPW or left,right,top,bottom of non-negative integers", a)
+	if f := strings.Split(a, ","); len(f) == 4 {
+		var v [4]int
+		for i, x := range f {
+			n, err := strconv.Atoi(x)
+			if err != nil || n < 0 {
+				return Edges{}, bad
+			}
+			v[i] = n
+		}
+		return Edges{Left: v[0], Right: v[1], Top: v[2], Bottom: v[3]}, nil
+	}
+	p, err := ParsePair(a)
+	if err != nil || strings.ContainsRune(a, ',') {
+		return Edges{}, bad
+	}
+	return Edges{Left: p.W, Right: p.W, Top: p.H, Bottom: p.H}, nil
 }
 
 func parseOption(l *Layer, a string, hasKernel *bool) error {
@@ -291,6 +374,8 @@ func parseOption(l *Layer, a string, hasKernel *bool) error {
 	switch {
 	case a == "ceil":
 		opt = "ceil"
+	case a == "nearest" || a == "bilinear":
+		opt, val = "mode", a
 	case a == "nobias" || a == "bias=false":
 		opt, val = "bias", "false"
 	case a == "bias" || a == "bias=true":
@@ -311,6 +396,8 @@ func parseOption(l *Layer, a string, hasKernel *bool) error {
 	switch opt {
 	case "ceil":
 		l.Ceil = true
+	case "mode":
+		l.Bilinear = val == "bilinear"
 	case "bias":
 		l.Bias = val == "true"
 	case "k":
@@ -372,10 +459,31 @@ func (l Layer) Spec(withName bool) string {
 	switch l.Kind {
 	case Input:
 		f = append(f, l.In.String())
-	case Conv, DWConv, ConvT, FC:
+	case Conv, DWConv, ConvT, FC, Linear:
 		if l.Filters > 0 {
 			f = append(f, strconv.Itoa(l.Filters))
 		}
+	case GroupNorm:
+		f = append(f, strconv.Itoa(l.Groups))
+	case Upsample:
+		if l.Scale > 0 {
+			f = append(f, strconv.FormatFloat(l.Scale, 'g', -1, 64))
+		} else {
+			f = append(f, fmt.Sprintf("%dx%d", l.Out.H, l.Out.W))
+		}
+	case Pad:
+		e := l.Edges
+		if e.Left == e.Right && e.Top == e.Bottom {
+			f = append(f, fmt.Sprintf("%dx%d", e.Top, e.Left))
+		} else {
+			f = append(f, fmt.Sprintf("%d,%d,%d,%d", e.Left, e.Right, e.Top, e.Bottom))
+		}
+	case Concat:
+		for _, r := range l.Refs {
+			f = append(f, "@"+r)
+		}
+	case Mul:
+		f = append(f, "@"+l.Ref)
 	case AdaptAvg, AdaptMax:
 		f = append(f, l.Out.String())
 	case Dropout:
@@ -417,6 +525,9 @@ func (l Layer) Options() []string {
 	}
 	if l.Ceil {
 		f = append(f, "ceil")
+	}
+	if l.Bilinear {
+		f = append(f, "bilinear")
 	}
 	if optionAllowed(l.Kind, "bias") && !l.Bias {
 		f = append(f, "nobias")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -18,9 +19,15 @@ type torchNet struct {
 		Params int64  `json:"params"`
 		MACs   int64  `json:"macs"`
 		RF     []int  `json:"rf"`
+		Bytes  int64  `json:"bytes"`
 	} `json:"layers"`
-	Params int64 `json:"params"`
-	MACs   int64 `json:"macs"`
+	Params  int64 `json:"params"`
+	MACs    int64 `json:"macs"`
+	RFInput []int `json:"rf_input"` // (C, H, W) the fields were measured on
+	// torchinfo's "Forward/backward pass size" and "Params size" computed
+	// from the recorded outputs and parameters (float32, batch 1)
+	TorchinfoPass int64 `json:"torchinfo_pass_bytes"`
+	ParamBytes    int64 `json:"param_bytes"`
 }
 
 func loadTorchNets(t *testing.T) map[string]torchNet {
@@ -73,8 +80,12 @@ func torchKind(k Kind) string {
 // fields measured by backpropagation, with what PyTorch computed.
 func TestAgainstPyTorch(t *testing.T) {
 	nets := loadTorchNets(t)
-	names := append(Presets(), "mixed", "notes-5x5")
+	names := append(Presets(), "mixed", "notes-5x5", "layers")
+	weighted := loadTorchWeighted(t)
 	for _, name := range names {
+		if _, ok := weighted[name]; ok {
+			continue // TestWeightedAgainstTorchvision
+		}
 		t.Run(name, func(t *testing.T) {
 			want, ok := nets[name]
 			if !ok {
@@ -91,7 +102,15 @@ func TestAgainstPyTorch(t *testing.T) {
 			if len(layers) != len(want.Layers) {
 				t.Fatalf("%d layers, PyTorch ran %d", len(layers), len(want.Layers))
 			}
-			seenConvT := false
+			var rfLayers []LayerInfo
+			if want.RFInput != nil {
+				d := Dims{H: want.RFInput[1], W: want.RFInput[2], C: want.RFInput[0]}
+				rr, err := Walk(loadNet(t, name), &d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rfLayers = rr.Layers[1:]
+			}
 			for i, l := range layers {
 				w := want.Layers[i]
 				if torchKind(l.Layer.Kind) != w.Type {
@@ -103,18 +122,93 @@ func TestAgainstPyTorch(t *testing.T) {
 				if l.Params != w.Params || l.MACs != w.MACs {
 					t.Errorf("%s: params %d MACs %d, PyTorch %d and %d", l.Layer.Name, l.Params, l.MACs, w.Params, w.MACs)
 				}
-				// After a transposed convolution the walker's field is an
-				// upper bound (the largest over output phases); the measured
-				// one is for one output value.
-				seenConvT = seenConvT || l.Layer.Kind == ConvT
-				if w.RF != nil && !seenConvT {
-					if got := []float64{l.RF.H, l.RF.W}; got[0] != float64(w.RF[0]) || got[1] != float64(w.RF[1]) {
-						t.Errorf("%s: receptive field %s, measured by backprop %dx%d", l.Layer.Name, l.RF, w.RF[0], w.RF[1])
+				if l.Mem.Activation != w.Bytes {
+					t.Errorf("%s: activation %d bytes, PyTorch's output %d", l.Layer.Name, l.Mem.Activation, w.Bytes)
+				}
+				// The measured field is the centre output's, on the larger
+				// input: the walk's interval for that same position (after
+				// a transposed convolution, positions differ).
+				if w.RF != nil {
+					rl := rfLayers[i]
+					gh, gw := rl.GeomH.At(rl.Out.H/2).Size(), rl.GeomW.At(rl.Out.W/2).Size()
+					if gh != w.RF[0] || gw != w.RF[1] {
+						t.Errorf("%s: receptive field of the centre output %dx%d, measured by backprop %dx%d", l.Layer.Name, gh, gw, w.RF[0], w.RF[1])
 					}
 				}
 			}
 			if res.Params != want.Params || res.MACs != want.MACs {
 				t.Errorf("totals: params %d MACs %d, PyTorch %d and %d", res.Params, res.MACs, want.Params, want.MACs)
+			}
+			if res.Mem.TorchinfoPass != want.TorchinfoPass || res.Mem.Params != want.ParamBytes {
+				t.Errorf("torchinfo's pass %d and params %d bytes, from PyTorch's outputs %d and %d",
+					res.Mem.TorchinfoPass, res.Mem.Params, want.TorchinfoPass, want.ParamBytes)
+			}
+		})
+	}
+}
+
+// torchWeighted is a torchvision model as PyTorch ran it: its weighted
+// layers in call order, totals and output (testdata/shape/gen_nets.py).
+type torchWeighted struct {
+	torchNet
+	Output []int `json:"output"`
+}
+
+func loadTorchWeighted(t *testing.T) map[string]torchWeighted {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/shape/torch_nets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Weighted map[string]torchWeighted `json:"weighted"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Weighted) < 6 {
+		t.Fatalf("fixture has %d torchvision models", len(doc.Weighted))
+	}
+	return doc.Weighted
+}
+
+// TestWeightedAgainstTorchvision walks the presets built after torchvision's
+// models (resnet50, mobilenet-v2, densenet121, googlenet, efficientnet-b0)
+// and the small U-Net, and compares every convolution, batch norm and
+// linear layer in call order (output shape, parameters, MACs), the totals
+// and the network's output with what torchvision's own models did.
+func TestWeightedAgainstTorchvision(t *testing.T) {
+	for name, want := range loadTorchWeighted(t) {
+		t.Run(name, func(t *testing.T) {
+			res, err := Walk(loadNet(t, name), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []LayerInfo
+			for _, l := range res.Layers {
+				switch l.Layer.Kind {
+				case Conv, DWConv, ConvT, BatchNorm, FC, Linear:
+					got = append(got, l)
+				}
+			}
+			if len(got) != len(want.Layers) {
+				t.Fatalf("%d weighted layers, torchvision ran %d", len(got), len(want.Layers))
+			}
+			for i, l := range got {
+				w := want.Layers[i]
+				if torchKind(l.Layer.Kind) != w.Type {
+					t.Fatalf("weighted layer %d %s: kind %s, torchvision %s", i, l.Layer.Name, l.Layer.Kind, w.Type)
+				}
+				if g := []int{l.Out.C, l.Out.H, l.Out.W}; !equalInts(g, w.Out) || l.Params != w.Params || l.MACs != w.MACs {
+					t.Errorf("%s: output %v params %d MACs %d, torchvision %v %d %d", l.Layer.Name, g, l.Params, l.MACs, w.Out, w.Params, w.MACs)
+				}
+			}
+			last := res.Layers[len(res.Layers)-1].Out
+			if g := []int{last.C, last.H, last.W}; !equalInts(g, want.Output) {
+				t.Errorf("output %v, torchvision %v", g, want.Output)
+			}
+			if res.Params != want.Params || res.MACs != want.MACs {
+				t.Errorf("totals: params %d MACs %d, torchvision %d and %d", res.Params, res.MACs, want.Params, want.MACs)
 			}
 		})
 	}
@@ -133,6 +227,11 @@ func TestPublishedTotals(t *testing.T) {
 		{"mobilenet-v1", 4_231_976},         // Keras MobileNet trainable params
 		{"alexnet-2012", 60_965_224},        // two-GPU AlexNet, as commonly tabulated
 		{"lenet5", 61_706},
+		{"resnet50", 25_557_032},       // torchvision docs
+		{"mobilenet-v2", 3_504_872},    // torchvision docs
+		{"densenet121", 7_978_856},     // torchvision docs
+		{"googlenet", 6_624_904},       // torchvision docs
+		{"efficientnet-b0", 5_288_548}, // torchvision docs
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,14 +385,20 @@ func TestUnevenStrideWarnings(t *testing.T) {
 		in          Dims
 		want        []string
 	}{
-		{"issue example", "conv 96 k11 s4 p2", Dims{224, 224, 3}, []string{
-			"(224 + 2·2 − 11) mod 4 = 1: the last 1 row(s)/column(s) of the padded input are never covered (padding only)"}},
+		// padding no window reaches is not a problem: no warning
+		{"padding only", "conv 96 k11 s4 p2", Dims{224, 224, 3}, nil},
 		{"input lost", "conv 8 k3 s2", Dims{8, 8, 1}, []string{
-			"(8 + 2·0 − 3) mod 2 = 1: the last 1 row(s)/column(s) of the padded input are never covered; input row(s)/column(s) 7 is never seen"}},
+			"1 of 8 input rows and columns are never seen (7): (8 + 2·0 − 3) mod 2 = 1: the last windows stop 1 short of the end"}},
 		{"rows only", "maxpool k2", Dims{5, 4, 1}, []string{
-			"(5 + 2·0 − 2) mod 2 = 1: the last 1 row(s) of the padded input are never covered; input row(s) 4 is never seen"}},
+			"1 of 5 input rows are never seen (4): (5 + 2·0 − 2) mod 2 = 1: the last windows stop 1 short of the end"}},
 		{"gaps", "conv 8 k1 s2", Dims{9, 9, 1}, []string{
-			"stride 2 with kernel 1, dilation 1: 1 of every 2 row(s)/column(s) fall between the windows' taps and are never seen"}},
+			"4 of 9 input rows and columns are never seen (1, 3, …, 7): stride 2 with kernel 1, dilation 1 steps over 1 of every 2"}},
+		// ResNet's downsample: one warning for both causes, with the count
+		{"resnet downsample", "conv 128 k1 s2", Dims{56, 56, 64}, []string{
+			"28 of 56 input rows and columns are never seen (1, 3, …, 55): stride 2 with kernel 1, dilation 1 steps over 1 of every 2; (56 + 2·0 − 1) mod 2 = 1: the last windows stop 1 short of the end"}},
+		{"different axes", "conv 8 k3x1 s2", Dims{8, 9, 1}, []string{
+			"1 of 8 input rows are never seen (7): (8 + 2·0 − 3) mod 2 = 1: the last windows stop 1 short of the end",
+			"4 of 9 input columns are never seen (1, 3, …, 7): stride 2 with kernel 1, dilation 1 steps over 1 of every 2"}},
 		{"even", "conv 8 k3 s2 p1", Dims{9, 9, 1}, nil},
 		{"ceil covers", "maxpool k2 ceil", Dims{5, 5, 1}, nil},
 	}
@@ -344,9 +449,9 @@ func TestParseErrors(t *testing.T) {
 
 func TestWalkErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"add mismatch", "input 8x8x4\na: conv 4 k3\nconv 4 k3 @a\nadd @a", "t.net:4: add1 (add @a): cannot add a's output 6x6x4 to 4x4x4: the shapes differ"},
-		{"kernel too big", "input 8x8x4\nconv 4 k3\nconv 4 k7", "t.net:3: conv2 (conv 4 k7): H': kernel 7 (dilated extent 7) is larger than the padded input 6 + 0 + 0 = 6"},
-		{"groups", "input 8x8x6\nconv 4 k3 g4", "t.net:2: conv1 (conv 4 k3 g4): conv: 4 groups must divide the 6 input and 4 output channels"},
+		{"add mismatch", "input 8x8x4\na: conv 4 k3\nconv 4 k3 @a\nadd @a", "t.net:4: add1 (add @a) on 4x4x4 (HxWxC): cannot add a's output 6x6x4 to 4x4x4: the shapes differ"},
+		{"kernel too big", "input 8x8x4\nconv 4 k3\nconv 4 k7", "t.net:3: conv2 (conv 4 k7) on 6x6x4 (HxWxC): H': kernel 7 (dilated extent 7) is larger than the padded input 6 + 0 + 0 = 6"},
+		{"groups", "input 8x8x6\nconv 4 k3 g4", "t.net:2: conv1 (conv 4 k3 g4) on 8x8x6 (HxWxC): conv: 4 groups must divide the 6 input and 4 output channels"},
 		{"pool padding", "input 8x8x6\nmaxpool k2 p2", "more than half the window"},
 	}
 	for _, tt := range tests {
@@ -389,7 +494,7 @@ func sameLayers(a, b []Layer) bool {
 	for i := range a {
 		x, y := a[i], b[i]
 		x.Line, y.Line = 0, 0
-		if x != y {
+		if !reflect.DeepEqual(x, y) {
 			return false
 		}
 	}
@@ -604,5 +709,231 @@ func TestCountsDoNotWrap(t *testing.T) {
 	l.Kernel, l.Filters = Pair{11, 11}, 100000
 	if _, err := Apply(l, Dims{H: 1000000, W: 1000000, C: 100000}); err == nil || !strings.Contains(err.Error(), "64 bits") {
 		t.Errorf("Apply on a huge layer: %v, want a 64-bit overflow error", err)
+	}
+}
+
+// TestReceptiveFieldAgainstTorchGradients: for strided, transposed,
+// upsampling and dilated stacks and the issue's misaligned add, every
+// output row's input interval and the number of input rows that reach it
+// (testdata/shape/gen_rf.py: torch gradients, rows clipped by the border
+// left out) equal the walk's exact geometry. Exact integers: no tolerance.
+func TestReceptiveFieldAgainstTorchGradients(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/shape/torch_rf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases map[string]struct {
+			Net    string `json:"net"`
+			Layers []struct {
+				Out  []int    `json:"out"`
+				Rows [][4]int `json:"rows"`
+			} `json:"layers"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Cases) < 7 {
+		t.Fatalf("fixture has %d cases", len(doc.Cases))
+	}
+	for name, c := range doc.Cases {
+		t.Run(name, func(t *testing.T) {
+			n, err := ParseNet(strings.NewReader(c.Net), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Walk(n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			layers := res.Layers[len(res.Layers)-len(c.Layers):]
+			checked := 0
+			for i, want := range c.Layers {
+				l := layers[i]
+				if g := []int{l.Out.C, l.Out.H, l.Out.W}; !equalInts(g, want.Out) {
+					t.Fatalf("%s: output %v, torch %v", l.Layer.Name, g, want.Out)
+				}
+				for _, row := range want.Rows {
+					got := l.GeomH.At(row[0])
+					if got.Lo < 0 || got.Hi >= res.Input.H {
+						continue // the border clips what torch sees; the walk ignores borders
+					}
+					if got.Lo != row[1] || got.Hi != row[2] || got.Seen != row[3] {
+						t.Errorf("%s row %d: rows %d–%d (%d seen), torch %d–%d (%d seen)",
+							l.Layer.Name, row[0], got.Lo, got.Hi, got.Seen, row[1], row[2], row[3])
+					}
+					checked++
+				}
+			}
+			if checked < 50 {
+				t.Errorf("only %d rows checked", checked)
+			}
+		})
+	}
+}
+
+// TestInvert: for every kernel, stride, padding, dilation and input size
+// in a grid, the inverse transposed convolution restores the input size
+// exactly (its output size is TransposeOut, checked against PyTorch in
+// TestTransposeSamePad), with padding and output padding in PyTorch's
+// valid range; SAME padding is inverted too.
+func TestInvert(t *testing.T) {
+	n := 0
+	for h := 5; h <= 23; h++ {
+		for k := 1; k <= 5; k++ {
+			for s := 1; s <= 4; s++ {
+				for d := 1; d <= 2; d++ {
+					for _, pad := range []Padding{{Mode: PadExplicit, Pair: Square(k / 2)}, {Mode: PadSame}, {Mode: PadValid}} {
+						l := NewLayer(Conv)
+						l.Kernel, l.Stride, l.Dilation, l.Padding, l.Filters = Pair{k, k}, Pair{s, s}, Pair{d, d}, pad, 4
+						in := Dims{H: h, W: h + 1, C: 3}
+						if _, err := Apply(l, in); err != nil {
+							continue
+						}
+						inv, back, err := Invert(l, in)
+						// brute force: does any symmetric padding and valid
+						// output padding restore the size on both axes?
+						out, _ := Apply(l, in)
+						exists := func(h, hOut int) bool {
+							for p := 0; p <= k*d; p++ {
+								for op := 0; op < max(s, d); op++ {
+									if c, err := TransposeOut("H'", hOut, k, s, p, d, op); err == nil && int(c.Value) == h {
+										return true
+									}
+								}
+							}
+							return false
+						}
+						possible := exists(in.H, out.Out.H) && exists(in.W, out.Out.W)
+						if err != nil {
+							if possible {
+								t.Errorf("h%d k%d s%d d%d %s: %v, but a transposed convolution exists", h, k, s, d, pad, err)
+							}
+							continue
+						}
+						if back.Out != in || inv.OutPad.H >= max(s, d) || inv.Padding.H < 0 {
+							t.Errorf("h%d k%d s%d d%d %s: %s gives %s", h, k, s, d, pad, inv.Spec(false), back.Out)
+						}
+						n++
+					}
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Errorf("only %d cases", n)
+	}
+}
+
+// TestFit: VGG16's five 2x2 poolings fit multiples of 32 only; AlexNet's
+// conv1 (k11 s4 p2) drops rows unless (H + 4 − 11) mod 4 ≤ 2.
+func TestFit(t *testing.T) {
+	if got := Ranges(Fit(loadNet(t, "vgg16"), 200, 300)); got != "224, 256, 288" {
+		t.Errorf("vgg16 fits %s", got)
+	}
+	if got := Ranges(Fit(loadNet(t, "alexnet"), 200, 260)); got != "223–225, 255–257" {
+		t.Errorf("alexnet fits %s", got)
+	}
+}
+
+// TestMemory works a residual block through by hand: float32, batch 2,
+// input 1,024 B, three 2,048 B outputs; a is held for the add, so the peak
+// is a + b + add; parameters 76 + 148 = 224.
+func TestMemory(t *testing.T) {
+	n, err := ParseNet(strings.NewReader("input 8x8x2\na: conv 4 k3 p1\nb: conv 4 k3 p1\nadd @a"), "t.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		dtype string
+		scale int64
+	}{{"float32", 2}, {"fp16", 1}, {"float64", 4}} {
+		d, err := ParseDType(tt.dtype)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := WalkWith(n, WalkOptions{Batch: 2, DType: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := tt.scale // bytes per element / 2
+		want := NetMemory{Input: 512 * s, Params: 448 * s, TorchinfoPass: 4096 * s, PeakForward: 3072 * s, PeakLayer: "add1",
+			Saved: 3072 * s, TrainingSGD: 4928 * s, TrainingAdam: 5376 * s}
+		if res.Mem != want {
+			t.Errorf("%s: %+v\nwant %+v", tt.dtype, res.Mem, want)
+		}
+		if live := []int64{res.Layers[1].Mem.Live, res.Layers[2].Mem.Live}; live[0] != 1536*s || live[1] != 2048*s {
+			t.Errorf("%s: live during a, b = %v", tt.dtype, live)
+		}
+		if res.JSON().Total.MACs != 2*res.MACs || res.JSON().Total.FLOPs != 4*res.MACs {
+			t.Errorf("batch 2 does not double MACs and FLOPs: %+v", res.JSON().Total)
+		}
+	}
+}
+
+func TestUnits(t *testing.T) {
+	tests := []struct {
+		n          int64
+		bytes, cnt string
+	}{
+		{999, "999 B", "999"}, {1000, "1.00 kB", "1.00 K"}, {44_700_000, "44.70 MB", "44.70 M"},
+		{1_814_073_344, "1.81 GB", "1.81 G"}, {3_000_000_000_000, "3.00 TB", "3.00 T"},
+	}
+	for _, tt := range tests {
+		if b, c := Bytes(tt.n), Count(tt.n); b != tt.bytes || c != tt.cnt {
+			t.Errorf("%d: %q %q, want %q %q", tt.n, b, c, tt.bytes, tt.cnt)
+		}
+	}
+}
+
+// TestDiff: an inserted batch norm shows as one added layer and changes
+// 2·C parameters; other filters show as one changed layer (conv2: 9·16·32
+// + 32 = 4,640 → 9·16·48 + 48 = 6,960).
+func TestDiff(t *testing.T) {
+	walk := func(text string) *NetResult {
+		n, err := ParseNet(strings.NewReader(text), "t.net")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Walk(n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a := walk("input 32x32x3\nconv 16 k3 s2\nrelu\nmaxpool k2\nconv 32 k3")
+	b := walk("input 32x32x3\nconv 16 k3 s2\nrelu\nbn\nmaxpool k2\nconv 48 k3")
+	got := Diff(a, b)
+	for _, want := range []string{"@@ layer - / 3\n+ bn1", "@@ layer 4 / 5\n- conv2", "+ conv2                conv 48 k3", "3 layers alike",
+		"params 5,088 → 7,440 (+2,352)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diff lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestGeometryTooLong: resizing by ratios that share no factor with the
+// strides grows the geometry's period past what is tracked; the walk goes
+// on, says so once, and prints "?" for the fields.
+func TestGeometryTooLong(t *testing.T) {
+	n, err := ParseNet(strings.NewReader("input 97x97x1\nupsample 101x101\nconv 1 k3 s7\nupsample 103x103\nconv 1 k3"), "t.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Walk(n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, l := range res.Layers {
+		notes += len(l.Notes)
+	}
+	if res.Layers[3].GeomH != nil || res.Layers[4].GeomH != nil || res.Layers[2].GeomH == nil || notes != 1 ||
+		!strings.Contains(strings.Join(res.Layers[3].Notes, ""), "period grew past 4096") {
+		t.Errorf("geometry %v %v, notes %d: %v", res.Layers[2].GeomH != nil, res.Layers[3].GeomH != nil, notes, res.Layers[3].Notes)
+	}
+	if tab := res.Table(); !strings.Contains(tab, "  ?  ") {
+		t.Errorf("table does not show ? for the lost fields:\n%s", tab)
 	}
 }

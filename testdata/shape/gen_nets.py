@@ -4,9 +4,10 @@
 #
 #   cd /work/main && /usr/bin/python3 testdata/shape/gen_nets.py
 #
-# (torch 1.13 CPU; torchvision is not installed, so each model is written
-# here in plain torch.nn, layer for layer, following torchvision's and the
-# papers' definitions — independently of the .net files.) A zero tensor is
+# (torch 1.13 CPU, Debian's python3-torch; the hand-written presets are
+# written here in plain torch.nn, layer for layer, following torchvision's
+# and the papers' definitions — independently of the .net files; the newer
+# presets are torchvision 0.14's own models, Debian's python3-torchvision.) A zero tensor is
 # run through each model with a forward hook on every leaf module; for each
 # call, in execution order, the fixture records the module's type, output
 # shape (C, H, W), parameter count and MACs:
@@ -14,7 +15,8 @@
 #   ConvTranspose2d  in.numel() · (C_out/g)·kh·kw
 #   Linear           in_features · out_features
 #   everything else  0
-# and the model's sum(p.numel() for p in model.parameters()).
+# and the model's sum(p.numel() for p in model.parameters()); each output's
+# bytes (float32, batch 1) and the totals torchinfo prints from them.
 #
 # Receptive fields ("rf", [h, w]) are measured, not computed: the weights are
 # set to 1, max pooling is swapped for average pooling of the same geometry
@@ -24,158 +26,18 @@
 # its non-zero rows and columns. The script checks that the extent does not
 # touch the input's border (which would clip it).
 import json
+import os
+import sys
 
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 torch.manual_seed(0)
 
 
-class Add(nn.Module):
-    """Residual sum, a module so that the hooks see it."""
-
-    def forward(self, a, b):
-        return a + b
-
-
-def seq(*layers):
-    return nn.Sequential(*layers)
-
-
-# ---------------------------------------------------------------- models
-def lenet5():
-    return seq(nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2, 2),
-               nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2, 2),
-               nn.Conv2d(16, 120, 5), nn.Tanh(), nn.Flatten(),
-               nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10))
-
-
-def alexnet_notes():
-    return seq(nn.Conv2d(3, 96, 11, 4, 2), nn.ReLU(), nn.MaxPool2d(3, 2),
-               nn.Conv2d(96, 256, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
-               nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),
-               nn.Conv2d(384, 384, 3, padding=1), nn.ReLU(),
-               nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2),
-               nn.Flatten(), nn.Linear(9216, 4096), nn.ReLU(), nn.Dropout(0.5),
-               nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5), nn.Linear(4096, 1000))
-
-
-def alexnet_torchvision():
-    # torchvision/models/alexnet.py
-    features = [nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(inplace=False), nn.MaxPool2d(3, 2),
-                nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
-                nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(),
-                nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(),
-                nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2)]
-    classifier = [nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),
-                  nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(), nn.Linear(4096, 1000)]
-    return seq(*features, nn.AdaptiveAvgPool2d((6, 6)), nn.Flatten(), *classifier)
-
-
-def alexnet_2012():
-    return seq(nn.Conv2d(3, 96, 11, 4), nn.ReLU(), nn.LocalResponseNorm(5), nn.MaxPool2d(3, 2),
-               nn.Conv2d(96, 256, 5, padding=2, groups=2), nn.ReLU(), nn.LocalResponseNorm(5),
-               nn.MaxPool2d(3, 2),
-               nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),
-               nn.Conv2d(384, 384, 3, padding=1, groups=2), nn.ReLU(),
-               nn.Conv2d(384, 256, 3, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(3, 2),
-               nn.Flatten(), nn.Linear(9216, 4096), nn.ReLU(), nn.Dropout(0.5),
-               nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5), nn.Linear(4096, 1000))
-
-
-def vgg16():
-    cfg = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
-    layers, c = [], 3
-    for v in cfg:
-        if v == "M":
-            layers.append(nn.MaxPool2d(2, 2))
-        else:
-            layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU()]
-            c = v
-    return seq(*layers, nn.AdaptiveAvgPool2d((7, 7)), nn.Flatten(),
-               nn.Linear(512 * 7 * 7, 4096), nn.ReLU(), nn.Dropout(),
-               nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(), nn.Linear(4096, 1000))
-
-
-class BasicBlock(nn.Module):
-    # torchvision/models/resnet.py BasicBlock, with the add as a module
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.relu = nn.ReLU()
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = None
-        if stride != 1 or cin != cout:
-            self.downsample = seq(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-        self.add = Add()
-
-    def forward(self, x):
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(self.add(out, identity))
-
-
-class ResNet18(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.relu = nn.ReLU()
-        self.maxpool = nn.MaxPool2d(3, 2, 1)
-        blocks, c = [], 64
-        for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
-            blocks += [BasicBlock(c, cout, stride), BasicBlock(cout, cout, 1)]
-            c = cout
-        self.layers = seq(*blocks)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.flatten = nn.Flatten()
-        self.fc = nn.Linear(512, 1000)
-
-    def forward(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        return self.fc(self.flatten(self.avgpool(self.layers(x))))
-
-
-def mobilenet_v1():
-    def cbr(cin, cout, k, s, g):
-        return [nn.Conv2d(cin, cout, k, s, k // 2, groups=g, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
-    layers = cbr(3, 32, 3, 2, 1)
-    c = 32
-    for cout, s in [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1),
-                    (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]:
-        layers += cbr(c, c, 3, s, c) + cbr(c, cout, 1, 1, 1)
-        c = cout
-    return seq(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1024, 1000))
-
-
-class Mixed(nn.Module):
-    # testdata/nets/mixed.net
-    def __init__(self):
-        super().__init__()
-        self.stem = seq(nn.Conv2d(8, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.ReLU(),
-                        nn.MaxPool2d(3, 2, ceil_mode=True))
-        self.grp = nn.Conv2d(16, 32, 3, padding=1, groups=4)
-        self.relu = nn.ReLU()
-        self.dil = nn.Conv2d(32, 32, 3, padding=2, dilation=2, groups=2)
-        self.add = Add()
-        self.rest = seq(nn.Conv2d(32, 32, 3, 2, 1, groups=32, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
-                        nn.Conv2d(32, 64, 1), nn.ReLU(),
-                        nn.ConvTranspose2d(64, 32, 4, 2, 1, output_padding=1), nn.ReLU(),
-                        nn.AvgPool2d(2, 2, 1, ceil_mode=True),
-                        nn.Conv2d(32, 24, (1, 3), (1, 2), (0, 1), bias=False),
-                        nn.MaxPool2d(2, 1, dilation=2),
-                        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(24, 10))
-
-    def forward(self, x):
-        g = self.grp(self.stem(x))
-        return self.rest(self.add(g, self.dil(self.relu(g))))
-
-
-def notes_5x5():
-    return seq(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))
+from torch_models import *  # noqa: E402,F401,F403 (the models, beside this script)
 
 
 # name: (model, input (C, H, W), rf input (C, H, W) or None)
@@ -189,12 +51,32 @@ NETS = {
     "mobilenet-v1": (mobilenet_v1, (3, 224, 224), None),
     "mixed": (Mixed, (8, 61, 47), (8, 301, 283)),
     "notes-5x5": (notes_5x5, (1, 5, 5), (1, 5, 5)),
+    "layers": (Layers, (3, 20, 24), None),
+}
+
+# Presets checked against torchvision's own models (their forward passes use
+# functional ops between modules, so only the weighted layers are compared
+# one by one: every Conv2d, ConvTranspose2d, BatchNorm2d and Linear in call
+# order, with the totals and the output shape).
+import torchvision.models as tvm  # noqa: E402
+
+WEIGHTED = {
+    "resnet50": (lambda: tvm.resnet50(), (3, 224, 224)),
+    "mobilenet-v2": (lambda: tvm.mobilenet_v2(), (3, 224, 224)),
+    "densenet121": (lambda: tvm.densenet121(), (3, 224, 224)),
+    "googlenet": (lambda: tvm.googlenet(aux_logits=False, init_weights=False), (3, 224, 224)),
+    "efficientnet-b0": (lambda: tvm.efficientnet_b0(), (3, 224, 224)),
+    "unet-small": (UNetSmall, (1, 64, 64)),
 }
 
 KINDS = {
     nn.Conv2d: "conv", nn.ConvTranspose2d: "convT", nn.MaxPool2d: "maxpool", nn.AvgPool2d: "avgpool",
     nn.AdaptiveAvgPool2d: "adaptiveavgpool", nn.BatchNorm2d: "bn", nn.ReLU: "relu", nn.Tanh: "tanh",
     nn.Dropout: "dropout", nn.Flatten: "flatten", nn.Linear: "fc", nn.LocalResponseNorm: "lrn", Add: "add",
+    Cat: "concat", Mul: "mul", nn.Upsample: "upsample", nn.ZeroPad2d: "pad", nn.Softmax: "softmax",
+    ChannelLinear: "linear", nn.SiLU: "silu", nn.GELU: "gelu", nn.Hardswish: "hardswish",
+    nn.Hardsigmoid: "hardsigmoid", nn.LeakyReLU: "leakyrelu", ChannelLayerNorm: "layernorm",
+    nn.GroupNorm: "groupnorm", nn.Sigmoid: "sigmoid",
 }
 
 
@@ -203,6 +85,8 @@ def macs(m, inp, out):
         return out.numel() * m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
     if isinstance(m, nn.ConvTranspose2d):
         return inp.numel() * m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
+    if isinstance(m, ChannelLinear):
+        return out.numel() * m.in_features
     if isinstance(m, nn.Linear):
         return m.in_features * m.out_features
     return 0
@@ -218,7 +102,7 @@ def record(model, shape):
 
     def hook(m, inp, out):
         calls.append({"type": KINDS[type(m)], "out": chw(out), "params": sum(p.numel() for p in m.parameters()),
-                      "macs": macs(m, inp[0], out)})
+                      "macs": macs(m, inp[0], out), "bytes": out.numel() * out.element_size()})
     hs = [m.register_forward_hook(hook) for m in model.modules() if type(m) in KINDS]
     model.eval()
     with torch.no_grad():
@@ -315,8 +199,14 @@ for name, (build, shape, rfshape) in NETS.items():
     calls = record(model, shape)
     entry = {"input": list(shape), "layers": calls,
              "params": sum(p.numel() for p in model.parameters()),
-             "macs": sum(c["macs"] for c in calls)}
+             "macs": sum(c["macs"] for c in calls),
+             # torchinfo 1.8's "Forward/backward pass size" (model_statistics.py:
+             # twice the output bytes of every leaf layer with parameters) and
+             # "Params size", for a float32 batch of one
+             "torchinfo_pass_bytes": sum(2 * c["bytes"] for c in calls if c["params"] > 0),
+             "param_bytes": sum(p.numel() * p.element_size() for p in model.parameters())}
     if rfshape is not None:
+        entry["rf_input"] = list(rfshape)
         rfs = receptive_fields(build(), rfshape)
         assert len(rfs) <= len(calls), (name, len(rfs), len(calls))
         for c, rf in zip(calls, rfs):
@@ -325,5 +215,25 @@ for name, (build, shape, rfshape) in NETS.items():
     out[name] = entry
     print(f"{name}: {entry['params']:,} params, {entry['macs']:,} MACs, {len(calls)} layers")
 
+WKINDS = {nn.Conv2d: "conv", nn.ConvTranspose2d: "convT", nn.BatchNorm2d: "bn", nn.Linear: "fc"}
+weighted = {}
+for name, (build, shape) in WEIGHTED.items():
+    model = build()
+    calls = []
+
+    def hook(m, inp, o):
+        calls.append({"type": WKINDS[type(m)], "out": chw(o), "params": sum(p.numel() for p in m.parameters()),
+                      "macs": macs(m, inp[0], o)})
+    hs = [m.register_forward_hook(hook) for m in model.modules() if type(m) in WKINDS]
+    model.eval()
+    with torch.no_grad():
+        y = model(torch.zeros(1, *shape))
+    weighted[name] = {"input": list(shape), "layers": calls, "output": chw(y),
+                      "params": sum(p.numel() for p in model.parameters()),
+                      "macs": sum(c["macs"] for c in calls)}
+    print(f"{name}: {weighted[name]['params']:,} params, {weighted[name]['macs']:,} MACs, {len(calls)} weighted layers")
+
 with open("testdata/shape/torch_nets.json", "w") as f:
-    json.dump({"generator": "testdata/shape/gen_nets.py", "torch": torch.__version__, "nets": out}, f, indent=1)
+    json.dump({"generator": "testdata/shape/gen_nets.py", "torch": torch.__version__,
+               "torchvision": tvm.__name__ and __import__("torchvision").__version__,
+               "nets": out, "weighted": weighted}, f, indent=1)
