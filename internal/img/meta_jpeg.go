@@ -83,12 +83,26 @@ func jfifToPhys(unit byte, x, y uint32) *Phys {
 	return &Phys{X: uint32(float64(x)*f + 0.5), Y: uint32(float64(y)*f + 0.5), Unit: 1}
 }
 
-// jpegWithMeta returns the JPEG file jpg with m's segments inserted after
-// SOI: JFIF with the density (in dots per inch, as most tools write it),
-// Exif, XMP and the ICC profile in as many APP2 segments as it needs.
+// jpegWithMeta returns the JPEG file jpg with m's segments (JPEGSegments)
+// inserted after SOI.
 func jpegWithMeta(jpg []byte, m *Meta) []byte {
 	if m.Empty() || len(jpg) < 2 {
 		return jpg
+	}
+	seg := JPEGSegments(m)
+	out := make([]byte, 0, len(jpg)+len(seg))
+	out = append(out, jpg[:2]...)
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// JPEGSegments returns m as the marker segments a writer puts right after
+// SOI: JFIF with the density (in dots per inch, as most tools write it),
+// Exif, XMP and the ICC profile in as many APP2 segments as it needs. A
+// part too big for one segment is left out.
+func JPEGSegments(m *Meta) []byte {
+	if m.Empty() {
+		return nil
 	}
 	var seg bytes.Buffer
 	put := func(marker byte, parts ...[]byte) bool {
@@ -128,10 +142,7 @@ func jpegWithMeta(jpg []byte, m *Meta) []byte {
 			}
 		}
 	}
-	out := make([]byte, 0, len(jpg)+seg.Len())
-	out = append(out, jpg[:2]...)
-	out = append(out, seg.Bytes()...)
-	return append(out, jpg[2:]...)
+	return seg.Bytes()
 }
 
 // readWebPMeta collects the EXIF, ICCP and XMP chunks of a WebP's RIFF

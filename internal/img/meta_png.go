@@ -188,12 +188,27 @@ func addKeyAlpha(t *tensor.Tensor, c *pngChunks, top float32) *tensor.Tensor {
 	return out
 }
 
-// pngWithMeta returns the PNG file png with m's chunks inserted after
-// IHDR: iCCP (or sRGB when there is no profile), gAMA, pHYs, eXIf, the
-// XMP iTXt and the text chunks.
+// pngWithMeta returns the PNG file png with m's chunks (PNGChunks)
+// inserted after IHDR.
 func pngWithMeta(png []byte, m *Meta) []byte {
 	if m.Empty() || len(png) < len(pngSignature)+25 {
 		return png
+	}
+	extra := PNGChunks(m)
+	at := len(pngSignature) + 25 // signature, then IHDR's 12+13 bytes
+	out := make([]byte, 0, len(png)+len(extra))
+	out = append(out, png[:at]...)
+	out = append(out, extra...)
+	return append(out, png[at:]...)
+}
+
+// PNGChunks returns m as the PNG chunks a writer puts right after IHDR
+// (length, type, data, CRC each): iCCP (or sRGB when there is no
+// profile), gAMA, pHYs, eXIf, the XMP iTXt and the text chunks. A
+// streaming PNG writer emits them as they are.
+func PNGChunks(m *Meta) []byte {
+	if m.Empty() {
+		return nil
 	}
 	var extra bytes.Buffer
 	put := func(typ string, body []byte) {
@@ -247,9 +262,5 @@ func pngWithMeta(png []byte, m *Meta) []byte {
 		}
 		put("iTXt", append([]byte(t.Key+"\x00\x00\x00\x00\x00"), t.Value...))
 	}
-	at := len(pngSignature) + 25 // signature, then IHDR's 12+13 bytes
-	out := make([]byte, 0, len(png)+extra.Len())
-	out = append(out, png[:at]...)
-	out = append(out, extra.Bytes()...)
-	return append(out, png[at:]...)
+	return extra.Bytes()
 }
