@@ -16,7 +16,9 @@ FUZZ_TARGETS = \
 	./internal/img:FuzzDecode \
 	./internal/img:FuzzEXIF \
 	./internal/tensorio:FuzzReadStdin \
-	./internal/tensorio:FuzzReadFile
+	./internal/tensorio:FuzzReadFile \
+	./cmd/convtool:FuzzIntegerFlags \
+	./cmd/convtool:FuzzArgs
 
 .PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
 

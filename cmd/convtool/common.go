@@ -15,7 +15,7 @@ import (
 // shared flags.
 func (g *globalOptions) env(io *streams) *job.Env {
 	return &job.Env{Stdin: io.In, Stdout: io.Out, Stderr: io.ErrOut, Terminal: io.ErrIsTerminal,
-		ProgressDelay: progressDelay, Quiet: g.Quiet, JSON: g.JSON, MaxPixels: g.MaxPixels,
+		ProgressDelay: progressDelay, Quiet: g.Quiet, JSON: g.JSON, MaxPixels: g.MaxPixels, MaxMACs: g.MaxMACs,
 		Quality: g.Quality, Background: g.Background, Strip: g.Strip, Autorotate: g.Autorotate}
 }
 

@@ -334,26 +334,35 @@ func TestConvAlphaKeepFollowsColour(t *testing.T) {
 }
 
 // TestConvProgressClearedBeforeSummary: on a terminal the bar (when drawn)
-// is erased before the summary line, which must start a line of its own.
+// is erased before the summary line, which must start a line of its own;
+// conv and pool both draw one.
 func TestConvProgressClearedBeforeSummary(t *testing.T) {
 	defer func(d time.Duration) { progressDelay = d }(progressDelay)
 	progressDelay = 0 // draw at once
 	in := filepath.Join(repoTestdata, "cli", "rgb.png")
 	out := filepath.Join(t.TempDir(), "o.png")
-	var stdout, stderr strings.Builder
-	code := run([]string{"conv", in, out, "-k", "box:3"}, &streams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr, ErrIsTerminal: true})
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "conv [") {
-		t.Fatalf("no bar drawn on a terminal: %q", stderr.String())
-	}
-	last := stderr.String()
-	if i := strings.LastIndex(last, "\r"); i >= 0 {
-		last = last[i+1:]
-	}
-	if !strings.HasPrefix(last, "conv: input ") || !strings.HasSuffix(last, "\n") {
-		t.Errorf("stderr ends %q: the summary should follow the erased bar on a clean line", last)
+	for _, c := range []struct {
+		args    []string
+		summary string
+	}{
+		{[]string{"conv", in, out, "-k", "box:3"}, "conv: input "},
+		{[]string{"pool", in, out, "--size", "2"}, "pool: op "},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(c.args, &streams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr, ErrIsTerminal: true})
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), c.args[0]+" [") {
+			t.Fatalf("%s: no bar drawn on a terminal: %q", c.args[0], stderr.String())
+		}
+		last := stderr.String()
+		if i := strings.LastIndex(last, "\r"); i >= 0 {
+			last = last[i+1:]
+		}
+		if !strings.HasPrefix(last, c.summary) || !strings.HasSuffix(last, "\n") {
+			t.Errorf("stderr ends %q: the summary should follow the erased bar on a clean line", last)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,8 +32,14 @@ var (
 // over the default --max-pixels. Built here rather than committed because
 // internal/img's tests decode every PNG under testdata.
 func bombPNG() []byte {
-	bombOnce.Do(func() {
-		const w, h = 20000, 20000
+	bombOnce.Do(func() { bomb = blankPNG(20000, 20000) })
+	return bomb
+}
+
+// blankPNG is a valid, all-black w×h 1-bit grey PNG: a few KB for any
+// size, so tests can hand convtool huge images cheaply.
+func blankPNG(w, h int) []byte {
+	{
 		var z bytes.Buffer
 		zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
 		row := make([]byte, 1+w/8)
@@ -49,15 +56,14 @@ func bombPNG() []byte {
 		var b bytes.Buffer
 		b.WriteString("\x89PNG\r\n\x1a\n")
 		ihdr := make([]byte, 13)
-		binary.BigEndian.PutUint32(ihdr, w)
-		binary.BigEndian.PutUint32(ihdr[4:], h)
+		binary.BigEndian.PutUint32(ihdr, uint32(w))
+		binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
 		ihdr[8], ihdr[9] = 1, 0 // 1-bit grey
 		chunk(&b, "IHDR", ihdr)
 		chunk(&b, "IDAT", z.Bytes())
 		chunk(&b, "IEND", nil)
-		bomb = b.Bytes()
-	})
-	return bomb
+		return b.Bytes()
+	}
 }
 
 // hostileCase is one bad run: the files it starts from, its arguments (D
@@ -70,6 +76,9 @@ type hostileCase struct {
 	code  int
 	msg   string // the one stderr line, after "convtool: ", with D for the directory
 }
+
+// stdinFile is the files key whose file is fed on stdin, not put in D.
+const stdinFile = "<stdin>"
 
 func hostileCases() []hostileCase {
 	grey := map[string]string{"in.png": "@cli/grey.png"}
@@ -123,6 +132,9 @@ func (c hostileCase) setUp(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, src := range c.files {
+		if name == stdinFile {
+			continue
+		}
 		var b []byte
 		var err error
 		switch {
@@ -179,8 +191,11 @@ func checkOneLine(t *testing.T, stderr, dir, want string) {
 // TestHostileInputs runs every case twice: once with no output file (none
 // may appear), once over an existing one (it must stay byte for byte as it
 // was). Either way the directory holds nothing new: no temporary files.
-func TestHostileInputs(t *testing.T) {
-	for _, c := range hostileCases() {
+func TestHostileInputs(t *testing.T) { runHostileCases(t, hostileCases()) }
+
+// runHostileCases is TestHostileInputs' loop, shared with round two.
+func runHostileCases(t *testing.T, cases []hostileCase) {
+	for _, c := range cases {
 		for _, existing := range []bool{false, true} {
 			name := c.name
 			if existing {
@@ -204,7 +219,16 @@ func TestHostileInputs(t *testing.T) {
 					}
 					args[i] = a
 				}
-				r := runCLI(t, nil, args...)
+				var stdin io.Reader
+				if src, ok := c.files[stdinFile]; ok {
+					f, err := os.Open(filepath.Join(hostileDir, src))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					stdin = f
+				}
+				r := runCLI(t, stdin, args...)
 				if r.code != c.code {
 					t.Errorf("exit %d, want %d", r.code, c.code)
 				}
@@ -289,7 +313,9 @@ type epipeWriter struct{}
 func (epipeWriter) Write([]byte) (int, error) { return 0, syscall.EPIPE }
 
 // TestBrokenPipe: a reader that goes away ends the run quietly, whatever
-// is being written to stdout: no message, status 1, nothing left behind.
+// is being written to stdout: no message, status 1, nothing left behind —
+// except when only the --json summary was going there: the output file was
+// written, and the summary contract (Env.Print) keeps status 0.
 // (In the real process a write to a closed stdout pipe raises SIGPIPE,
 // which ends convtool silently as it ends cat: status 141 in the shell.)
 func TestBrokenPipe(t *testing.T) {
@@ -305,8 +331,12 @@ func TestBrokenPipe(t *testing.T) {
 		t.Run(strings.Join(args[3:], " "), func(t *testing.T) {
 			var errOut bytes.Buffer
 			code := run(args, &streams{In: strings.NewReader(""), Out: epipeWriter{}, ErrOut: &errOut})
-			if code != exitError || errOut.Len() != 0 {
-				t.Errorf("exit %d, stderr %q; want 1 and nothing", code, errOut.String())
+			want := exitError
+			if args[2] != "-" {
+				want = exitOK
+			}
+			if code != want || errOut.Len() != 0 {
+				t.Errorf("exit %d, stderr %q; want %d and nothing", code, errOut.String(), want)
 			}
 		})
 	}

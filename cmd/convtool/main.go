@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/convtool/convtool/internal/job"
 )
 
 // Exit codes, documented in --help and the README.
@@ -17,7 +19,10 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], defaultStreams()))
+	io := defaultStreams()
+	guardStdStreams(io)
+	handleSignals()
+	os.Exit(run(os.Args[1:], io))
 }
 
 // run executes the command line and maps its error to an exit code in one
@@ -33,7 +38,7 @@ func run(args []string, io *streams) int {
 		// stdout's reader went away (| head): end quietly, as cat does.
 		return exitError
 	}
-	fmt.Fprintf(io.ErrOut, "convtool: %v\n", err)
+	fmt.Fprintf(io.ErrOut, "convtool: %s\n", job.OneLine(err.Error()))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage

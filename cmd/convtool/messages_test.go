@@ -20,7 +20,7 @@ func TestImageMessagesGolden(t *testing.T) {
 	d := func(s string) string { return filepath.Join(dir, s) }
 	os.WriteFile(d("photo.heic"), []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00"), 0o644)
 	os.WriteFile(d("wave.jpg"), []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"), 0o644)
-	os.WriteFile(d("short.pgm"), []byte("P5\n16384 16384\n255\nab"), 0o644)
+	os.WriteFile(d("short.pgm"), []byte("P5\n4000 3000\n255\nab"), 0o644)
 	rgba := p("output/rgba.png")
 	cases := [][]string{
 		{"conv", d("photo.heic"), d("o.png"), "-k", "box:3"},

@@ -41,6 +41,7 @@ type globalOptions struct {
 	Quiet     bool
 	JSON      bool
 	MaxPixels int64
+	MaxMACs   int64
 	// Image output: JPEG quality, the background alpha is flattened
 	// against where the format has no alpha.
 	Quality    int
@@ -58,7 +59,22 @@ const exitCodesHelp = `Exit status: 0 success; 1 bad input, impossible geometry 
 (one line on stderr names the file and the problem, and no output file is
 written); 2 a usage error (unknown flag, bad flag value, wrong arguments).
 A reader that goes away (| head) ends convtool silently, as it ends cat:
-by SIGPIPE, status 141 in the shell.`
+by SIGPIPE, status 141 in the shell. On SIGINT, SIGTERM or SIGHUP the
+temporary output is removed and convtool dies by the signal (130, 143, 129);
+SIGQUIT exits 131. Once the output is written the status is 0, even if the
+summary cannot be (that is one line on stderr).
+
+Limits and hostile input: every size is computed in checked 64-bit
+arithmetic (a size that does not fit is an error, exit 1); --max-pixels
+bounds image headers, padded inputs and outputs, --max-macs the work
+(multiply-adds), both checked from the header before any pixel is decoded;
+stdin is read within 8 bytes a --max-pixels pixel plus 1 MiB. Parameters
+(--scale, --offset, bias, kernels, a .mat header) must be finite; data may
+hold NaN and inf, but a finite number beyond float32 (1e39) is refused. A
+file OUTPUT needs an extension or --format; -, /dev/stdout and other devices
+take --format or the input's format. New outputs honour the umask; a
+dangling symlink is written through. See the README, "Limits and hostile
+input".`
 
 func newRootCmd(io *streams) *cobra.Command {
 	g := &globalOptions{}
@@ -81,6 +97,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
+	pf.Int64Var(&g.MaxMACs, "max-macs", job.DefaultMaxMACs, "refuse a conv, pool or direct signal whose work, known from the input's header, is more multiply-adds (pool: window reads) than this; 0: no limit (default 10^12: minutes of direct convolution on 2 cores; see the README)")
 	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100, as libvips' Q")
 	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
 	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")

@@ -40,8 +40,8 @@ func benchInput(c, h, w int) *tensor.Tensor {
 func benchFilter(b *testing.B, c, h, w, n int, m Method) {
 	in, k := benchInput(c, h, w), gaussianKernel(n)
 	p := NewParams()
-	p.Pad.Top, p.Pad.Bottom = SamePad(h, n, 1, 1, false)
-	p.Pad.Left, p.Pad.Right = SamePad(w, n, 1, 1, false)
+	p.Pad.Top, p.Pad.Bottom, _ = SamePad(h, n, 1, 1, false)
+	p.Pad.Left, p.Pad.Right, _ = SamePad(w, n, 1, 1, false)
 	p.Edge = Replicate
 	b.SetBytes(int64(4 * in.Len()))
 	for b.Loop() {
@@ -86,7 +86,7 @@ func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	}
 	pr := NewParams()
 	pr.StrideY, pr.StrideX, pr.Groups, pr.Pad = s, s, g, Pad{p, p, p, p}
-	ho := OutSize(hw, k, s, 1, p, p)
+	ho, _ := OutSize(hw, k, s, 1, p, p)
 	b.SetBytes(int64(4 * in.Len()))
 	for b.Loop() {
 		if _, used, err := Layer(in, w, nil, pr, m); err != nil || (m != Auto && used != m) {

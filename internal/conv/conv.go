@@ -143,7 +143,7 @@ func Layer(in *tensor.Tensor, w *kernel.Bank, bias []float32, p Params, m Method
 // when p is larger), output padding at the bottom and right, stride 1, and
 // the kernel turned by 180° (done by the callers).
 func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
-	ho, wo, err := p.check(in.H, in.W, kh, kw)
+	ho, wo, err := p.check(in.C, in.H, in.W, kh, kw)
 	if err != nil {
 		return nil, err
 	}

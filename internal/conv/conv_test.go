@@ -84,10 +84,11 @@ func (fc fixtureCase) params(t *testing.T, x *tensor.Tensor, kh, kw int) Params 
 		Pad: Pad{fc.Pad[0], fc.Pad[1], fc.Pad[2], fc.Pad[3]}}
 	switch fc.Padmode {
 	case "same":
-		p.Pad.Top, p.Pad.Bottom = SamePad(x.H, kh, p.StrideY, p.DilY, fc.Flip)
-		p.Pad.Left, p.Pad.Right = SamePad(x.W, kw, p.StrideX, p.DilX, fc.Flip)
+		p.Pad.Top, p.Pad.Bottom, _ = SamePad(x.H, kh, p.StrideY, p.DilY, fc.Flip)
+		p.Pad.Left, p.Pad.Right, _ = SamePad(x.W, kw, p.StrideX, p.DilX, fc.Flip)
 	case "full":
-		py, px := FullPad(kh, p.DilY), FullPad(kw, p.DilX)
+		py, _ := FullPad(kh, p.DilY)
+		px, _ := FullPad(kw, p.DilX)
 		p.Pad = Pad{py, py, px, px}
 	case "valid":
 		p.Pad = Pad{}

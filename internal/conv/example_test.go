@@ -34,8 +34,8 @@ func ExampleFilter() {
 	in, _ := tensor.FromData(1, 3, 3, []float32{0, 0, 9, 0, 0, 9, 0, 0, 9})
 	k := &kernel.Kernel{H: 3, W: 3, Data: []float32{1, 1, 1, 1, 1, 1, 1, 1, 1}}
 	p := conv.NewParams()
-	p.Pad.Top, p.Pad.Bottom = conv.SamePad(in.H, k.H, 1, 1, false)
-	p.Pad.Left, p.Pad.Right = conv.SamePad(in.W, k.W, 1, 1, false)
+	p.Pad.Top, p.Pad.Bottom, _ = conv.SamePad(in.H, k.H, 1, 1, false)
+	p.Pad.Left, p.Pad.Right, _ = conv.SamePad(in.W, k.W, 1, 1, false)
 	p.Edge = conv.Replicate
 	out, method, _ := conv.Filter(in, k, p, conv.Auto)
 	fmt.Println(method, out.Data)

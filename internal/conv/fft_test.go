@@ -89,8 +89,8 @@ func TestFilterFFTMatchesDirect(t *testing.T) {
 			p.StrideY, p.StrideX, p.DilY, p.DilX, p.Edge = c.sy, c.sx, c.dy, c.dx, c.edge
 			p.Pad = c.pad
 			if c.same {
-				p.Pad.Top, p.Pad.Bottom = SamePad(c.h, c.kh, c.sy, c.dy, false)
-				p.Pad.Left, p.Pad.Right = SamePad(c.w, c.kw, c.sx, c.dx, false)
+				p.Pad.Top, p.Pad.Bottom, _ = SamePad(c.h, c.kh, c.sy, c.dy, false)
+				p.Pad.Left, p.Pad.Right, _ = SamePad(c.w, c.kw, c.sx, c.dx, false)
 			}
 			fftAgrees(t, in, randomKernel(rng, c.kh, c.kw), p)
 		})
@@ -152,8 +152,8 @@ func TestChooseFFT(t *testing.T) {
 
 func samePad(n, k int) Params {
 	p := NewParams()
-	p.Pad.Top, p.Pad.Bottom = SamePad(n, k, 1, 1, false)
-	p.Pad.Left, p.Pad.Right = SamePad(n, k, 1, 1, false)
+	p.Pad.Top, p.Pad.Bottom, _ = SamePad(n, k, 1, 1, false)
+	p.Pad.Left, p.Pad.Right, _ = SamePad(n, k, 1, 1, false)
 	p.Edge = Replicate
 	return p
 }

@@ -65,34 +65,41 @@ func ParseMethod(s string) (Method, error) {
 }
 
 // SamePad returns TensorFlow's 'same' padding for one axis of n samples, a
-// kernel of k taps, stride s and dilation d, the smaller half before; with
-// flip (true convolution) the larger half goes before. The rule lives in
-// package shape (SamePadFlip); these names keep the engine's callers short.
-func SamePad(n, k, s, d int, flip bool) (before, after int) {
+// kernel of k taps, stride s and dilation d: a total of
+// max((ceil(n/s)-1)*s + d*(k-1)+1 - n, 0), the smaller half before. With
+// flip (true convolution) the larger half goes before, so that a rotated
+// kernel padded this way equals scipy.signal.convolve2d's mode 'same' for
+// even kernels too. The arithmetic is shape.SamePadding's (checked): a
+// parameter out of range or a size that does not fit is an error.
+func SamePad(n, k, s, d int, flip bool) (before, after int, err error) {
 	return shape.SamePadFlip(n, k, s, d, flip)
 }
 
-// FullPad is shape.FullPad: d*(k-1) on each side.
-func FullPad(k, d int) int { return shape.FullPad(k, d) }
+// FullPad is shape.FullPad: d*(k-1) on each side, checked.
+func FullPad(k, d int) (int, error) { return shape.FullPad(k, d) }
 
-// OutSize is shape.OutSize, the output length of an ordinary convolution.
-// A result ≤ 0 means the dilated kernel does not fit.
-func OutSize(n, k, s, d, padBefore, padAfter int) int {
+// OutSize returns floor((n+pb+pa-d(k-1)-1)/s)+1, the output length of an
+// ordinary convolution (shape.OutSize): an error when the dilated kernel
+// does not fit the padded input or a size overflows.
+func OutSize(n, k, s, d, padBefore, padAfter int) (int, error) {
 	return shape.OutSize(n, k, s, d, padBefore, padAfter)
 }
 
-// TransposedOutSize is shape.TransposedOutSize, (n-1)s - 2p + d(k-1) +
-// outPad + 1 (PyTorch's conv_transpose2d).
-func TransposedOutSize(n, k, s, d, p, outPad int) int {
+// TransposedOutSize returns (n-1)s - 2p + d(k-1) + outPad + 1, the output
+// length of a transposed convolution (PyTorch's conv_transpose2d), as
+// shape.TransposedOutSize: an error when it is below 1 or overflows.
+func TransposedOutSize(n, k, s, d, p, outPad int) (int, error) {
 	return shape.TransposedOutSize(n, k, s, d, p, outPad)
 }
 
 // errFFTUnavailable is what the fft seam returns until it is filled.
 var errFFTUnavailable = errors.New("the fft method is not available in this build")
 
-// check validates p for an input of h×w samples and a kh×kw kernel and
-// returns the output size.
-func (p Params) check(h, w, kh, kw int) (ho, wo int, err error) {
+// check validates p for an input of c×h×w samples and a kh×kw kernel and
+// returns the output size. Every size is computed in shape's checked
+// arithmetic, so no parameter, however large, wraps round into a plausible
+// size; the planes the engine will allocate must fit in 64 bits too.
+func (p Params) check(c, h, w, kh, kw int) (ho, wo int, err error) {
 	if p.StrideY < 1 || p.StrideX < 1 {
 		return 0, 0, fmt.Errorf("stride %d,%d: must be at least 1", p.StrideY, p.StrideX)
 	}
@@ -102,8 +109,8 @@ func (p Params) check(h, w, kh, kw int) (ho, wo int, err error) {
 	if kh < 1 || kw < 1 {
 		return 0, 0, fmt.Errorf("kernel %dx%d is empty", kh, kw)
 	}
-	if h < 1 || w < 1 {
-		return 0, 0, fmt.Errorf("input %dx%d is empty", h, w)
+	if c < 1 || h < 1 || w < 1 {
+		return 0, 0, fmt.Errorf("input %dx%dx%d is empty", c, h, w)
 	}
 	if p.Edge < Zero || p.Edge > Symmetric {
 		return 0, 0, fmt.Errorf("unknown edge mode %d", int(p.Edge))
@@ -125,10 +132,23 @@ func (p Params) check(h, w, kh, kw int) (ho, wo int, err error) {
 		if p.OutPadY >= max(p.StrideY, p.DilY) || p.OutPadX >= max(p.StrideX, p.DilX) {
 			return 0, 0, fmt.Errorf("output padding %d,%d must be smaller than the stride or the dilation", p.OutPadY, p.OutPadX)
 		}
-		ho = TransposedOutSize(h, kh, p.StrideY, p.DilY, pd.Top, p.OutPadY)
-		wo = TransposedOutSize(w, kw, p.StrideX, p.DilX, pd.Left, p.OutPadX)
-		if ho < 1 || wo < 1 {
-			return 0, 0, fmt.Errorf("padding %d,%d leaves no output: transposed output would be %dx%d", pd.Top, pd.Left, ho, wo)
+		if ho, err = TransposedOutSize(h, kh, p.StrideY, p.DilY, pd.Top, p.OutPadY); err != nil {
+			return 0, 0, fmt.Errorf("rows: %w", err)
+		}
+		if wo, err = TransposedOutSize(w, kw, p.StrideX, p.DilX, pd.Left, p.OutPadX); err != nil {
+			return 0, 0, fmt.Errorf("columns: %w", err)
+		}
+		// The zero-inserted input the ordinary convolution reads is the
+		// output plus the dilated kernel's extent less one.
+		eh, _ := shape.Extent(kh, p.DilY)
+		ew, _ := shape.Extent(kw, p.DilX)
+		zh, zerr := shape.Padded(ho, eh-1, 0)
+		zw, werr := shape.Padded(wo, ew-1, 0)
+		if zerr != nil || werr != nil {
+			return 0, 0, fmt.Errorf("the zero-inserted input of the transposed convolution does not fit in 64 bits")
+		}
+		if _, err := shape.Product("the zero-inserted input", c, zh, zw); err != nil {
+			return 0, 0, err
 		}
 		return ho, wo, nil
 	}
@@ -138,14 +158,33 @@ func (p Params) check(h, w, kh, kw int) (ho, wo int, err error) {
 	if pd.Top < 0 || pd.Bottom < 0 || pd.Left < 0 || pd.Right < 0 {
 		return 0, 0, fmt.Errorf("negative padding (top %d bottom %d left %d right %d)", pd.Top, pd.Bottom, pd.Left, pd.Right)
 	}
-	ho = OutSize(h, kh, p.StrideY, p.DilY, pd.Top, pd.Bottom)
-	wo = OutSize(w, kw, p.StrideX, p.DilX, pd.Left, pd.Right)
-	if ho < 1 || wo < 1 {
+	eh, err := shape.Extent(kh, p.DilY)
+	if err != nil {
+		return 0, 0, fmt.Errorf("rows: %w", err)
+	}
+	ew, err := shape.Extent(kw, p.DilX)
+	if err != nil {
+		return 0, 0, fmt.Errorf("columns: %w", err)
+	}
+	hp, err := shape.Padded(h, pd.Top, pd.Bottom)
+	if err != nil {
+		return 0, 0, fmt.Errorf("rows: %w", err)
+	}
+	wp, err := shape.Padded(w, pd.Left, pd.Right)
+	if err != nil {
+		return 0, 0, fmt.Errorf("columns: %w", err)
+	}
+	if hp < eh || wp < ew {
 		ek := fmt.Sprintf("kernel %dx%d", kh, kw)
 		if p.DilY > 1 || p.DilX > 1 {
-			ek += fmt.Sprintf(" (dilated %dx%d)", p.DilY*(kh-1)+1, p.DilX*(kw-1)+1)
+			ek += fmt.Sprintf(" (dilated %dx%d)", eh, ew)
 		}
-		return 0, 0, fmt.Errorf("%s is larger than the padded input %dx%d", ek, h+pd.Top+pd.Bottom, w+pd.Left+pd.Right)
+		return 0, 0, fmt.Errorf("%s is larger than the padded input %dx%d", ek, hp, wp)
 	}
+	if _, err := shape.Product("the padded input", c, hp, wp); err != nil {
+		return 0, 0, err
+	}
+	ho, _ = OutSize(h, kh, p.StrideY, p.DilY, pd.Top, pd.Bottom)
+	wo, _ = OutSize(w, kw, p.StrideX, p.DilX, pd.Left, pd.Right)
 	return ho, wo, nil
 }

@@ -77,29 +77,32 @@ func TestSizes(t *testing.T) {
 		{"stride above kernel", 10, 1, 4, 1, false, 0, 0, 3},
 	}
 	for _, tc := range tests {
-		b, a := SamePad(tc.n, tc.k, tc.s, tc.d, tc.flip)
+		b, a, err := SamePad(tc.n, tc.k, tc.s, tc.d, tc.flip)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
 		if b != tc.before || a != tc.after {
 			t.Errorf("%s: SamePad = %d,%d, want %d,%d", tc.name, b, a, tc.before, tc.after)
 		}
-		if got := OutSize(tc.n, tc.k, tc.s, tc.d, b, a); got != tc.outLen {
+		if got, _ := OutSize(tc.n, tc.k, tc.s, tc.d, b, a); got != tc.outLen {
 			t.Errorf("%s: OutSize = %d, want %d", tc.name, got, tc.outLen)
 		}
 	}
-	if got := FullPad(5, 2); got != 8 {
+	if got, _ := FullPad(5, 2); got != 8 {
 		t.Errorf("FullPad(5, 2) = %d, want 8", got)
 	}
 	// AlexNet's first layer (the notes): 224, k11, s4, p2 → 55.
-	if got := OutSize(224, 11, 4, 1, 2, 2); got != 55 {
+	if got, _ := OutSize(224, 11, 4, 1, 2, 2); got != 55 {
 		t.Errorf("AlexNet conv1: %d, want 55", got)
 	}
-	if got := OutSize(5, 7, 1, 1, 0, 0); got > 0 {
-		t.Errorf("OutSize of a kernel larger than the input = %d, want ≤ 0", got)
+	if got, err := OutSize(5, 7, 1, 1, 0, 0); err == nil {
+		t.Errorf("OutSize of a kernel larger than the input = %d, want an error", got)
 	}
 	// The notes' transposed example: 2×2, k3, s1, p0 → 4×4.
-	if got := TransposedOutSize(2, 3, 1, 1, 0, 0); got != 4 {
+	if got, _ := TransposedOutSize(2, 3, 1, 1, 0, 0); got != 4 {
 		t.Errorf("TransposedOutSize = %d, want 4", got)
 	}
-	if got := TransposedOutSize(4, 4, 2, 1, 1, 0); got != 8 {
+	if got, _ := TransposedOutSize(4, 4, 2, 1, 1, 0); got != 8 {
 		t.Errorf("TransposedOutSize k4 s2 p1 = %d, want 8", got)
 	}
 }
@@ -231,7 +234,7 @@ func TestChooseMatchesBenchmarks(t *testing.T) {
 			HO: n, WO: n, StrideY: 1, StrideX: 1, Filter: true, Rank1: rank1}
 	}
 	layer := func(cin, cout, n, k, s, p, g int) Workload {
-		ho := OutSize(n, k, s, 1, p, p)
+		ho, _ := OutSize(n, k, s, 1, p, p)
 		return Workload{C: cin, H: n + 2*p, W: n + 2*p, OutC: cout, InPerGroup: cin / g, KH: k, KW: k, Taps: k * k,
 			HO: ho, WO: ho, StrideY: s, StrideX: s}
 	}

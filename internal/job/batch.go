@@ -29,6 +29,12 @@ func ConvBatch(r ConvRequest, args []string, outDir string, env *Env) error {
 	if r.Explain {
 		return Usagef("--explain works on one input, not with --out-dir")
 	}
+	// The parameters every file shares (pairs, padding, kernel, bias) are
+	// checked once, before the file system is touched: a bad kernel is one
+	// line, not one a file, and creates no --out-dir.
+	if _, err := PlanConv(r); err != nil {
+		return err
+	}
 	inputs, err := expandInputs(args)
 	if err != nil {
 		return err
@@ -69,7 +75,7 @@ func ConvBatch(r ConvRequest, args []string, outDir string, env *Env) error {
 		}
 	}
 	for _, f := range failed {
-		fmt.Fprintf(env.Stderr, "convtool: %v\n", f.Err)
+		fmt.Fprintf(env.Stderr, "convtool: %s\n", OneLine(f.Err.Error()))
 	}
 	ms := summary.Millis(time.Since(start))
 	if env.JSON {
@@ -77,12 +83,12 @@ func ConvBatch(r ConvRequest, args []string, outDir string, env *Env) error {
 		for _, f := range failed {
 			doc.Failed = append(doc.Failed, batchFailure{Input: f.Input, Error: f.Err.Error()})
 		}
-		if err := env.PrintJSON(doc); err != nil {
-			return err
-		}
+		// As Env.Print: the outputs are written; the summary's failure
+		// does not change the exit status.
+		env.summaryFailed(outDir, env.PrintJSON(doc))
 	} else if !env.Quiet {
 		fmt.Fprintf(env.Stderr, "conv: %d files, %d written to %s, %d failed, kernel %s, %.1f ms\n",
-			len(inputs), len(inputs)-len(failed), outDir, len(failed), r.Kernel, ms)
+			len(inputs), len(inputs)-len(failed), OneLine(outDir), len(failed), OneLine(r.Kernel), ms)
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d files failed", len(failed), len(inputs))

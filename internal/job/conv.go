@@ -98,7 +98,15 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	in, err := env.Read(r.Input)
+	// The limits (padded and output planes, the work) are checked from the
+	// header, before the pixels are decoded; again below from the data.
+	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
+		hd := Header{C: h.C, H: h.H, W: h.W, Image: h.Image, Format: h.Format}
+		if r.Gray {
+			hd.C = 1
+		}
+		return p.Resolve(hd, env.Limits())
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +124,7 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	// The streaming path will read only the header here, Resolve from it
 	// and, when the plan says Path == Stream, run band by band; until then
 	// every plan runs on the whole image.
-	if err := p.Resolve(HeaderOf(in), env.MaxPixels); err != nil {
+	if err := p.Resolve(HeaderOf(in), env.Limits()); err != nil {
 		return nil, err
 	}
 	if r.Explain {
@@ -198,6 +206,11 @@ func parseBias(spec string) ([]float32, error) {
 		d, err := tensorio.Read(spec, tensorio.ReadOptions{})
 		if err != nil {
 			return nil, err
+		}
+		for i, v := range d.T.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: bias value %v at element %d is not finite", spec, v, i)
+			}
 		}
 		return d.T.Data, nil
 	}

@@ -1,12 +1,16 @@
 package job
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensorio"
@@ -29,6 +33,9 @@ type Env struct {
 	// MaxPixels refuses images whose header claims more pixels, and
 	// outputs or padded inputs with more samples a channel (0: no limit).
 	MaxPixels int64
+	// MaxMACs refuses a job whose work, known from its input's header, is
+	// more multiply-adds (pool: window reads) than this (0: no limit).
+	MaxMACs int64
 	// Image output: the JPEG quality (0: 75), what alpha is flattened
 	// against for formats without it (0..255, none: black), and Strip to
 	// write no metadata. Autorotate applies EXIF orientation on input.
@@ -36,6 +43,21 @@ type Env struct {
 	Background        []float64
 	Strip, Autorotate bool
 }
+
+// DefaultMaxMACs is --max-macs' default, 10^12 multiply-adds: 2 to 8
+// minutes of the direct method on a 2-core machine (0.11 ns a multiply-add
+// in the cost model's fit, internal/conv/choose.go; 0.48 ns measured on a
+// loaded AMD EPYC, README "Limits and hostile input"), and more than a
+// 16384x16384 RGB scan filtered by a 31x31 kernel (7.7·10^11).
+const DefaultMaxMACs = 1_000_000_000_000
+
+// Limits are the bounds a plan checks before the pixels are decoded.
+type Limits struct {
+	MaxPixels, MaxMACs int64
+}
+
+// Limits returns the environment's bounds.
+func (e *Env) Limits() Limits { return Limits{MaxPixels: e.MaxPixels, MaxMACs: e.MaxMACs} }
 
 // UsageError is a mistake in the request itself (a bad flag value, flags
 // that exclude each other): the command line exits 2 for it.
@@ -51,7 +73,15 @@ func Usagef(format string, a ...any) error {
 // Read loads path ("-" reads Stdin) within the shared limits. Errors
 // already name the file.
 func (e *Env) Read(path string) (*tensorio.Data, error) {
-	return tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin, Autorotate: e.Autorotate})
+	return e.ReadChecked(path, nil)
+}
+
+// ReadChecked is Read with check applied to what the input's header says
+// (its shape, for an image or a .npy), before any pixel is decoded: a
+// plan's limits refuse a job from its header alone.
+func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tensorio.Data, error) {
+	d, err := tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin, Check: check, Autorotate: e.Autorotate})
+	return d, err
 }
 
 // Write stores d at path ("-" writes to Stdout) as format (empty: by
@@ -86,16 +116,45 @@ func (e *Env) Flatten(path, format string, d *tensorio.Data) string {
 func (e *Env) PrintJSON(v any) error { return summary.JSON(e.Stdout, v) }
 
 // Print reports s for a job that wrote outPath and began at start.
+//
+// The summary contract: Print comes after the output was committed, so the
+// exit status says the output was written. A summary that cannot be
+// written (--json >/dev/full, stdout closed) is reported as one line on
+// stderr and does not fail the job; a reader that went away (| head) is
+// silent.
 func (e *Env) Print(s *summary.Line, outPath string, start time.Time) error {
-	return s.Print(summary.Options{Out: e.Stdout, ErrOut: e.Stderr, JSON: e.JSON, Quiet: e.Quiet}, outPath, time.Since(start))
+	err := s.Print(summary.Options{Out: e.Stdout, ErrOut: e.Stderr, JSON: e.JSON, Quiet: e.Quiet}, outPath, time.Since(start))
+	e.summaryFailed(outPath, err)
+	return nil
 }
 
-// CheckOutputPath refuses, before any work, an output whose extension
-// names no format convtool writes (a path without an extension is written
-// in the input's format, and --format overrides both).
+// summaryFailed reports a summary that could not be written after the
+// output at outPath was: one line on stderr, unless the reader went away.
+func (e *Env) summaryFailed(outPath string, err error) {
+	if err == nil || errors.Is(err, syscall.EPIPE) {
+		return
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // "write /dev/stdout: …" says less than "stdout: …"
+	}
+	fmt.Fprintf(e.Stderr, "convtool: %s was written, but its summary was not: stdout: %v\n", outPath, err)
+}
+
+// CheckOutputPath decides the output's format from its name before any
+// input is read: a file needs an extension naming a format convtool
+// writes, unless --format names one; "-" and the streams that behave like
+// it (/dev/stdout, /dev/full, /proc/self/fd/1, a FIFO: tensorio.IsStream)
+// take --format or the input's own format. Anything else is a usage error.
 func CheckOutputPath(path, format string) error {
-	if path == "-" || format != "" || filepath.Ext(path) == "" {
-		return nil
+	if path == "" || format != "" || tensorio.IsStream(path) {
+		return nil // "": no output of its own (batch names each file's; shift writes none)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if filepath.Ext(path) == "" {
+		return Usagef("%s: no extension to tell the format: name it .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat, or give --format", path)
 	}
 	f, err := tensorio.FormatOf(path)
 	if err != nil {
@@ -119,3 +178,22 @@ type Result struct {
 
 // Print reports r: one line on stderr, or JSON on stdout with --json.
 func (r *Result) Print(env *Env) error { return env.Print(r.Summary, r.Output, r.Start) }
+
+// OneLine escapes the control characters (newlines above all) an error may
+// carry from a file name or an argument, so that a message stays one line
+// on stderr.
+func OneLine(msg string) string {
+	if !strings.ContainsFunc(msg, unicode.IsControl) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

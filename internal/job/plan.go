@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/convtool/convtool/internal/conv"
 	"github.com/convtool/convtool/internal/imgconv"
@@ -114,6 +115,16 @@ func PlanConv(r ConvRequest) (*ConvPlan, error) {
 	if pp.DilY, pp.DilX, err = pair("dilation", r.Dilation, 1); err != nil {
 		return nil, err
 	}
+	// Parameters are finite (data may hold NaN and ±Inf): a NaN scale
+	// would turn every output sample into NaN, black or white.
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"scale", r.Scale}, {"offset", r.Offset}} {
+		if f.v != nil && (math.IsNaN(*f.v) || math.IsInf(*f.v, 0)) {
+			return nil, Usagef("--%s %v: want a finite number", f.name, *f.v)
+		}
+	}
 	if r.OutputPadding != "" {
 		if pp.OutPadY, pp.OutPadX, err = pair("output-padding", r.OutputPadding, 0); err != nil {
 			return nil, err
@@ -219,7 +230,7 @@ func (p *ConvPlan) kernelSize() (int, int) {
 // its pixels: the edge (zero for matrices, replicate for images, unless
 // given), the padding, the path, the --rescale range, and the limit on the
 // padded input and output (maxPixels samples a channel; 0: none).
-func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
+func (p *ConvPlan) Resolve(in Header, lim Limits) error {
 	r := &p.Req
 	edgeName := r.Edge
 	if edgeName == "" {
@@ -235,7 +246,10 @@ func (p *ConvPlan) Resolve(in Header, maxPixels int64) error {
 	if err := p.resolvePadding(in.H, in.W); err != nil {
 		return err
 	}
-	if err := p.checkWorkSize(in.H, in.W, maxPixels); err != nil {
+	if err := p.checkWorkSize(in.H, in.W, lim.MaxPixels); err != nil {
+		return fmt.Errorf("%s: %w", r.Input, err)
+	}
+	if err := p.checkWork(in, lim.MaxMACs); err != nil {
 		return fmt.Errorf("%s: %w", r.Input, err)
 	}
 	p.rescaleHi = rescaleTop(in, r.Output, r.Format)
@@ -254,8 +268,13 @@ func (p *ConvPlan) resolvePadding(h, w int) error {
 		case "valid":
 		case "same":
 			var opy, opx int
-			py, opy = shape.TransposeSamePad(kh, pp.StrideY, pp.DilY)
-			px, opx = shape.TransposeSamePad(kw, pp.StrideX, pp.DilX)
+			var err error
+			if py, opy, err = shape.TransposeSamePad(kh, pp.StrideY, pp.DilY); err != nil {
+				return fmt.Errorf("%s: rows: %w", r.Input, err)
+			}
+			if px, opx, err = shape.TransposeSamePad(kw, pp.StrideX, pp.DilX); err != nil {
+				return fmt.Errorf("%s: columns: %w", r.Input, err)
+			}
 			if r.OutputPadding == "" {
 				if opy >= max(pp.StrideY, pp.DilY) || opx >= max(pp.StrideX, pp.DilX) {
 					return Usagef("--transpose --padding same: no padding makes a %dx%d kernel's output exactly the stride times the input here (it would take an output padding of %d,%d, which must be smaller than the stride or dilation); give --padding P", kh, kw, opy, opx)
@@ -274,8 +293,14 @@ func (p *ConvPlan) resolvePadding(h, w int) error {
 	}
 	switch p.pad.word {
 	case "same":
-		t, b := shape.SamePadFlip(h, kh, pp.StrideY, pp.DilY, r.Flip)
-		l, rt := shape.SamePadFlip(w, kw, pp.StrideX, pp.DilX, r.Flip)
+		t, b, err := shape.SamePadFlip(h, kh, pp.StrideY, pp.DilY, r.Flip)
+		if err != nil {
+			return fmt.Errorf("%s: rows: %w", r.Input, err)
+		}
+		l, rt, err := shape.SamePadFlip(w, kw, pp.StrideX, pp.DilX, r.Flip)
+		if err != nil {
+			return fmt.Errorf("%s: columns: %w", r.Input, err)
+		}
 		if oy, ox := p.origin[0], p.origin[1]; oy >= 0 {
 			// An explicit anchor (ImageMagick's +X+Y) places the output
 			// pixel under that kernel element.
@@ -285,7 +310,14 @@ func (p *ConvPlan) resolvePadding(h, w int) error {
 		pp.Pad = conv.Pad{Top: t, Bottom: b, Left: l, Right: rt}
 	case "valid":
 	case "full":
-		fy, fx := shape.FullPad(kh, pp.DilY), shape.FullPad(kw, pp.DilX)
+		fy, err := shape.FullPad(kh, pp.DilY)
+		if err != nil {
+			return fmt.Errorf("%s: rows: %w", r.Input, err)
+		}
+		fx, err := shape.FullPad(kw, pp.DilX)
+		if err != nil {
+			return fmt.Errorf("%s: columns: %w", r.Input, err)
+		}
 		pp.Pad = conv.Pad{Top: fy, Bottom: fy, Left: fx, Right: fx}
 	default:
 		pp.Pad = conv.Pad{Top: py, Bottom: py, Left: px, Right: px}
@@ -294,36 +326,104 @@ func (p *ConvPlan) resolvePadding(h, w int) error {
 	return nil
 }
 
-// checkWorkSize refuses, before anything is allocated, a geometry whose
-// padded input or output plane would hold more than maxPixels samples
-// (--max-pixels): a padding or dilation of 100000 on a small input would
-// otherwise ask for gigabytes. Sizes that cannot work at all (an output of
-// zero rows) are left to the engine's clearer message.
+// checkWorkSize refuses, before anything is allocated, a geometry that
+// cannot work (a kernel larger than the padded input, a size that does not
+// fit in 64 bits: shape's checked arithmetic) or whose padded input or
+// output plane would hold more than maxPixels samples (--max-pixels): a
+// padding or dilation of 100000 on a small input would otherwise ask for
+// gigabytes.
 func (p *ConvPlan) checkWorkSize(h, w int, maxPixels int64) error {
+	pp := &p.Params
+	kh, kw := p.kernelSize()
+	var ho, wo, hp, wp int
+	var err error
+	if pp.Transpose {
+		if ho, err = shape.TransposedOutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.OutPadY); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		if wo, err = shape.TransposedOutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.OutPadX); err != nil {
+			return fmt.Errorf("columns: %w", err)
+		}
+		// The zero-inserted input an ordinary convolution then reads.
+		fy, _ := shape.FullPad(kh, pp.DilY)
+		fx, _ := shape.FullPad(kw, pp.DilX)
+		if hp, err = shape.Padded(ho, fy, 0); err != nil {
+			return fmt.Errorf("rows: the zero-inserted input, the output %d plus d·(k−1) = %d, does not fit in 64 bits", ho, fy)
+		}
+		if wp, err = shape.Padded(wo, fx, 0); err != nil {
+			return fmt.Errorf("columns: the zero-inserted input, the output %d plus d·(k−1) = %d, does not fit in 64 bits", wo, fx)
+		}
+	} else {
+		if hp, err = shape.Padded(h, pp.Pad.Top, pp.Pad.Bottom); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		if wp, err = shape.Padded(w, pp.Pad.Left, pp.Pad.Right); err != nil {
+			return fmt.Errorf("columns: %w", err)
+		}
+		// A kernel larger than the padded input is left to the engine's
+		// message, which names both sizes.
+		ho, _ = shape.OutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.Pad.Bottom)
+		wo, _ = shape.OutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.Pad.Right)
+	}
 	if maxPixels <= 0 {
 		return nil
 	}
-	pp := &p.Params
-	kh, kw := p.kernelSize()
-	var ho, wo, hp, wp int64
-	if pp.Transpose {
-		ho = int64(shape.TransposedOutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.OutPadY))
-		wo = int64(shape.TransposedOutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.OutPadX))
-		// The zero-inserted input an ordinary convolution then reads.
-		hp, wp = ho+int64(pp.DilY)*int64(kh-1), wo+int64(pp.DilX)*int64(kw-1)
-	} else {
-		hp = int64(h) + int64(pp.Pad.Top) + int64(pp.Pad.Bottom)
-		wp = int64(w) + int64(pp.Pad.Left) + int64(pp.Pad.Right)
-		ho = int64(shape.OutSize(h, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.Pad.Bottom))
-		wo = int64(shape.OutSize(w, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.Pad.Right))
-	}
 	for _, s := range []struct {
 		what string
-		h, w int64
+		h, w int
 	}{{"padded input", hp, wp}, {"output", ho, wo}} {
-		if s.h > 0 && s.w > 0 && (s.h > maxPixels/s.w) {
-			return fmt.Errorf("the %s would be %dx%d (%d samples a channel), more than --max-pixels %d", s.what, s.h, s.w, s.h*s.w, maxPixels)
+		if s.h > 0 && s.w > 0 && int64(s.h) > maxPixels/int64(s.w) {
+			n, err := shape.Product("samples", s.h, s.w)
+			count := fmt.Sprintf("%d samples a channel", n)
+			if err != nil {
+				count = "more samples a channel than fit in 64 bits"
+			}
+			return fmt.Errorf("the %s would be %dx%d (%s), more than --max-pixels %d", s.what, s.h, s.w, count, maxPixels)
 		}
+	}
+	return nil
+}
+
+// MACs is the work of the planned convolution on in, in multiply-adds of
+// the direct method (the figure shape conv reports): H'·W'·C'·kh·kw·(C/g),
+// or for a transposed one H·W·C·kh·kw·(C'/g), saturating at
+// shape.Overflow. A 2-D filter acts on each channel alone (C' = C, g = C).
+func (p *ConvPlan) MACs(in Header) int64 {
+	pp := &p.Params
+	kh, kw := p.kernelSize()
+	cin, cout, g := in.C, in.C, in.C
+	if p.Bank != nil {
+		g = pp.Groups
+		if pp.Transpose {
+			cout = p.Bank.N1 * g
+		} else {
+			cout = p.Bank.N0
+		}
+	}
+	g = max(g, 1)
+	if pp.Transpose {
+		return shape.TransposeMACs(in.H, in.W, cin, kh, kw, cout, g).Value
+	}
+	ho, err1 := shape.OutSize(in.H, kh, pp.StrideY, pp.DilY, pp.Pad.Top, pp.Pad.Bottom)
+	wo, err2 := shape.OutSize(in.W, kw, pp.StrideX, pp.DilX, pp.Pad.Left, pp.Pad.Right)
+	if err1 != nil || err2 != nil {
+		return 0 // no output: the engine says why
+	}
+	return shape.ConvMACs(ho, wo, cout, kh, kw, cin, g).Value
+}
+
+// checkWork refuses a job of more than maxMACs multiply-adds (0: no
+// limit), naming the figure and the flag that allows it.
+func (p *ConvPlan) checkWork(in Header, maxMACs int64) error {
+	if maxMACs <= 0 {
+		return nil
+	}
+	if n := p.MACs(in); n > maxMACs {
+		figure := shape.Thousands(n)
+		if n == shape.Overflow {
+			figure = "more than 2^63"
+		}
+		return fmt.Errorf("the convolution would take %s multiply-adds, more than --max-macs %s: give --max-macs %d (or 0 for no limit) to run it", figure, shape.Thousands(maxMACs), n)
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func TestPlanResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := p.Resolve(tt.in, 1<<28); err != nil {
+			if err := p.Resolve(tt.in, Limits{MaxPixels: 1 << 28}); err != nil {
 				t.Fatal(err)
 			}
 			if p.Params.Pad != tt.pad || p.Params.Edge.String() != tt.edge || p.PadDesc != tt.desc {
@@ -130,7 +130,7 @@ func TestPlanRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := PlanConv(tt.r)
 			if err == nil {
-				err = p.Resolve(in, 1<<28)
+				err = p.Resolve(in, Limits{MaxPixels: 1 << 28})
 			}
 			var ue *UsageError
 			if err == nil || !strings.Contains(err.Error(), tt.want) || errors.As(err, &ue) != tt.usage {

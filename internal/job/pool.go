@@ -128,8 +128,14 @@ func (r *PoolRequest) checkOutput() error {
 func Pool(pl *PoolPlan, env *Env) error {
 	r := pl.Req
 	res := &Result{Output: r.Output, Start: time.Now()}
-	in, err := env.Read(r.Input)
+	// The work is bounded from the header, before the pixels are decoded.
+	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
+		return pl.checkWork(Header{C: h.C, H: h.H, W: h.W}, env.MaxMACs)
+	})
 	if err != nil {
+		return err
+	}
+	if err := pl.checkWork(HeaderOf(in), env.MaxMACs); err != nil {
 		return err
 	}
 	res.Read = time.Since(res.Start)
@@ -165,7 +171,7 @@ func Pool(pl *PoolPlan, env *Env) error {
 			p.Progress = bar.Update
 		}
 		out, err = pool.Pool(in.T, p)
-		bar.Finish()
+		bar.Finish() // erased before anything else reaches stderr
 		sum.Add("size", shape.Pair{H: p.KH, W: p.KW}.String()).
 			Add("stride", shape.Pair{H: p.SH, W: p.SW}.String()).
 			Add("padding", shape.Pair{H: p.PH, W: p.PW}.String())
@@ -200,4 +206,37 @@ func Pool(pl *PoolPlan, env *Env) error {
 		res.Summary.Add("picture", "mosaic")
 	}
 	return res.Print(env)
+}
+
+// Work is the pooling's cost on in: one read per window tap that lands in
+// the input, C·H'·W'·min(kh, H)·min(kw, W) at most, saturating at
+// shape.Overflow (0 for adaptive pooling, whose bins tile the input, and
+// for a geometry with no output, which the pool package refuses).
+func (pl *PoolPlan) Work(in Header) int64 {
+	if pl.Adaptive.H > 0 {
+		return 0
+	}
+	p := pl.Params
+	sh, sw, dh, dw := p.SH, p.SW, max(p.DH, 1), max(p.DW, 1)
+	if sh == 0 {
+		sh = p.KH // the stride defaults to the window
+	}
+	if sw == 0 {
+		sw = p.KW
+	}
+	oh, errH := shape.PoolSize(in.H, p.KH, sh, p.PH, dh, p.Ceil)
+	ow, errW := shape.PoolSize(in.W, p.KW, sw, p.PW, dw, p.Ceil)
+	if errH != nil || errW != nil {
+		return 0
+	}
+	return shape.ConvMACs(oh, ow, in.C, min(p.KH, in.H), min(p.KW, in.W), 1, 1).Value
+}
+
+// checkWork refuses a pooling of more than maxMACs window reads (0: no
+// limit), naming the figure and the flag that allows it.
+func (pl *PoolPlan) checkWork(in Header, maxMACs int64) error {
+	if n := pl.Work(in); maxMACs > 0 && n > maxMACs {
+		return fmt.Errorf("%s: the pooling would take %s window reads, more than --max-macs %s: give --max-macs %d (or 0 for no limit) to run it", pl.Req.Input, shape.Thousands(n), shape.Thousands(maxMACs), n)
+	}
+	return nil
 }

@@ -156,7 +156,7 @@ func shiftOp(r ShiftRequest, in *tensorio.Data) (equivar.Op, string, error) {
 	if err != nil {
 		return equivar.Op{}, "", err
 	}
-	if err := p.Resolve(HeaderOf(in), 0); err != nil {
+	if err := p.Resolve(HeaderOf(in), Limits{}); err != nil {
 		return equivar.Op{}, "", err
 	}
 	kh, kw := p.kernelSize()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/signal"
 	"github.com/convtool/convtool/internal/summary"
 	"github.com/convtool/convtool/internal/tensor"
@@ -67,6 +68,13 @@ func Signal(p *SignalPlan, env *Env) error {
 	}
 	if tensorio.KindOf(format) == tensorio.KindImage {
 		return Usagef("%s: a signal is written as .npy, .csv or .txt, not %s", r.Output, format)
+	}
+	if m := p.Method; m == signal.Direct || (m == signal.Auto && signal.Choose(len(x), len(k), p.Mode) == signal.Direct) {
+		// The direct sum costs len(x)·len(k) multiply-adds at most (fft,
+		// which auto picks for long signals, N log N).
+		if n := shape.ConvMACs(len(x), len(k), 1, 1, 1, 1, 1).Value; env.MaxMACs > 0 && n > env.MaxMACs {
+			return fmt.Errorf("%s: the direct convolution would take %s multiply-adds, more than --max-macs %s: give --max-macs %d (or 0 for no limit), or --method fft", r.Input, shape.Thousands(n), shape.Thousands(env.MaxMACs), n)
+		}
 	}
 	y, used, err := signal.Convolve(nil, x, k, p.Mode, p.Method)
 	if err != nil {

@@ -337,6 +337,9 @@ func parseBuiltin(b Builtin, params []string) (*Kernel, error) {
 		if err != nil || math.IsNaN(v) {
 			return nil, fmt.Errorf("parameter %q is not a number", s)
 		}
+		if math.IsInf(v, 0) {
+			return nil, fmt.Errorf("parameter %q is not finite", s)
+		}
 		p[i] = v
 	}
 	d, h, w, err := b.build(p)

@@ -138,10 +138,35 @@ func parseValue(tok string) (float32, error) {
 }
 
 // fields splits a row of values on spaces, tabs and commas.
-func fields(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\v' || r == '\f'
-	})
+//
+// The rule is a CSV or text matrix's (internal/textmat): separators are
+// runs of blanks with at most one comma among them; a trailing comma is
+// allowed, an empty field (",1" or "1,,2") is not.
+func fields(s string) ([]string, error) {
+	isBlank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' }
+	var out []string
+	commas := 0 // commas since the last value
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == ',':
+			commas++
+			if commas > 1 || len(out) == 0 {
+				return nil, fmt.Errorf("empty value in %q (as in a CSV row, a comma separates two values)", s)
+			}
+			i++
+		case isBlank(c):
+			i++
+		default:
+			j := i
+			for j < len(s) && s[j] != ',' && !isBlank(s[j]) {
+				j++
+			}
+			out = append(out, s[i:j])
+			commas = 0
+			i = j
+		}
+	}
+	return out, nil
 }
 
 func parseIM(m []string) (*Kernel, error) {
@@ -172,7 +197,10 @@ func parseIM(m []string) (*Kernel, error) {
 	if strings.ContainsAny(m[5], ";") {
 		return nil, errors.New("ImageMagick kernel lists (';') are not supported; give one kernel")
 	}
-	toks := fields(strings.ReplaceAll(m[5], "\n", " "))
+	toks, err := fields(strings.ReplaceAll(m[5], "\n", " "))
+	if err != nil {
+		return nil, err
+	}
 	if len(toks) != w*h {
 		return nil, fmt.Errorf("ImageMagick kernel %dx%d needs %d values, got %d", w, h, w*h, len(toks))
 	}
@@ -192,7 +220,10 @@ func parseInline(s string) (*Kernel, error) {
 	var data []float32
 	w, h := 0, 0
 	for _, line := range lines {
-		toks := fields(line)
+		toks, err := fields(line)
+		if err != nil {
+			return nil, err
+		}
 		if len(toks) == 0 {
 			continue // a trailing ';' or a blank line
 		}

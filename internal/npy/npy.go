@@ -46,7 +46,13 @@ type dtype struct {
 // from its current position, or -1 if unknown; with a known size a header
 // that claims more data than that is refused before anything is allocated,
 // and with an unknown size memory grows only as data actually arrives.
-func Read(r io.Reader, size int64) (*Array, error) {
+func Read(r io.Reader, size int64) (*Array, error) { return ReadChecked(r, size, nil) }
+
+// ReadChecked is Read with a check of the header's shape: check (if not
+// nil) sees the shape before any data is read or allocated, and its error
+// ends the read. Limits that depend on the shape (a plane's size, the work
+// it would cost) are applied there.
+func ReadChecked(r io.Reader, size int64, check func(shape []int) error) (*Array, error) {
 	br := bufio.NewReader(r)
 	var pre [8]byte
 	if _, err := io.ReadFull(br, pre[:]); err != nil {
@@ -106,6 +112,11 @@ func Read(r io.Reader, size int64) (*Array, error) {
 	if size >= 0 && need > size-prefix-hlen {
 		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", shapeString(shape), need, size-prefix-hlen)
 	}
+	if check != nil {
+		if err := check(shape); err != nil {
+			return nil, err
+		}
+	}
 	data, err := readData(br, dt, n, size >= 0)
 	if err != nil {
 		return nil, err
@@ -129,7 +140,10 @@ func readData(r io.Reader, dt dtype, n int64, sized bool) ([]float32, error) {
 		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, fmt.Errorf("truncated .npy data: %d of %d elements present", done, n)
 		}
-		data = decode(data, b, dt)
+		var err error
+		if data, err = decode(data, b, dt); err != nil {
+			return nil, err
+		}
 		done += m
 	}
 	if data == nil {
@@ -138,8 +152,10 @@ func readData(r io.Reader, dt dtype, n int64, sized bool) ([]float32, error) {
 	return data, nil
 }
 
-// decode appends the elements in b to dst as float32.
-func decode(dst []float32, b []byte, dt dtype) []float32 {
+// decode appends the elements in b to dst as float32. A finite float64
+// beyond float32's range is an error rather than a silent infinity (NaN and
+// ±Inf stored as such are data and pass through).
+func decode(dst []float32, b []byte, dt dtype) ([]float32, error) {
 	o := dt.order
 	switch {
 	case dt.kind == 'f' && dt.size == 4:
@@ -148,7 +164,12 @@ func decode(dst []float32, b []byte, dt dtype) []float32 {
 		}
 	case dt.kind == 'f' && dt.size == 8:
 		for i := 0; i < len(b); i += 8 {
-			dst = append(dst, float32(math.Float64frombits(o.Uint64(b[i:]))))
+			v := math.Float64frombits(o.Uint64(b[i:]))
+			f := float32(v)
+			if math.IsInf(float64(f), 0) && !math.IsInf(v, 0) {
+				return dst, fmt.Errorf("float64 value %g at element %d is beyond float32's range (±3.4e38)", v, len(dst))
+			}
+			dst = append(dst, f)
 		}
 	case dt.kind == 'f' && dt.size == 2:
 		for i := 0; i < len(b); i += 2 {
@@ -187,7 +208,7 @@ func decode(dst []float32, b []byte, dt dtype) []float32 {
 			dst = append(dst, float32(int64(o.Uint64(b[i:]))))
 		}
 	}
-	return dst
+	return dst, nil
 }
 
 // halfToFloat32 converts an IEEE 754 binary16 value exactly.

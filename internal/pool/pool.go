@@ -58,8 +58,9 @@ type Params struct {
 	// input, padding included (PyTorch's default), rather than by the input
 	// samples it covers.
 	CountIncludePad bool
-	// Progress, if set, is told how many of the output rows (over every
-	// channel) are done, every 64 rows and at the end.
+	// Progress, if set, is told after each output row how many of the
+	// C·H' rows are done. It is not part of the geometry; a progress bar
+	// hangs on it.
 	Progress func(done, total int)
 }
 
@@ -119,13 +120,10 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 				x0 := ox*p.SW - p.PW
 				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
 			}
-			if p.Progress != nil && (oy+1)%64 == 0 {
+			if p.Progress != nil {
 				p.Progress(c*oh+oy+1, x.C*oh)
 			}
 		}
-	}
-	if p.Progress != nil {
-		p.Progress(x.C*oh, x.C*oh)
 	}
 	return out, nil
 }
@@ -139,18 +137,15 @@ func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
 			best = float32(math.Inf(1))
 		}
 		nan := false
-		for i := 0; i < p.KH; i++ {
+		// Only the taps that land inside the input: a window of a billion
+		// taps (ceil mode keeps one clipped window) costs what it covers.
+		i0, i1 := tapRange(y0, h, p.KH, p.DH)
+		j0, j1 := tapRange(x0, w, p.KW, p.DW)
+		for i := i0; i < i1; i++ {
 			y := y0 + i*p.DH
-			if y < 0 || y >= h {
-				continue
-			}
 			row := src[y*w : (y+1)*w]
-			for j := 0; j < p.KW; j++ {
-				xx := x0 + j*p.DW
-				if xx < 0 || xx >= w {
-					continue
-				}
-				v := row[xx]
+			for j := j0; j < j1; j++ {
+				v := row[x0+j*p.DW]
 				switch {
 				case v != v:
 					nan = true
@@ -165,8 +160,8 @@ func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
 		return best
 	}
 	// Avg and L2: accumulate in float64 over the window clipped to the input.
-	yEnd, xEnd := min(y0+p.KH, h+p.PH), min(x0+p.KW, w+p.PW)
-	poolSize := (yEnd - y0) * (xEnd - x0) // clipped to the padded input
+	yEnd, xEnd := y0+min(p.KH, h+p.PH-y0), x0+min(p.KW, w+p.PW-x0) // no y0+KH: KH may be huge
+	poolSize := (yEnd - y0) * (xEnd - x0)                          // clipped to the padded input
 	ys, xs := max(y0, 0), max(x0, 0)
 	ye, xe := min(yEnd, h), min(xEnd, w)
 	var sum float64
@@ -187,6 +182,22 @@ func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
 		div = (ye - ys) * (xe - xs)
 	}
 	return float32(sum / float64(div))
+}
+
+// tapRange is the range [i0, i1) of taps i < k whose position o + i·d lies
+// in [0, n), computed without forming o + (k−1)·d.
+func tapRange(o, n, k, d int) (i0, i1 int) {
+	if o < 0 {
+		i0 = -o / d // ceil(−o/d), without −o+d−1
+		if -o%d != 0 {
+			i0++
+		}
+	}
+	if n-1-o < 0 {
+		return 0, 0
+	}
+	i1 = min(k, (n-1-o)/d+1)
+	return i0, max(i1, i0)
 }
 
 // Adaptive pools x to oh×ow with PyTorch's adaptive bins: output i covers

@@ -7,9 +7,14 @@
 // Every formula is one function returning a Calc: the value together with
 // the formula and the same formula with the numbers substituted, so that
 // `convtool shape` can show its working. The network walker calls the same
-// functions as the one-layer command; OutSize, TransposedOutSize, FullPad
-// and SamePadFlip are the same rules as plain integers, for the convolution
-// engine, and FlagPair is the one parser of a pair flag ("N" or "NH,NW").
+// functions as the one-layer command; OutSize, TransposedOutSize, FullPad,
+// SamePadFlip, PoolSize, Extent, Padded and Product are the same rules as
+// plain integers, for the engines and the limit checks, and FlagPair is the
+// one parser of a pair flag ("N" or "NH,NW").
+//
+// Every size is computed in checked arithmetic (checked.go): a sum or
+// product that does not fit in an int is an error naming the quantity,
+// never a wrapped-round size, whatever int64 a flag holds.
 // report.go renders a layer's arithmetic and a network's table, and their
 // JSON documents (NetJSON, versioned by SchemaVersion).
 //

@@ -46,15 +46,15 @@ func floorDiv(a, b int) int {
 // floorMod is a − b·floorDiv(a, b), never negative for b > 0.
 func floorMod(a, b int) int { return a - b*floorDiv(a, b) }
 
-// EffectiveKernel is the extent of a dilated kernel, d(k−1)+1.
-func EffectiveKernel(k, d int) int { return d*(k-1) + 1 }
-
 // SamePad returns TensorFlow's SAME padding for one axis: a total of
-// max((ceil(in/s)−1)·s + d(k−1)+1 − in, 0), the smaller half first.
-func SamePad(in, k, s, d int) (lo, hi int) {
-	out := (in + s - 1) / s
-	total := max((out-1)*s+EffectiveKernel(k, d)-in, 0)
-	return total / 2, total - total/2
+// max((ceil(in/s)−1)·s + d(k−1)+1 − in, 0), the smaller half first. It
+// fails as SamePadding does.
+func SamePad(in, k, s, d int) (lo, hi int, err error) {
+	total, err := SamePadding(in, k, s, d)
+	if err != nil {
+		return 0, 0, err
+	}
+	return total / 2, total - total/2, nil
 }
 
 func checkGeom(k, s, d int) error {
@@ -94,18 +94,22 @@ func ConvOut(axis string, in, k, s, pLo, pHi, d int) (Calc, error) {
 	if err := checkGeom(k, s, d); err != nil {
 		return Calc{}, err
 	}
-	if pLo < 0 || pHi < 0 {
-		return Calc{}, fmt.Errorf("padding %d,%d: must not be negative", pLo, pHi)
+	ke, err := Extent(k, d)
+	if err != nil {
+		return Calc{}, fmt.Errorf("%s: %w", axis, err)
 	}
-	ke := EffectiveKernel(k, d)
-	if in+pLo+pHi < ke {
+	pin, err := Padded(in, pLo, pHi)
+	if err != nil {
+		return Calc{}, fmt.Errorf("%s: %w", axis, err)
+	}
+	if pin < ke {
 		return Calc{}, fmt.Errorf("%s: kernel %d (dilated extent %d) is larger than the padded input %d + %d + %d = %d",
-			axis, k, ke, in, pLo, pHi, in+pLo+pHi)
+			axis, k, ke, in, pLo, pHi, pin)
 	}
 	ps, pn := padTerm(pLo, pHi)
 	ks, kn := kernelTerm(k, d)
-	num := in + pLo + pHi - ke
-	out := OutSize(in, k, s, d, pLo, pHi)
+	num := pin - ke
+	out := num/s + 1
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
 		Name:    axis,
@@ -140,9 +144,19 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 		}
 		return c, nil
 	}
-	ke := EffectiveKernel(k, d)
-	num := in + 2*p - ke
-	out := floorDiv(num+s-1, s) + 1
+	ke, err := Extent(k, d)
+	if err != nil {
+		return Calc{}, fmt.Errorf("%s: %w", axis, err)
+	}
+	pin, err := Padded(in, p, p)
+	if err != nil {
+		return Calc{}, fmt.Errorf("%s: %w", axis, err)
+	}
+	num := pin - ke // both fit in an int and are positive: no overflow
+	out := floorDiv(num, s) + 1
+	if floorMod(num, s) != 0 {
+		out++ // ceil without num+s−1, which may overflow
+	}
 	ks, kn := kernelTerm(k, d)
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
@@ -151,7 +165,7 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 		Work:    fmt.Sprintf("ceil((%d + 2·%d − %s)/%d) + 1 = ceil(%d/%d) + 1 = %d", in, p, kn, s, num, s, out),
 		Value:   int64(out),
 	}
-	if out >= 1 && (out-1)*s >= in+p {
+	if out >= 1 && out-1 > (in+p-1)/s { // (out−1)·s ≥ in + p, without the product
 		c.Note = fmt.Sprintf("the last window would start at %d·%d = %d ≥ %s + p = %d, outside the input and left padding: dropped",
 			out-1, s, (out-1)*s, sym, in+p)
 		out--
@@ -160,10 +174,10 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 	}
 	if out < 1 {
 		return Calc{}, fmt.Errorf("%s: output size %s = %d is less than 1: window %d (dilated extent %d) reaches past the padded input %d + 2·%d = %d by a stride or more",
-			axis, c.Work[:strings.LastIndex(c.Work, " = ")], out, k, ke, in, p, in+2*p)
+			axis, c.Work[:strings.LastIndex(c.Work, " = ")], out, k, ke, in, p, pin)
 	}
 	if num < 0 {
-		c.Note = fmt.Sprintf("window extent %d is larger than the padded input %d: ceil mode keeps the one clipped window, as PyTorch does", ke, in+2*p)
+		c.Note = fmt.Sprintf("window extent %d is larger than the padded input %d: ceil mode keeps the one clipped window, as PyTorch does", ke, pin)
 	}
 	return c, nil
 }
@@ -177,21 +191,28 @@ func PoolOut(axis string, in, k, s, p, d int, ceil bool) (Calc, error) {
 // --padding same`; an explicit output padding replaces op. With stride and
 // dilation 1 and an even kernel, op = 1 is not a valid output padding
 // (TransposeOut refuses it): no padding gives exactly s·H there.
-func TransposeSamePad(k, s, d int) (p, op int) {
-	t := d*(k-1) + 1 - s
+func TransposeSamePad(k, s, d int) (p, op int, err error) {
+	if err := checkGeom(k, s, d); err != nil {
+		return 0, 0, err
+	}
+	ke, err := Extent(k, d)
+	if err != nil {
+		return 0, 0, err
+	}
+	t := ke - s // both positive: no overflow
 	if t < 0 {
-		return 0, -t
+		return 0, -t, nil
 	}
 	if t%2 == 1 {
-		return (t + 1) / 2, 1
+		return t/2 + 1, 1, nil
 	}
-	return t / 2, 0
+	return t / 2, 0, nil
 }
 
 // transposeSameNote explains TransposeSamePad's choice for one axis.
 func transposeSameNote(k, s, d int) string {
-	t := d*(k-1) + 1 - s
-	p, op := TransposeSamePad(k, s, d)
+	p, op, _ := TransposeSamePad(k, s, d) // checked by the caller
+	t := 2*p - op
 	w := fmt.Sprintf("same: 2p − op = d(k−1) + 1 − s = %d·(%d−1) + 1 − %d = %d", d, k, s, t)
 	switch {
 	case t < 0:
@@ -212,12 +233,9 @@ func TransposeOut(axis string, in, k, s, p, d, op int) (Calc, error) {
 	if p < 0 || op < 0 {
 		return Calc{}, fmt.Errorf("padding %d, output padding %d: must not be negative", p, op)
 	}
-	if op >= max(s, d) {
-		return Calc{}, fmt.Errorf("%s: output padding %d must be smaller than the stride %d or the dilation %d", axis, op, s, d)
-	}
-	out := TransposedOutSize(in, k, s, d, p, op)
-	if out < 1 {
-		return Calc{}, fmt.Errorf("%s: output size %d is not positive", axis, out)
+	out, err := TransposedOutSize(in, k, s, d, p, op)
+	if err != nil {
+		return Calc{}, fmt.Errorf("%s: %w", axis, err)
 	}
 	sym := strings.TrimSuffix(axis, "'")
 	c := Calc{
@@ -322,7 +340,12 @@ func Uncovered(in, k, s, pLo, pHi, d int) (rem, lost, gaps int) {
 	if s < 1 || k < 1 || d < 1 {
 		return 0, 0, 0
 	}
-	num := in + pLo + pHi - EffectiveKernel(k, d)
+	ke, err := Extent(k, d)
+	pin, perr := Padded(in, pLo, pHi)
+	if err != nil || perr != nil || pin < ke {
+		return 0, 0, 0
+	}
+	num := pin - ke
 	if num < 0 {
 		return 0, 0, 0
 	}

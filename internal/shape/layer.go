@@ -376,15 +376,19 @@ func (r *Result) upsample() error {
 }
 
 // pads resolves the layer's padding for input in.
-func (r *Result) pads(k, s, d Pair) (lo, hi Pair) {
+func (r *Result) pads(k, s, d Pair) (lo, hi Pair, err error) {
 	switch r.Layer.Padding.Mode {
 	case PadSame:
-		lo.H, hi.H = SamePad(r.In.H, k.H, s.H, d.H)
-		lo.W, hi.W = SamePad(r.In.W, k.W, s.W, d.W)
+		if lo.H, hi.H, err = SamePad(r.In.H, k.H, s.H, d.H); err != nil {
+			return lo, hi, fmt.Errorf("H': %w", err)
+		}
+		if lo.W, hi.W, err = SamePad(r.In.W, k.W, s.W, d.W); err != nil {
+			return lo, hi, fmt.Errorf("W': %w", err)
+		}
 	case PadExplicit:
 		lo, hi = r.Layer.Padding.Pair, r.Layer.Padding.Pair
 	}
-	return lo, hi
+	return lo, hi, nil
 }
 
 func (r *Result) conv() error {
@@ -406,7 +410,10 @@ func (r *Result) conv() error {
 	if g < 1 || in.C%g != 0 || cout%g != 0 {
 		return fmt.Errorf("%s: %d groups must divide the %d input and %d output channels", l.Kind, g, in.C, cout)
 	}
-	lo, hi := r.pads(k, s, d)
+	lo, hi, err := r.pads(k, s, d)
+	if err != nil {
+		return err
+	}
 	ch, err := ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H)
 	if err != nil {
 		return err
@@ -450,8 +457,13 @@ func (r *Result) transpose() error {
 		p = Pair{}
 	case PadSame:
 		var sameOp Pair
-		p.H, sameOp.H = TransposeSamePad(k.H, s.H, d.H)
-		p.W, sameOp.W = TransposeSamePad(k.W, s.W, d.W)
+		var err error
+		if p.H, sameOp.H, err = TransposeSamePad(k.H, s.H, d.H); err != nil {
+			return fmt.Errorf("convT: H': %w", err)
+		}
+		if p.W, sameOp.W, err = TransposeSamePad(k.W, s.W, d.W); err != nil {
+			return fmt.Errorf("convT: W': %w", err)
+		}
 		if !l.OutPadSet {
 			op = sameOp
 			if op.H >= max(s.H, d.H) || op.W >= max(s.W, d.W) {
@@ -505,8 +517,10 @@ func (r *Result) pool() error {
 		return fmt.Errorf("avgpool: dilation is only defined for max pooling (as in PyTorch)")
 	}
 	var ch, cw Calc
-	var err error
-	lo, hi := r.pads(k, s, d)
+	lo, hi, err := r.pads(k, s, d)
+	if err != nil {
+		return err
+	}
 	if l.Padding.Mode == PadSame {
 		if ch, err = ConvOut("H'", in.H, k.H, s.H, lo.H, hi.H, d.H); err != nil {
 			return err
@@ -583,16 +597,46 @@ func (r *Result) warnUncovered() {
 
 // unseen lists the input positions (0 … in−1) that no tap of out windows
 // of k taps, stride s, dilation d, starting at −lo reaches.
+//
+// Only the windows that overlap the input, and only their taps that land
+// in it, are visited (a padding or kernel of 2^58 must not cost 2^58
+// steps); past 2^24 steps the answer is "too long to list", as for inputs
+// over 2^20.
 func unseen(in, k, s, d, lo, out int) []int {
-	if in > 1<<20 {
+	if in > 1<<20 || in < 1 || k < 1 || s < 1 || d < 1 || lo < 0 {
 		return nil // too long to list; the walk does no per-pixel work
 	}
+	ext, err := Extent(k, d)
+	if err != nil {
+		return nil
+	}
+	// Window o covers [o·s − lo, o·s − lo + ext − 1]; it overlaps [0, in)
+	// for ceil((lo − ext + 1)/s) ≤ o ≤ floor((lo + in − 1)/s).
+	if lo > math.MaxInt-in {
+		return nil
+	}
+	o0 := 0
+	if first := lo - ext + 1; first > 0 {
+		o0 = first / s // ceil, without first+s−1
+		if first%s != 0 {
+			o0++
+		}
+	}
+	o1 := min(out-1, (lo+in-1)/s)
 	seen := make([]bool, in)
-	for o := 0; o < out; o++ {
-		for j := 0; j < k; j++ {
-			if x := o*s - lo + j*d; x >= 0 && x < in {
-				seen[x] = true
-			}
+	steps := 0
+	for o := o0; o <= o1; o++ {
+		start := o*s - lo // ≥ −(ext−1), ≤ in−1
+		j0 := 0
+		if start < 0 {
+			j0 = (-start + d - 1) / d
+		}
+		j1 := min(k, (in-1-start)/d+1)
+		for j := j0; j < j1; j++ {
+			seen[start+j*d] = true
+		}
+		if steps += j1 - j0 + 1; steps > 1<<24 {
+			return nil
 		}
 	}
 	var missed []int

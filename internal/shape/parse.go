@@ -266,7 +266,7 @@ func parseLine(f []string) (Layer, error) {
 				continue
 			case Dropout:
 				v, err := strconv.ParseFloat(a, 64)
-				if err != nil || v < 0 || v > 1 {
+				if err != nil || !(v >= 0 && v <= 1) { // NaN fails both
 					return Layer{}, fmt.Errorf("dropout: rate %q: want a number in [0, 1]", a)
 				}
 				l.Rate = v

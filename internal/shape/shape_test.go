@@ -372,7 +372,10 @@ func TestSamePad(t *testing.T) {
 		{7, 3, 1, 2, 2, 2},
 	}
 	for _, tt := range tests {
-		lo, hi := SamePad(tt.in, tt.k, tt.s, tt.d)
+		lo, hi, err := SamePad(tt.in, tt.k, tt.s, tt.d)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if lo != tt.lo || hi != tt.hi {
 			t.Errorf("SamePad(%d,%d,%d,%d) = %d,%d want %d,%d", tt.in, tt.k, tt.s, tt.d, lo, hi, tt.lo, tt.hi)
 		}
@@ -613,13 +616,16 @@ func TestTransposeSamePad(t *testing.T) {
 		{7, 4, 3, 8, 1}, // t = 15
 	}
 	for _, tt := range tests {
-		if p, op := TransposeSamePad(tt.k, tt.s, tt.d); p != tt.p || op != tt.op {
+		if p, op, _ := TransposeSamePad(tt.k, tt.s, tt.d); p != tt.p || op != tt.op {
 			t.Errorf("TransposeSamePad(%d,%d,%d) = %d,%d want %d,%d", tt.k, tt.s, tt.d, p, op, tt.p, tt.op)
 		}
 	}
 	for _, c := range loadTorchGeom(t).TransposeSame {
 		name := fmt.Sprintf("k%d s%d d%d h%d", c.K, c.S, c.D, c.H)
-		p, op := TransposeSamePad(c.K, c.S, c.D)
+		p, op, err := TransposeSamePad(c.K, c.S, c.D)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if p != c.P || op != c.OP {
 			t.Errorf("%s: TransposeSamePad %d,%d, the fixture's rule %d,%d", name, p, op, c.P, c.OP)
 			continue

@@ -2,6 +2,7 @@ package shape
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -66,7 +67,19 @@ func Invert(l Layer, in Dims) (Layer, *Result, error) {
 // does because the last one stops short: rows lost to an uneven size,
 // not the in-between rows a stride larger than the kernel always skips.
 func droppedRows(in, k, s, d, lo, out int) int {
-	return len(unseen(in, k, s, d, lo, out)) - len(unseen(in, k, s, d, lo, out+(in+lo)/max(s, 1)+k*d+1))
+	// Windows enough to reach past the end: out + (in+lo)/s + k·d + 1,
+	// saturating (the sizes may be near 2^63).
+	more := math.MaxInt
+	if kd, ok := CheckedMul(k, d); ok {
+		if v, ok := CheckedAdd(out, (in+lo)/max(s, 1)); ok {
+			if v, ok = CheckedAdd(v, kd); ok {
+				if v, ok = CheckedAdd(v, 1); ok {
+					more = v
+				}
+			}
+		}
+	}
+	return len(unseen(in, k, s, d, lo, out)) - len(unseen(in, k, s, d, lo, more))
 }
 
 // Fit reports the square input sizes lo … hi (rows = columns, the

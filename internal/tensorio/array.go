@@ -28,9 +28,35 @@ type Array struct {
 // formats: Read and kernel files both go through it. Errors do not name
 // the file: the caller does.
 func DecodeArray(r io.Reader, size int64, format string) (*Array, error) {
+	return decodeArray(r, size, format, nil)
+}
+
+// decodeArray is DecodeArray with a check of a .npy's shape before its
+// data is read (ReadOptions.Check).
+func decodeArray(r io.Reader, size int64, format string, check func(Header) error) (*Array, error) {
 	switch KindOf(format) {
 	case KindNPY:
-		a, err := npy.Read(r, size)
+		var shapeCheck func([]int) error
+		if check != nil {
+			shapeCheck = func(s []int) error {
+				h := Header{C: 1, H: 1, Format: "npy"}
+				switch len(s) {
+				case 1:
+					h.W = s[0]
+				case 2:
+					h.H, h.W = s[0], s[1]
+				case 3:
+					h.C, h.H, h.W = s[0], s[1], s[2]
+				default:
+					return nil // not an input: data() says so
+				}
+				if h.C < 1 || h.H < 1 || h.W < 1 {
+					return nil // empty: data() says so
+				}
+				return check(h)
+			}
+		}
+		a, err := npy.ReadChecked(r, size, shapeCheck)
 		if err != nil {
 			return nil, err
 		}
@@ -65,6 +91,13 @@ func arrayOf(m *textmat.Matrix) *Array {
 // (1, H, W), 3-D as (C, H, W), the rank kept for writing back.
 func (a *Array) data(format string) (*Data, error) {
 	s := a.Shape
+	for _, n := range s {
+		if n == 0 {
+			// Nothing to convolve, pool or transform: an empty result
+			// written with exit 0 would hide the mistake.
+			return nil, fmt.Errorf("shape %s holds no values (a dimension is 0)", shapeText(s))
+		}
+	}
 	var t *tensor.Tensor
 	switch len(s) {
 	case 0:

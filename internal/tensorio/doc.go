@@ -16,5 +16,10 @@
 // lying .npy headers before allocating, and turns a decoder panic into an
 // error. Writing goes to a temporary file beside the destination which is
 // synced and renamed into place, so a failed write leaves any existing
-// file untouched.
+// file untouched; RemoveTemporaries deletes the ones in flight when a
+// signal ends the process. A new file gets 0666 less the umask; a dangling
+// symlink is written through. "-" and devices (/dev/stdout, /dev/full) are
+// streams, written in place in the input's format unless told otherwise.
+// stdin is read within StdinLimit, and ReadOptions.Check sees an image's
+// or .npy's header before any pixel is decoded.
 package tensorio

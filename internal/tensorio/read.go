@@ -1,10 +1,14 @@
 package tensorio
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,7 +130,20 @@ func Read(path string, o ReadOptions) (d *Data, err error) {
 			d, err = nil, fmt.Errorf("%s: cannot decode: the decoder failed (%v)", name, r)
 		}
 	}()
+	if o.Check != nil {
+		check := o.Check
+		o.Check = func(h Header) error {
+			if err := check(h); err != nil {
+				return &checkError{err}
+			}
+			return nil
+		}
+	}
 	d, err = read(path, o)
+	var ce *checkError
+	if errors.As(err, &ce) {
+		return nil, ce.err // the check names the file itself
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -138,18 +155,7 @@ func read(path string, o ReadOptions) (*Data, error) {
 		if o.Stdin == nil {
 			return nil, errors.New("no standard input")
 		}
-		b, err := io.ReadAll(o.Stdin)
-		if err != nil {
-			return nil, err
-		}
-		if len(b) == 0 {
-			return nil, errors.New("empty input")
-		}
-		format := Sniff(b)
-		if format == "txt" || format == "csv" {
-			return fromTextBytes(b, format)
-		}
-		return decode(b, format, o)
+		return readStdin(o)
 	}
 	format, ferr := FormatOf(path)
 	if ferr != nil || KindOf(format) == KindImage {
@@ -181,7 +187,7 @@ func read(path string, o ReadOptions) (*Data, error) {
 	} else if st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	a, err := DecodeArray(f, size, format)
+	a, err := decodeArray(f, size, format, o.Check)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +207,24 @@ func plainPathError(err error) error {
 // decode handles image and .npy bytes held in memory.
 func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 	if format == "npy" {
-		a, err := DecodeArray(bytes.NewReader(b), int64(len(b)), format)
+		a, err := decodeArray(bytes.NewReader(b), int64(len(b)), format, o.Check)
 		if err != nil {
 			return nil, err
 		}
 		return a.data(format)
+	}
+	if o.Check != nil {
+		// The header alone: a refused image is never decoded. (Errors in
+		// the header are left to the decoder, which names them.)
+		if f, w, h, err := img.CheckSize(b, o.MaxPixels); err == nil {
+			c := 3
+			if cfg, _, err := image.DecodeConfig(bytes.NewReader(b)); err == nil && (cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model) {
+				c = 1
+			}
+			if err := o.Check(Header{C: c, H: h, W: w, Image: true, Format: f}); err != nil {
+				return nil, err
+			}
+		}
 	}
 	im, err := img.Decode(b, o.MaxPixels)
 	if err != nil {
@@ -237,3 +256,84 @@ func fromTextBytes(b []byte, format string) (*Data, error) {
 	}
 	return nil, err
 }
+
+// shapeText writes a shape as numpy prints it: (0, 4, 4).
+func shapeText(s []int) string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = fmt.Sprint(n)
+	}
+	if len(s) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// StdinLimit is the most convtool reads from stdin under --max-pixels n:
+// 8 bytes a pixel (16-bit RGBA, the largest uncompressed sample) plus 1
+// MiB of headers, so that any image, .npy or text a file of n pixels could
+// hold also arrives by pipe, while an endless stream (< /dev/zero) ends in
+// an error rather than in memory exhaustion. n ≤ 0: no limit.
+func StdinLimit(maxPixels int64) int64 {
+	if maxPixels <= 0 || maxPixels > (math.MaxInt64-1<<20)/8 {
+		return math.MaxInt64
+	}
+	return 8*maxPixels + 1<<20
+}
+
+// capReader fails once more than n bytes were read.
+type capReader struct {
+	r    io.Reader
+	n    int64 // bytes still allowed
+	full int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		// One byte more tells a stream of exactly the limit from a longer one.
+		var b [1]byte
+		if n, _ := c.r.Read(b[:]); n == 0 {
+			return 0, io.EOF
+		}
+		return 0, fmt.Errorf("more than %d bytes (the limit for stdin under --max-pixels: 8 bytes a pixel and 1 MiB); save it to a file", c.full)
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	return n, err
+}
+
+// readStdin reads "-" whole, within StdinLimit, and sniffs its format from
+// the first bytes. Bytes that are neither an image, a .npy nor text (a NUL
+// in the first 64 KiB, as from /dev/zero) are refused before reading on.
+func readStdin(o ReadOptions) (*Data, error) {
+	limit := StdinLimit(o.MaxPixels)
+	br := bufio.NewReaderSize(&capReader{r: o.Stdin, n: limit, full: limit}, 1<<16)
+	head, err := br.Peek(1 << 16)
+	if len(head) == 0 {
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		return nil, errors.New("empty input")
+	}
+	format := Sniff(head)
+	if (format == "txt" || format == "csv") && bytes.IndexByte(head, 0) >= 0 {
+		return nil, errors.New("not a PNG, JPEG, GIF, TIFF, BMP, .npy or text matrix (binary data)")
+	}
+	b, err := io.ReadAll(br)
+	if err != nil {
+		return nil, err
+	}
+	if format == "txt" || format == "csv" {
+		return fromTextBytes(b, format)
+	}
+	return decode(b, format, o)
+}
+
+// checkError carries ReadOptions.Check's error through Read unchanged.
+type checkError struct{ err error }
+
+func (e *checkError) Error() string { return e.err.Error() }
+func (e *checkError) Unwrap() error { return e.err }

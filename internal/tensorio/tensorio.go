@@ -55,13 +55,30 @@ func (d *Data) Kind() Kind { return KindOf(d.Format) }
 // ReadOptions bound what Read will accept.
 type ReadOptions struct {
 	// MaxPixels refuses images whose header claims more than W*H pixels,
-	// before decoding. 0 means no limit.
+	// before decoding. 0 means no limit. It also bounds what is read from
+	// stdin: at most StdinLimit(MaxPixels) bytes.
 	MaxPixels int64
 	// Stdin is read when path is "-".
 	Stdin io.Reader
 	// Autorotate applies an image's EXIF orientation to its pixels and
 	// resets the tag to 1 (libvips autorot); Data.Rotated records it.
 	Autorotate bool
+	// Check, if set, sees what an image or .npy header says before any
+	// pixel is decoded (a .npy's data is not even read); its error ends
+	// the read. Limits that follow from the size (a padded plane, the work
+	// of a job) are applied there, so a refused input costs its header.
+	// Text and .mat inputs, which have no such header, skip it.
+	Check func(Header) error
+}
+
+// Header is what a file says of its tensor before the pixels.
+type Header struct {
+	// C, H, W is the tensor's shape. For an image C is a lower bound (1
+	// for grey, else 3): a palette or an alpha channel may add one.
+	C, H, W int
+	// Image is true for image formats; Format names the format.
+	Image  bool
+	Format string
 }
 
 // WriteOptions control Write.

@@ -17,9 +17,12 @@ import (
 
 // Write stores d at path ("-" for stdout) in the format given by
 // o.Format, else by path's extension, else d.Format. A file is written to
-// a temporary file in the same directory, synced, given mode 0644 (or the
-// mode of the file it replaces) and renamed over path; on any error the
-// temporary file is removed and an existing path is left as it was.
+// a temporary file in the same directory, synced, given the mode of the
+// file it replaces (a new file gets 0666 less the umask, as from any
+// program) and renamed over path; on any error the temporary file is
+// removed and an existing path is left as it was. A symbolic link is kept
+// and its target replaced; a dangling link is written through (its target
+// is created, as the shell's > does); a loop of links is an error.
 // Errors name the path ("stdout" for "-") and wrap the underlying error,
 // so errors.Is(err, syscall.EPIPE) reports a reader that went away.
 func Write(path string, d *Data, o WriteOptions) error {
@@ -28,7 +31,7 @@ func Write(path string, d *Data, o WriteOptions) error {
 		name = "stdout"
 	}
 	format := normalize(o.Format)
-	if format == "" && path != "-" {
+	if format == "" && !IsStream(path) {
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			return fmt.Errorf("%s: is a directory", name)
 		}
@@ -117,7 +120,7 @@ func writeFile(path, format string, d *Data, o WriteOptions) error {
 }
 
 func writeAtomic(path string, enc func(io.Writer) error) (err error) {
-	mode := os.FileMode(0o644)
+	var mode os.FileMode // 0: a new file, whose mode the umask decides
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
 			return errors.New("is a directory")
@@ -126,12 +129,16 @@ func writeAtomic(path string, enc func(io.Writer) error) (err error) {
 			return writeSpecial(path, enc)
 		}
 		mode = st.Mode().Perm()
-		// Through a symlink the target is replaced and the link kept.
-		if real, err := filepath.EvalSymlinks(path); err == nil {
-			path = real
-		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".convtool-*")
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
+	}
+	// Through a symlink the target is replaced and the link kept; a link
+	// whose target does not exist yet is written through, creating the
+	// target, as the shell's > does.
+	path = target
+	tmp, err := createTemp(filepath.Dir(path))
 	if err != nil {
 		return plainPathError(err)
 	}
@@ -143,6 +150,7 @@ func writeAtomic(path string, enc func(io.Writer) error) (err error) {
 			// the caller names the output.
 			err = plainPathError(err)
 		}
+		forgetTemp(tmp.Name())
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<16)
 	if err = enc(bw); err != nil {
@@ -157,13 +165,36 @@ func writeAtomic(path string, enc func(io.Writer) error) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Chmod(tmp.Name(), mode); err != nil {
-		return err
+	if mode != 0 {
+		if err = os.Chmod(tmp.Name(), mode); err != nil {
+			return err
+		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return plainPathError(err)
 	}
 	return nil
+}
+
+// resolveLink follows path through any chain of symbolic links to the
+// file it names, which need not exist (a dangling link is written
+// through). A loop, or a chain over 40 links, is an error.
+func resolveLink(path string) (string, error) {
+	for range 40 {
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", errors.New("too many levels of symbolic links (a loop?)")
 }
 
 // isDevPath reports a path such as /dev/stdout or /proc/self/fd/1, which

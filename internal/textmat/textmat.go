@@ -75,6 +75,9 @@ func parseRow(dst []float32, s string, line int) ([]float32, int, error) {
 			return dst, n, fmt.Errorf("line %d: empty field at column %d", line, i+1)
 		}
 		v, err := parseNumber(s[i:j])
+		if err == errRange {
+			return dst, n, fmt.Errorf("line %d: %s %v", line, s[i:j], err)
+		}
 		if err != nil {
 			return dst, n, fmt.Errorf("line %d: %q is not a number", line, s[i:j])
 		}
@@ -97,15 +100,21 @@ func parseRow(dst []float32, s string, line int) ([]float32, int, error) {
 
 func isSep(c byte) bool { return c == ' ' || c == '\t' || c == ',' || c == ';' }
 
+// errRange is a finite number written in the text that float32 cannot
+// hold (1e39, 1e400): refused rather than turned into an infinity nobody
+// wrote. NaN and ±Inf written as such ('nan', 'inf') are data and kept.
+var errRange = errors.New("is beyond float32's range (±3.4e38)")
+
 // parseNumber reads a float as float32, accepting numpy's 'nan', 'inf',
 // '-inf' (and Go's and C's spellings, any case). Parsing straight to
-// float32 rounds once, so the shortest float32 text reads back exactly.
+// float32 rounds once, so the shortest float32 text reads back exactly;
+// tiny values round to 0 as in numpy.
 func parseNumber(s string) (float32, error) {
 	v, err := strconv.ParseFloat(s, 32)
 	if err != nil {
 		var ne *strconv.NumError
 		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
-			return float32(v), nil // overflow to ±Inf, underflow to 0, as numpy
+			return 0, errRange
 		}
 		return 0, err
 	}
@@ -259,11 +268,12 @@ func ReadMat(r io.Reader) (*Matrix, error) {
 	m := &Matrix{C: 1, Cols: dims[0], Rows: dims[1], Scale: 1}
 	if len(f) == 4 {
 		var err error
-		if m.Scale, err = strconv.ParseFloat(f[2], 64); err != nil {
-			return nil, fmt.Errorf("line %d: scale %q is not a number", lr.n, f[2])
+		// Scale and offset are parameters, not data: they must be finite.
+		if m.Scale, err = strconv.ParseFloat(f[2], 64); err != nil || math.IsNaN(m.Scale) || math.IsInf(m.Scale, 0) {
+			return nil, fmt.Errorf("line %d: scale %q is not a finite number", lr.n, f[2])
 		}
-		if m.Offset, err = strconv.ParseFloat(f[3], 64); err != nil {
-			return nil, fmt.Errorf("line %d: offset %q is not a number", lr.n, f[3])
+		if m.Offset, err = strconv.ParseFloat(f[3], 64); err != nil || math.IsNaN(m.Offset) || math.IsInf(m.Offset, 0) {
+			return nil, fmt.Errorf("line %d: offset %q is not a finite number", lr.n, f[3])
 		}
 		m.HasScale = true
 	}

@@ -56,3 +56,17 @@ put('ragged.csv', b'1,2,3\n4,5\n')
 put('empty.csv', b'')
 put('nan_kernel.csv', b'1,nan,1\n1,1,1\n1,1,1\n')
 put('lying.mat', b'1000000 1000000\n1 2 3\n')
+# Round two (issue 11).
+# np.zeros((0, 4, 4), 'f4'): zero channels.
+put('zero_channels.npy', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4, 4), }"))
+# A 5x5 ramp, the small input the overflow cases run on.
+put('ramp5.npy', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (5, 5), }", struct.pack('<25f', *range(25))))
+# A .mat kernel whose header scale is NaN.
+put('nan_scale.mat', b'3 3 nan 0\n1 1 1\n1 1 1\n1 1 1\n')
+# Text and CSV values beyond float32.
+put('huge.csv', b'1,2,1e39\n4,5,6\n7,8,9\n')
+put('huge.txt', b'1 2 1e400\n4 5 6\n7 8 9\n')
+# A float64 .npy holding 1e300, beyond float32.
+put('huge_f8.npy', npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", struct.pack('<4d', 1, 2, 1e300, 4)))
+# A CSV row with an empty field, as the inline kernel "1,,2".
+put('empty_field.csv', b'1,1,,1\n1,1,1\n')
