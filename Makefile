@@ -15,12 +15,14 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
 	./internal/img:FuzzEXIF \
+	./internal/img:FuzzPNGReader \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
 	./cmd/convtool:FuzzIntegerFlags \
-	./cmd/convtool:FuzzArgs
+	./cmd/convtool:FuzzArgs \
+	./internal/simd:FuzzKernels
 
-.PHONY: build test vet fmt-check bench fuzz fixtures gallery clean
+.PHONY: build test test-purego vet-cross vet fmt-check bench fuzz fixtures gallery clean
 
 build:
 	$(GO) build -o bin/convtool ./cmd/convtool
@@ -28,6 +30,15 @@ build:
 # test is what CI and the README run: formatting, vet and every test.
 test: fmt-check vet
 	$(GO) test ./...
+
+# test-purego runs every test without the assembly kernels, as a build for
+# another architecture would (internal/simd's pure-Go twins); vet-cross
+# type-checks the arm64 build, where no assembly exists.
+test-purego:
+	$(GO) test -tags purego ./...
+
+vet-cross:
+	GOARCH=arm64 $(GO) vet ./...
 
 vet:
 	$(GO) vet ./...

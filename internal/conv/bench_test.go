@@ -44,13 +44,15 @@ func benchFilter(b *testing.B, c, h, w, n int, m Method) {
 	p.Pad.Left, p.Pad.Right, _ = SamePad(w, n, 1, 1, false)
 	p.Edge = Replicate
 	b.SetBytes(int64(4 * in.Len()))
+	Filter(in, k, p, m) // warm: the first call faults in the heap it then reuses
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		if _, used, err := Filter(in, k, p, m); err != nil || (m != Auto && used != m) {
 			b.Fatalf("ran %s: %v", used, err)
 		}
 	}
 	flops := 2 * float64(n*n) * float64(in.Len()) * float64(b.N)
-	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, flops, cpu0)
 }
 
 func BenchmarkFilter3x3_1x1024_Direct(b *testing.B)    { benchFilter(b, 1, 1024, 1024, 3, Direct) }
@@ -77,6 +79,14 @@ func BenchmarkFilter13x13_3x2048_Separable(b *testing.B) {
 func BenchmarkFilter13x13_3x2048_GEMM(b *testing.B) { benchFilter(b, 3, 2048, 2048, 13, GEMM) }
 func BenchmarkFilter5x5_3x2048_Auto(b *testing.B)   { benchFilter(b, 3, 2048, 2048, 5, Auto) }
 
+// reportRates reports GFLOP/s of wall time and the CPU time per call
+// (cpu-ms/op, all threads): on the shared development machine other
+// processes' load stretches wall time, while CPU time tracks the work.
+func reportRates(b *testing.B, flops, cpu0 float64) {
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
+}
+
 // benchLayer times a PyTorch-style layer and reports GFLOP/s as 2·MACs.
 func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	in := benchInput(cin, hw, hw)
@@ -88,13 +98,15 @@ func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	pr.StrideY, pr.StrideX, pr.Groups, pr.Pad = s, s, g, Pad{p, p, p, p}
 	ho, _ := OutSize(hw, k, s, 1, p, p)
 	b.SetBytes(int64(4 * in.Len()))
+	Layer(in, w, nil, pr, m) // warm: the first call faults in the heap it then reuses
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		if _, used, err := Layer(in, w, nil, pr, m); err != nil || (m != Auto && used != m) {
 			b.Fatalf("ran %s: %v", used, err)
 		}
 	}
 	flops := 2 * float64(cout*ho*ho) * float64(cin/g*k*k) * float64(b.N)
-	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportRates(b, flops, cpu0)
 }
 
 // AlexNet conv1 (the notes' 224×224 version), a ResNet 3×3 block layer, a
@@ -116,3 +128,32 @@ func BenchmarkFilter5x5_3x4096_Separable(b *testing.B) {
 	benchFilter(b, 3, 4096, 4096, 5, Separable)
 }
 func BenchmarkFilter5x5_3x4096_Auto(b *testing.B) { benchFilter(b, 3, 4096, 4096, 5, Auto) }
+
+// targetLayers are issue 10's workloads, timed beside PyTorch by
+// bench/torch_layers.py: (name, cin, cout, hw, k, stride, pad, groups).
+var targetLayers = []struct {
+	name                      string
+	cin, cout, hw, k, s, p, g int
+}{
+	{"conv64_3x3_56", 64, 64, 56, 3, 1, 1, 1},
+	{"conv64_3x3_224", 64, 64, 224, 3, 1, 1, 1},
+	{"conv256to64_1x1_56", 256, 64, 56, 1, 1, 0, 1},
+	{"conv3to64_7x7s2_224", 3, 64, 224, 7, 2, 3, 1},
+	{"dw256_3x3_56", 256, 256, 56, 3, 1, 1, 256},
+	{"dw3_5x5_4096", 3, 3, 4096, 5, 1, 2, 3},
+}
+
+// BenchmarkTarget runs each target layer with every method that suits it
+// (go test -run '^$' -bench 'Target/.*/auto' ./internal/conv/).
+func BenchmarkTarget(b *testing.B) {
+	for _, tl := range targetLayers {
+		for _, m := range []Method{Auto, Direct, GEMM, FFT} {
+			if m == FFT && tl.k < 5 {
+				continue
+			}
+			b.Run(tl.name+"/"+string(m), func(b *testing.B) {
+				benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, m)
+			})
+		}
+	}
+}

@@ -1,6 +1,13 @@
 package conv
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/convtool/convtool/internal/simd"
+)
 
 // Workload is what the cost model needs to know about one convolution, in
 // the form the methods run it: a transposed convolution is described by
@@ -36,66 +43,113 @@ func (pr *problem) workload(filter, rank1 bool) Workload {
 		Filter: filter, Rank1: rank1}
 }
 
-// Cost model constants: nanoseconds of wall time per unit of work on the
-// 2-core development machine (Intel Xeon, Go 1.26, GOMAXPROCS 2), fitted to
-// bench_test.go (go test -run '^$' -bench 'Filter|Layer' -count 5
-// ./internal/conv/, medians; the machine was shared, so runs vary by up to
-// 2x and only ratios are trusted). The figures behind them, ms per call:
+// The cost model estimates each method's wall time in nanoseconds on two
+// cores from the work it does as the code runs it, with per-unit costs that
+// depend on the SIMD level the kernels run at (simd.Current): the sgemm
+// micro-kernel's speed, the row kernel's, and how each pads its work to
+// whole vectors and tiles. The AVX-512 figures were fitted to CPU time on
+// the project's 2-core AMD EPYC (Go 1.26; go test -run '^$' -bench
+// 'Target|Filter|Layer' -benchtime 3x -count 3 ./internal/conv/, cpu-ms/op
+// halved, the minimum of the runs: the machine was shared, and CPU time
+// tracks the work where wall time tracked the load). In cpu-ms per call:
 //
-//	Gaussian 'same', replicate     direct  separable   gemm
-//	1×1024×1024    3×3                4.9       5.4    23.5
-//	1×1024×1024    5×5                7.3       4.0    28.8
-//	1×1024×1024   13×13              23.8       5.6   172
-//	3×2048×2048    3×3               57.2      48.3   161
-//	3×2048×2048    5×5               68.5      61.0   256
-//	3×2048×2048   13×13             269        84.2  1209
-//	layer 64→64 3×3 on 56×56         19.2        —     17.0
-//	layer 64→128 1×1 on 56×56        11.3        —     21.3 (7.4 vs 10.5 in another run)
-//	layer 3→96 11×11/4 on 224×224    18.1        —     19.9
-//	depthwise 64 3×3 on 112×112       2.9        —     18.0
+//	                                    direct  separable  gemm
+//	filter 1×1024²  3×3                   3.6      3.7       5.9
+//	filter 1×1024² 13×13                  5.9      4.0      59
+//	filter 3×2048²  5×5                  17.2     17.3     118
+//	filter 3×2048² 13×13                 57.4     20.9     672
+//	layer 64→64 3×3 at 56²                4.1       —        1.9
+//	layer 64→64 3×3 at 224²             176         —       36.3
+//	layer 256→64 1×1 at 56²               5.3       —        2.1
+//	layer 3→64 7×7/2 at 224²             36.6       —        4.6
+//	layer 3→96 11×11/4 at 224²           32.2       —        4.2
+//	depthwise 256 3×3 at 56²              1.7       —        4.3
+//	depthwise 3×4096² 5×5                54.8       —      469
 //
-// Direct costs ≈0.11 ns per multiply-add (the slope from 3×3 to 13×13;
-// strided about the same) plus ≈3 ns to set up each tap of each output row
-// (layers with short rows and many input channels feel it). Every method
-// pays ≈3.7 ns per output sample for padding, allocation and the final
-// write. Separable adds ≈0.3 ns per sample of its intermediate plane. gemm
-// runs ≈0.14 ns per multiply-add once a group has many output channels,
-// but with few (a 2-D filter, depthwise) the blocked kernel idles and a
-// K·N element costs ≈1 ns whatever M is; im2col adds ≈0.5 ns per element.
+// The AVX2 and pure-Go figures scale those by the kernels' own ratios
+// (BenchmarkTile and BenchmarkRows in internal/simd: AVX2 runs the sgemm
+// tile at 0.8 and the row kernel at 0.78 of AVX-512's speed, pure Go at
+// 1/21 and 1/7).
+type costModel struct {
+	gemmMAC float64 // one multiply-add of the sgemm micro-kernel (tiles padded to MR×NR)
+	rowMAC  float64 // one lane multiply-add of the row kernel (rows padded to whole blocks)
+	lanes   int     // the row kernel's block of output samples
+	mr, nr  int     // the sgemm tile
+}
+
+var costModels = map[simd.Level]costModel{
+	simd.AVX512:  {gemmMAC: 0.0085, rowMAC: 0.010, lanes: 64, mr: 8, nr: 32},
+	simd.AVX2:    {gemmMAC: 0.0106, rowMAC: 0.0128, lanes: 32, mr: 6, nr: 16},
+	simd.Generic: {gemmMAC: 0.18, rowMAC: 0.073, lanes: 1, mr: 4, nr: 16},
+}
+
+// Costs that do not depend on the SIMD level, in ns of wall time.
 const (
-	nsMAC      = 0.11 // one multiply-add in accumulate
-	nsTapSetup = 3.0  // one tap of one output row (direct)
-	nsOut      = 3.7  // padding, allocation and writing, per output sample
-	nsPass     = 0.3  // one sample of separable's intermediate plane
-	nsIm2col   = 0.5  // one im2col element
-	nsGemmMAC  = 0.14 // one multiply-add in blas32.Gemm, per output row of the group
-	gemmMinM   = 4    // below this many output channels per group, gemm costs as if it had this many
-	nsGemmCall = 3000 // per group: the im2col buffer and the blas32.Gemm call
-	nsSepCall  = 2000 // separable's second parallel pass and intermediate plane
+	nsOut       = 0.25    // allocating and writing one output sample (every method)
+	nsPad       = 0.15    // copying one sample into a padded plane or band
+	nsPack      = 0.125   // packing one im2col element for gemm at unit stride
+	nsPackGap   = 0.3     // … at a larger stride (a gather)
+	inPlaceSlow = 2.0     // gemm's kernel reading a 1×1 layer's input in place, against packed panels
+	nsRowStep   = 0.5     // the row kernel moving to the next input row, per block
+	cacheSlow   = 3.0     // the row kernel when the input planes of one output spill out of L2
+	l2Floats    = 1 << 18 // 1 MiB of L2
+	nsGoMAC     = 0.15    // one multiply-add of Go's strided tap loop
+	nsTapSetup  = 1.5     // one tap of one output row in Go's strided loop
+	nsGemmCall  = 1000.0  // per group: packing the weights, starting the tasks
+	nsSepCall   = 1000.0  // separable's per-call overhead
 )
 
 // Cost estimates the wall time of method m on wl in nanoseconds (+Inf when
-// m cannot run), using the constants above; fftCost is in the same unit.
+// m cannot run) at the SIMD level the kernels run at now.
 func Cost(wl Workload, m Method) float64 {
+	return costAt(wl, m, costModels[simd.Current()])
+}
+
+func costAt(wl Workload, m Method, cm costModel) float64 {
 	out := float64(wl.OutC) * float64(wl.HO) * float64(wl.WO)
-	rows := float64(wl.OutC) * float64(wl.HO)
+	blocks := float64((wl.WO + cm.lanes - 1) / cm.lanes)
+	lanesRow := blocks * float64(cm.lanes) // one output row as the row kernel runs it
 	switch m {
 	case Direct:
-		taps := float64(wl.InPerGroup * wl.Taps)
-		return out*(taps*nsMAC+nsOut) + rows*taps*nsTapSetup
+		rows := float64(wl.OutC) * float64(wl.HO)
+		taps := float64(wl.InPerGroup * wl.Taps) // nonzero weights, one row-kernel step each
+		if wl.StrideX != 1 {
+			return out*(taps*nsGoMAC+nsOut) + rows*taps*nsTapSetup
+		}
+		mac := cm.rowMAC
+		if wl.InPerGroup > 1 && wl.InPerGroup*wl.H*wl.W > l2Floats {
+			mac *= cacheSlow
+		}
+		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
+		return rows*taps*(lanesRow*mac+blocks*nsRowStep) + padded*nsPad + out*nsOut
 	case Separable:
 		if !wl.Filter || !wl.Rank1 {
 			return math.Inf(1)
 		}
-		tmp := float64(wl.C) * float64(wl.H) * float64(wl.WO)
-		return tmp*(float64(wl.KW)*nsMAC+nsPass) + out*(float64(wl.KH)*nsMAC+nsOut) +
-			(float64(wl.C*wl.H)+rows)*float64(wl.KH+wl.KW)*nsTapSetup/2 + nsSepCall
+		hrows := float64(wl.C) * float64(wl.H)
+		vrows := float64(wl.C) * float64(wl.HO)
+		rowPass := hrows * float64(wl.KW) * float64(wl.WO) * nsGoMAC
+		if wl.StrideX == 1 {
+			rowPass = hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		}
+		colPass := vrows * float64(wl.KH) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		return rowPass + colPass + hrows*float64(wl.W)*nsPad + out*nsOut + nsSepCall
 	case GEMM:
 		groups := float64(wl.C / wl.InPerGroup)
 		k := float64(wl.InPerGroup * wl.KH * wl.KW)
 		n := float64(wl.HO) * float64(wl.WO)
-		m := max(float64(wl.OutC)/groups, gemmMinM)
-		return groups*(k*n*(nsIm2col+m*nsGemmMAC)+nsGemmCall) + out*nsOut
+		outPerG := wl.OutC / max(wl.C/wl.InPerGroup, 1)
+		mEff := float64((outPerG + cm.mr - 1) / cm.mr * cm.mr)
+		nEff := math.Ceil(n/float64(cm.nr)) * float64(cm.nr)
+		if wl.KH == 1 && wl.KW == 1 && wl.StrideY == 1 && wl.StrideX == 1 && wl.H == wl.HO && wl.W == wl.WO {
+			// In place: no packing, a slower kernel.
+			return groups*(mEff*k*nEff*cm.gemmMAC*inPlaceSlow+nsGemmCall) + out*nsOut
+		}
+		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
+		if wl.StrideX != 1 {
+			padded *= 2 // then split into stride phases
+		}
+		return groups*(mEff*k*nEff*cm.gemmMAC+k*n*nsPack+nsGemmCall) + padded*nsPad + out*nsOut
 	case FFT:
 		if !wl.Filter {
 			return float64(wl.OutC*wl.InPerGroup)*fftCost(1, wl.H, wl.W, wl.KH, wl.KW) + out*nsOut
@@ -109,11 +163,49 @@ func Cost(wl Workload, m Method) float64 {
 // ties. It never returns a method that cannot run: separable only for a
 // rank-1 filter, fft only while fftCost is finite.
 func Choose(wl Workload) Method {
-	best, bestCost := Direct, Cost(wl, Direct)
-	for _, m := range []Method{Separable, GEMM, FFT} {
-		if c := Cost(wl, m); c < bestCost {
-			best, bestCost = m, c
+	m, _ := choose(wl)
+	return m
+}
+
+// choose is Choose that also says why, for the summary: the estimates of
+// every method that can run, cheapest first.
+func choose(wl Workload) (Method, string) {
+	return chooseWith(wl, simd.Current())
+}
+
+// chooseWith is choose by the cost model of level l.
+func chooseWith(wl Workload, l simd.Level) (Method, string) {
+	cm := costModels[l]
+	type est struct {
+		m Method
+		c float64
+	}
+	var ests []est
+	for _, m := range []Method{Direct, Separable, GEMM, FFT} {
+		if c := costAt(wl, m, cm); !math.IsInf(c, 1) {
+			ests = append(ests, est{m, c})
 		}
 	}
-	return best
+	sort.SliceStable(ests, func(i, j int) bool { return ests[i].c < ests[j].c })
+	parts := make([]string, len(ests))
+	for i, e := range ests {
+		parts[i] = fmt.Sprintf("%s ≈%s", e.m, fmtNs(e.c))
+	}
+	return ests[0].m, fmt.Sprintf("auto: cheapest by the %s cost model (%s)", l, strings.Join(parts, ", "))
+}
+
+// fmtNs prints an estimate in a readable unit, to two figures or whole
+// units.
+func fmtNs(ns float64) string {
+	v, unit := ns/1e3, "µs"
+	switch {
+	case ns >= 1e9:
+		v, unit = ns/1e9, "s"
+	case ns >= 1e6:
+		v, unit = ns/1e6, "ms"
+	}
+	if v < 10 {
+		return fmt.Sprintf("%.1f %s", v, unit)
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/tensor"
@@ -37,28 +38,61 @@ func Filter(in *tensor.Tensor, k *kernel.Kernel, p Params, m Method) (*tensor.Te
 		copy(pr.w[c*len(kk.Data):], kk.Data)
 	}
 	col, row, rank1 := rankOne(kk.H, kk.W, kk.Data)
+	rep := newReport(p.Report)
+	asked := m
 	if m == "" || m == Auto {
-		m = Choose(pr.workload(true, rank1))
+		m, rep.Reason = choose(pr.workload(true, rank1))
+		rep.chosen = m
 	}
 	m = finiteOnlyFFT(m, in)
+	var out *tensor.Tensor
 	switch m {
 	case Direct:
-		return direct(pr), Direct, nil
+		out = direct(pr)
 	case Separable:
 		if !rank1 {
-			return direct(pr), Direct, nil
+			out, m = direct(pr), Direct
+			break
 		}
-		return separable(pr, col, row), Separable, nil
+		out = separable(pr, col, row)
 	case GEMM:
-		return gemm(pr), GEMM, nil
+		out = gemm(pr)
 	case FFT:
-		out, err := filterFFT(pr.input(), kk, pr.fftParams())
-		if err != nil {
+		if out, err = filterFFT(pr.input(), kk, pr.fftParams()); err != nil {
 			return nil, "", err
 		}
-		return out, FFT, nil
+	default:
+		return nil, "", fmt.Errorf("unknown method %q", m)
 	}
-	return nil, "", fmt.Errorf("unknown method %q", m)
+	rep.done(asked, m)
+	return out, m, nil
+}
+
+// report times one call and fills in Params.Report, if any, when done.
+type report struct {
+	*Report
+	start  time.Time
+	chosen Method // auto's choice, before a non-finite input turns FFT into Direct
+}
+
+func newReport(r *Report) *report {
+	if r == nil {
+		r = new(Report)
+	}
+	*r = Report{}
+	return &report{Report: r, start: time.Now()}
+}
+
+// done records what ran: m, asked for as asked.
+func (r *report) done(asked, m Method) {
+	r.Compute = time.Since(r.start)
+	r.Method = m
+	switch {
+	case asked != "" && asked != Auto && asked != m:
+		r.Reason = fmt.Sprintf("%s does not apply here, so %s ran", asked, m)
+	case r.chosen != "" && r.chosen != m:
+		r.Reason += fmt.Sprintf("; %s ran instead: the input holds NaN or Inf", m)
+	}
 }
 
 // Layer applies a convolution layer with PyTorch's semantics. For an
@@ -110,8 +144,11 @@ func Layer(in *tensor.Tensor, w *kernel.Bank, bias []float32, p Params, m Method
 	} else {
 		pr.w = w.Data
 	}
+	rep := newReport(p.Report)
+	asked := m
 	if m == "" || m == Auto {
-		m = Choose(pr.workload(false, false))
+		m, rep.Reason = choose(pr.workload(false, false))
+		rep.chosen = m
 	}
 	m = finiteOnlyFFT(m, in)
 	var out *tensor.Tensor
@@ -134,6 +171,7 @@ func Layer(in *tensor.Tensor, w *kernel.Bank, bias []float32, p Params, m Method
 			}
 		}
 	}
+	rep.done(asked, m)
 	return out, m, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/convtool/convtool/internal/kernel"
 	"github.com/convtool/convtool/internal/npy"
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -116,8 +117,29 @@ func closeEnough(got, want *tensor.Tensor) error {
 	return nil
 }
 
-// TestFixtures runs every oracle case through every method that applies.
+// eachLevel runs f as a subtest at every SIMD level this build and CPU
+// support (AVX-512, AVX2 and pure Go on the project's machine; pure Go
+// alone with -tags purego), so every kernel meets the same oracles.
+func eachLevel(t *testing.T, f func(t *testing.T)) {
+	for _, l := range simd.Levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			prev, err := simd.SetLevel(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer simd.SetLevel(prev)
+			f(t)
+		})
+	}
+}
+
+// TestFixtures runs every oracle case through every method that applies,
+// at every SIMD level.
 func TestFixtures(t *testing.T) {
+	eachLevel(t, testFixtures)
+}
+
+func testFixtures(t *testing.T) {
 	for _, fc := range loadCases(t) {
 		t.Run(fc.Name, func(t *testing.T) {
 			base := filepath.Join(fixtures, fc.Name)
@@ -179,6 +201,10 @@ func TestFixtures(t *testing.T) {
 // method and compares them with direct. The fixtures pin direct to the
 // oracles; this covers the combinations between them.
 func TestMethodsAgree(t *testing.T) {
+	eachLevel(t, testMethodsAgree)
+}
+
+func testMethodsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 200 {
 		c, h, w := 1+rng.IntN(3), 1+rng.IntN(12), 1+rng.IntN(12)
@@ -271,4 +297,150 @@ func NewParamsWith(pad Pad) Params {
 	p := NewParams()
 	p.Pad = pad
 	return p
+}
+
+// naiveLayer is an independent float64 reference for an ordinary layer
+// with zero padding: the textbook six nested loops, nothing shared with
+// the engine but the weight layout (PyTorch's).
+func naiveLayer(in *tensor.Tensor, w []float32, outC, groups, kh, kw, s, pad int) (*tensor.Tensor, []float64) {
+	inPerG, outPerG := in.C/groups, outC/groups
+	ho, wo := (in.H+2*pad-kh)/s+1, (in.W+2*pad-kw)/s+1
+	out := tensor.New(outC, ho, wo)
+	mag := make([]float64, len(out.Data))
+	for o := range outC {
+		g := o / outPerG
+		for y := range ho {
+			for x := range wo {
+				var sum, m float64
+				for i := range inPerG {
+					for ky := range kh {
+						for kx := range kw {
+							iy, ix := y*s+ky-pad, x*s+kx-pad
+							if iy < 0 || iy >= in.H || ix < 0 || ix >= in.W {
+								continue
+							}
+							v := float64(w[((o*inPerG+i)*kh+ky)*kw+kx]) * float64(in.At(g*inPerG+i, iy, ix))
+							sum += v
+							m += math.Abs(v)
+						}
+					}
+				}
+				out.Set(o, y, x, float32(sum))
+				mag[(o*ho+y)*wo+x] = m
+			}
+		}
+	}
+	return out, mag
+}
+
+// TestLayerShapes runs layers shaped to reach every branch of the blocked
+// GEMM (several K blocks, output channels and columns that are not
+// multiples of any tile, groups, the in-place 1×1 path and its narrow
+// last panel, strides) and of the direct row kernel (many input rows per
+// output row, bands of rows) through each method at each SIMD level,
+// against naiveLayer. Tolerance: float32 sums of up to 1200 terms with
+// N(0,1) inputs; the error bound is (terms+2)·2^-23 of the sum of the
+// terms' magnitudes, far below a wrong or missing term.
+func TestLayerShapes(t *testing.T) {
+	type shape struct{ cin, cout, h, w, k, s, p, g int }
+	shapes := []shape{
+		{64, 70, 9, 13, 3, 1, 1, 1},  // K = 576: five AVX-512 K blocks, 70 = 8·8+6
+		{130, 13, 7, 11, 1, 1, 0, 1}, // in place, K = 130, N = 77
+		{16, 40, 33, 35, 1, 1, 0, 1}, // in place, N = 1155: many chunks
+		{6, 9, 17, 19, 1, 2, 0, 3},   // 1×1 stride 2: packed
+		{3, 64, 31, 29, 7, 2, 3, 1},  // few input channels, stride 2
+		{8, 8, 20, 70, 3, 1, 1, 8},   // depthwise, rows longer than one block
+		{12, 24, 10, 10, 5, 1, 2, 4}, // groups with 3 inputs each
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range shapes {
+		in := tensor.New(sh.cin, sh.h, sh.w)
+		for i := range in.Data {
+			in.Data[i] = float32(rng.NormFloat64())
+		}
+		bank := &kernel.Bank{N0: sh.cout, N1: sh.cin / sh.g, KH: sh.k, KW: sh.k,
+			Data: make([]float32, sh.cout*sh.cin/sh.g*sh.k*sh.k)}
+		for i := range bank.Data {
+			bank.Data[i] = float32(rng.NormFloat64())
+		}
+		want, mag := naiveLayer(in, bank.Data, sh.cout, sh.g, sh.k, sh.k, sh.s, sh.p)
+		terms := sh.cin / sh.g * sh.k * sh.k
+		p := NewParams()
+		p.StrideY, p.StrideX, p.Groups, p.Pad = sh.s, sh.s, sh.g, Pad{sh.p, sh.p, sh.p, sh.p}
+		eachLevel(t, func(t *testing.T) {
+			for _, m := range []Method{Direct, GEMM} {
+				got, used, err := Layer(in, bank, nil, p, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !got.SameShape(want) {
+					t.Fatalf("%+v %s: shape %s, want %s", sh, used, got.Shape(), want.Shape())
+				}
+				for i, v := range want.Data {
+					if d := math.Abs(float64(got.Data[i] - v)); d > float64(terms+2)*0x1p-23*mag[i]+1e-6 {
+						t.Fatalf("%+v %s: element %d = %v, want %v", sh, used, i, got.Data[i], v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAccumulateMatchesDirectBits: one output row computed alone with
+// accumulate, from the padded rows under it and its nonzero taps in
+// row-major order, has the bits Filter's direct method gives that row for
+// the whole plane (banded, two rows per kernel pass), at every SIMD level.
+// Row-at-a-time callers (a streaming filter) rely on it.
+func TestAccumulateMatchesDirectBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	in := tensor.New(1, 23, 131)
+	for i := range in.Data {
+		in.Data[i] = float32(rng.NormFloat64())
+	}
+	p := NewParams()
+	p.Pad = Pad{1, 1, 2, 2}
+	p.Edge = Reflect
+	for _, sparse := range []bool{true, false} {
+		// With zero weights direct passes taps one by one; without, whole
+		// kernel rows: the bits must not change either way.
+		k := &kernel.Kernel{H: 3, W: 5, Data: make([]float32, 15)}
+		for i := range k.Data {
+			if !sparse || i%4 != 1 {
+				k.Data[i] = float32(rng.NormFloat64())
+			}
+		}
+		testAccumulateBits(t, in, k, p)
+	}
+}
+
+func testAccumulateBits(t *testing.T, in *tensor.Tensor, k *kernel.Kernel, p Params) {
+	eachLevel(t, func(t *testing.T) {
+		want, _, err := Filter(in, k, p, Direct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := prepare(in, p, k.H, k.W)
+		if err != nil {
+			t.Fatal(err)
+		}
+		padded := pr.input()
+		got := make([]float32, pr.wo)
+		for oy := range pr.ho {
+			var taps []tap
+			for ky := range k.H {
+				row := padded.Plane(0)[(oy+ky)*pr.wp:]
+				for kx := range k.W {
+					if kv := k.Data[ky*k.W+kx]; kv != 0 {
+						taps = append(taps, tap{row[kx:], kv})
+					}
+				}
+			}
+			accumulate(got, taps, 1)
+			for x, v := range got {
+				if w := want.At(0, oy, x); math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("row %d col %d: accumulate %v, Filter %v", oy, x, v, w)
+				}
+			}
+		}
+	})
 }

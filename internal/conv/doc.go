@@ -11,14 +11,18 @@
 // TransposedOutSize here only name) and filled by an Edge rule. Several methods compute the same
 // result to float32 tolerance:
 //
-//   - direct: the input is padded once, then every output row accumulates
-//     kernel-row × input-row products in tight loops, in parallel over
-//     channels and row bands;
-//   - separable: a rank-1 kernel as a row pass then a column pass;
-//   - gemm: im2col tiles multiplied by the weights with blas32.Gemm;
+//   - direct: every output row is the sum of each nonzero weight times the
+//     padded input row segment under it, a band of rows per call of the
+//     SIMD row kernel (internal/simd), in parallel over channels and bands;
+//   - separable: a rank-1 kernel as a row pass then a column pass, on the
+//     same kernel;
+//   - gemm: weights times the im2col matrix, blocked as BLAS libraries do
+//     (packed panels, the im2col matrix never built whole) around the SIMD
+//     sgemm micro-kernel;
 //   - fft: the convolution theorem (filled in by fft.go).
 //
-// Method "auto" asks Choose, a cost model measured on the project's
-// benchmarks, and never picks a method that cannot run. Explain prints the
-// arithmetic for a learner.
+// Method "auto" asks Choose, a cost model of these methods at the SIMD
+// level in use, and never picks a method that cannot run; Params.Report
+// hears what ran, why, and how long it took. Explain prints the arithmetic
+// for a learner.
 package conv

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -72,22 +73,27 @@ func newPadSpec(in *tensor.Tensor, top, bottom, left, right int, edge Edge) *pad
 
 // row writes padded row y of plane c into dst (len wp).
 func (ps *padSpec) row(dst []float32, c, y int) {
+	ps.planeRow(dst, ps.src.Plane(c), y)
+}
+
+// rows writes padded rows y0…y1-1 of plane c into dst, wp samples each.
+func (ps *padSpec) rows(dst []float32, c, y0, y1 int) {
+	plane := ps.src.Plane(c)
+	for y := y0; y < y1; y++ {
+		ps.planeRow(dst[(y-y0)*ps.wp:(y-y0+1)*ps.wp], plane, y)
+	}
+}
+
+// planeRow writes padded row y of plane (one plane of the source) into
+// dst (len wp).
+func (ps *padSpec) planeRow(dst, plane []float32, y int) {
 	sy := ps.edge.source(y-ps.top, ps.src.H)
 	if sy < 0 {
 		clear(dst)
 		return
 	}
 	w := ps.src.W
-	srow := ps.src.Plane(c)[sy*w : (sy+1)*w]
-	if ps.x0 < ps.x1 {
-		copy(dst[ps.x0:ps.x1], srow[ps.x0-ps.left:ps.x1-ps.left])
-	}
-	for x := range min(ps.x0, ps.wp) {
-		dst[x] = at(srow, ps.cols[x])
-	}
-	for x := max(ps.x1, 0); x < ps.wp; x++ {
-		dst[x] = at(srow, ps.cols[x])
-	}
+	padInto(dst[:ps.wp], plane[sy*w:(sy+1)*w], ps.cols, ps.x0, ps.x1, ps.left)
 }
 
 func at(row []float32, i int) float32 {
@@ -189,80 +195,35 @@ type tap struct {
 	k   float32
 }
 
-// accumulate sets every out[x] to Σ tap.k·tap.src[x·stride]. Taps go four
-// at a time so each output sample is loaded and stored once per four
-// multiply-adds; the reslicing lets the compiler drop bounds checks in the
-// unit-stride loops, which are the common case. The first group stores
-// instead of adding: out is usually fresh memory, and reading a page
-// before writing it costs a second page fault and a TLB shootdown (the
-// kernel first maps the shared zero page), which on a 2-core VM took more
-// time than the arithmetic.
+// accumulate sets every out[x] to Σ tap.k·tap.src[x·stride], the taps
+// summed in order: by the SIMD row kernel at unit stride (each tap a row
+// of one weight), by Go's loop otherwise. Every unit-stride sum of the
+// direct and separable methods goes through the same kernel in the same
+// tap order, so a caller that computes one row at a time with accumulate
+// gets the bits those methods get for the whole plane.
 func accumulate(out []float32, taps []tap, stride int) {
-	n := len(out)
-	if n == 0 {
-		return
-	}
-	if stride != 1 || len(taps) == 0 {
-		clear(out)
+	if stride != 1 {
 		accumulateStrided(out, taps, stride)
 		return
 	}
-	i := min(len(taps), 4)
-	switch i {
-	case 4:
-		k0, k1, k2, k3 := taps[0].k, taps[1].k, taps[2].k, taps[3].k
-		s0, s1, s2, s3 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n], taps[3].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x] + k3*s3[x]
-		}
-	case 3:
-		k0, k1, k2 := taps[0].k, taps[1].k, taps[2].k
-		s0, s1, s2 := taps[0].src[:n], taps[1].src[:n], taps[2].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x] + k2*s2[x]
-		}
-	case 2:
-		k0, k1 := taps[0].k, taps[1].k
-		s0, s1 := taps[0].src[:n], taps[1].src[:n]
-		for x := range out {
-			out[x] = k0*s0[x] + k1*s1[x]
-		}
-	case 1:
-		k0, s0 := taps[0].k, taps[0].src[:n]
-		for x := range out {
-			out[x] = k0 * s0[x]
-		}
-	}
-	for ; i+4 <= len(taps); i += 4 {
-		k0, k1, k2, k3 := taps[i].k, taps[i+1].k, taps[i+2].k, taps[i+3].k
-		s0, s1, s2, s3 := taps[i].src[:n], taps[i+1].src[:n], taps[i+2].src[:n], taps[i+3].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x] + k2*s2[x] + k3*s3[x]
-		}
-	}
-	switch len(taps) - i {
-	case 3:
-		k0, k1, k2 := taps[i].k, taps[i+1].k, taps[i+2].k
-		s0, s1, s2 := taps[i].src[:n], taps[i+1].src[:n], taps[i+2].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x] + k2*s2[x]
-		}
-	case 2:
-		k0, k1 := taps[i].k, taps[i+1].k
-		s0, s1 := taps[i].src[:n], taps[i+1].src[:n]
-		for x := range out {
-			out[x] += k0*s0[x] + k1*s1[x]
-		}
-	case 1:
-		k0, s0 := taps[i].k, taps[i].src[:n]
-		for x := range out {
-			out[x] += k0 * s0[x]
-		}
-	}
+	srcs, ks := tapSlices(taps)
+	simd.ConvRows(out, len(out), 1, len(out), srcs, ks, 1, 1, 0)
 }
 
-// accumulateStrided adds Σ tap.k·tap.src[x·stride] to every out[x].
+// tapSlices splits taps into the row kernel's inputs and weights.
+func tapSlices(taps []tap) ([][]float32, []float32) {
+	srcs := make([][]float32, len(taps))
+	ks := make([]float32, len(taps))
+	for i, t := range taps {
+		srcs[i], ks[i] = t.src, t.k
+	}
+	return srcs, ks
+}
+
+// accumulateStrided sets every out[x] to Σ tap.k·tap.src[x·stride]: the
+// strided case, which the unit-stride SIMD row kernel does not cover.
 func accumulateStrided(out []float32, taps []tap, stride int) {
+	clear(out)
 	if len(out) == 0 {
 		return
 	}
@@ -300,13 +261,19 @@ func bandRows(rows, planes int) int {
 // tasks runs f(0..n-1) as parallel does and reports each finished task to
 // pr.progress, if set.
 func (pr *problem) tasks(n int, f func(i int)) {
+	pr.tasksW(n, func(_, i int) { f(i) })
+}
+
+// tasksW is tasks for work that keeps scratch per worker: f also hears
+// which worker (0 ≤ w < GOMAXPROCS) runs the task.
+func (pr *problem) tasksW(n int, f func(w, i int)) {
 	if pr.progress == nil {
-		parallel(n, f)
+		parallelW(n, f)
 		return
 	}
 	var done atomic.Int64
-	parallel(n, func(i int) {
-		f(i)
+	parallelW(n, func(w, i int) {
+		f(w, i)
 		pr.progress(int(done.Add(1)), n)
 	})
 }
@@ -314,56 +281,95 @@ func (pr *problem) tasks(n int, f func(i int)) {
 // parallel runs f(0..n-1) on GOMAXPROCS goroutines, handing out indices in
 // order so that neighbouring tasks run close together in time.
 func parallel(n int, f func(i int)) {
+	parallelW(n, func(_, i int) { f(i) })
+}
+
+// parallelW is parallel telling f which worker runs each index.
+func parallelW(n int, f func(w, i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {
-			f(i)
+			f(0, i)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
 		})
 	}
 	wg.Wait()
 }
 
+// bandScratchFloats bounds the padded rows a direct band task of a filter
+// or a depthwise layer copies into its worker's scratch (256 KiB, so they
+// are still in L2 when the row kernel reads them).
+const bandScratchFloats = 1 << 16
+
 // direct computes pr by setting, for each output row, the sum of every
-// nonzero kernel weight times the input row segment under it. Zero weights
-// (common in edge detectors and zero-inserted transposed kernels) cost
-// nothing. With one input plane per output (a filter, a depthwise layer)
-// each band task makes the padded rows it needs itself; otherwise they are
-// shared, so the padded input is built once.
+// kernel row that is not all zeros times the input row segment under it.
+// At unit horizontal stride the SIMD row kernel (simd.ConvRows) does the
+// arithmetic for a whole band of output rows per call, reading a padded
+// plane: the shared padded input of a multi-channel layer (built once),
+// or, with one input plane per output (a filter, a depthwise layer), the
+// band's own padded rows in a per-worker scratch buffer, so that a large
+// image is never copied whole. Other strides take Go's tap loop. Zero
+// weights are skipped, one tap at a time.
 func direct(pr *problem) *tensor.Tensor {
-	if pr.inPerG > 1 {
+	whole := pr.inPerG > 1 || pr.in != nil
+	if whole {
 		pr.input()
 	}
 	out := tensor.New(pr.outC, pr.ho, pr.wo)
 	band := bandRows(pr.ho, pr.outC)
+	span := (pr.kh-1)*pr.dy + 1
+	if !whole && pr.sx == 1 {
+		band = max(1, min(band, (bandScratchFloats/max(pr.wp, 1)-span)/pr.sy+1))
+	}
 	nb := (pr.ho + band - 1) / band
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
-	span := (pr.kh-1)*pr.dy + 1
-	pr.tasks(pr.outC*nb, func(t int) {
+	scratch := make([][]float32, runtime.GOMAXPROCS(0))
+	pr.tasksW(pr.outC*nb, func(wk, t int) {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
-		taps := make([]tap, 0, len(w))
+		plane := out.Plane(o)
+		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
+		if pr.sx == 1 && !whole {
+			// Pad the band's input rows into scratch: a plane of its own.
+			y0, y1 := oy0*pr.sy, (oy1-1)*pr.sy+span
+			n := (y1 - y0) * pr.wp
+			if cap(scratch[wk]) < n {
+				scratch[wk] = make([]float32, n)
+			}
+			buf := scratch[wk][:n]
+			pr.pad.rows(buf, g, y0, y1)
+			pr.directBand(plane[oy0*pr.wo:], w, [][]float32{buf}, oy1-oy0, 0)
+			return
+		}
+		if pr.sx == 1 && pr.live == nil {
+			planes := make([][]float32, pr.inPerG)
+			for i := range planes {
+				planes[i] = pr.in.Plane(g*pr.inPerG + i)
+			}
+			pr.directBand(plane[oy0*pr.wo:], w, planes, oy1-oy0, oy0*pr.sy)
+			return
+		}
 		src := make([]*planeRows, pr.inPerG)
 		for i := range src {
 			src[i] = pr.rows(g*pr.inPerG+i, span)
 		}
-		plane := out.Plane(o)
-		for oy := b * band; oy < min((b+1)*band, pr.ho); oy++ {
+		taps := make([]tap, 0, len(w))
+		for oy := oy0; oy < oy1; oy++ {
 			taps = taps[:0]
 			for i, rows := range src {
 				for ky := range pr.kh {
@@ -389,6 +395,50 @@ func direct(pr *problem) *tensor.Tensor {
 	return out
 }
 
+// directBand sets nout output rows at dst (row pitch wo) with one call of
+// the row kernel: planes are the output's padded input planes (pitch wp),
+// whose row y0 lies under the first output row; w the output's weights.
+//
+// Each nonzero weight is one tap, in the order of the per-row path
+// (planes, then kernel rows, then columns), so the sums are the same.
+// When no weight is zero, each kernel row goes to the row kernel as one
+// row of kw taps instead: the same multiply-adds in the same order, with
+// less loop overhead per tap.
+func (pr *problem) directBand(dst, w []float32, planes [][]float32, nout, y0 int) {
+	if !anyZero(w) {
+		rows := make([][]float32, 0, len(planes)*pr.kh)
+		for _, pl := range planes {
+			for ky := range pr.kh {
+				rows = append(rows, pl[(y0+ky*pr.dy)*pr.wp:])
+			}
+		}
+		simd.ConvRows(dst, pr.wo, nout, pr.wo, rows, w, pr.kw, pr.dx, pr.sy*pr.wp)
+		return
+	}
+	taps := make([]tap, 0, len(w))
+	for i, pl := range planes {
+		for ky := range pr.kh {
+			ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
+			for kx, kv := range ws {
+				if kv != 0 {
+					taps = append(taps, tap{pl[(y0+ky*pr.dy)*pr.wp+kx*pr.dx:], kv})
+				}
+			}
+		}
+	}
+	srcs, ks := tapSlices(taps)
+	simd.ConvRows(dst, pr.wo, nout, pr.wo, srcs, ks, 1, 1, pr.sy*pr.wp)
+}
+
+func anyZero(v []float32) bool {
+	for _, x := range v {
+		if x == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func allZero(v []float32) bool {
 	for _, x := range v {
 		if x != 0 {
@@ -402,7 +452,8 @@ func allZero(v []float32) bool {
 // product col × row. Each band task runs the row pass (at the horizontal
 // stride and dilation) into a cache of as many rows as the column's span,
 // and the column pass out of it, so the intermediate rows stay in cache
-// and no image-sized temporary is written and read back.
+// and no image-sized temporary is written and read back. Both passes at
+// unit stride run on the SIMD row kernel.
 func separable(pr *problem, col, row []float32) *tensor.Tensor {
 	c := pr.inC
 	out := tensor.New(c, pr.ho, pr.wo)

@@ -124,16 +124,18 @@ func TestLayerFFTMatchesDirect(t *testing.T) {
 	}
 }
 
-// TestChooseFFT checks auto's choice at the two ends the benchmarks below
-// measure: a dense 31×31 kernel on a 1024×1024 image is far cheaper by FFT
-// (≈40 ms against ≈1 s), a 3×3 far cheaper direct.
+// TestChooseFFT checks auto's choice at the two ends of BenchmarkCrossover:
+// a dense 127×127 kernel on a 1024×1024 image is cheaper by FFT, a 3×3 far
+// cheaper direct. (With the SIMD row kernel, direct beat the float64 FFT
+// even at 63×63 here: 25–30 ms against 105–115 at 31×31, 113–131 against
+// 176–178 at 63×63, loaded AMD EPYC, go test -bench 'Crossover/k(31|63)'.)
 func TestChooseFFT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	in := tensor.New(1, 1024, 1024)
 	for _, c := range []struct {
 		k    int
 		want Method
-	}{{31, FFT}, {3, Direct}} {
+	}{{127, FFT}, {3, Direct}} {
 		k := randomKernel(rng, c.k, c.k)
 		pr, err := prepare(in, samePad(1024, c.k), c.k, c.k)
 		if err != nil {

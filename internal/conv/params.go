@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/convtool/convtool/internal/shape"
 )
@@ -36,6 +37,24 @@ type Params struct {
 	// output rows) are done, from whichever goroutine finished one. It is
 	// not part of the geometry; a progress bar hangs on it.
 	Progress func(done, total int)
+	// Report, if set, is filled in by Filter and Layer: which method ran,
+	// why, and how long the arithmetic took. Like Progress it is not part
+	// of the geometry.
+	Report *Report
+}
+
+// Report says how a Filter or Layer call ran, for a summary.
+type Report struct {
+	// Method is the method that ran.
+	Method Method
+	// Reason says why: for auto, the cost model's estimates of every
+	// method that could run (cheapest first); for a requested method that
+	// could not run, what ran instead.
+	Reason string
+	// Compute is the time the method took, from the input tensor to the
+	// output tensor: padding, arithmetic and the output's allocation, no
+	// reading, writing or post-processing (the bias of a layer included).
+	Compute time.Duration
 }
 
 // NewParams returns stride 1, dilation 1, no padding, zero edge, one group.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -225,9 +226,9 @@ func TestChooseNeverFails(t *testing.T) {
 	}
 }
 
-// TestChooseMatchesBenchmarks checks the cost model against the winners
-// measured in bench_test.go (see the table in choose.go). Near-ties (within
-// 10%) accept either method.
+// TestChooseMatchesBenchmarks checks the AVX-512 cost model against the
+// winners measured at that level (the table in choose.go). Near-ties
+// (within 10%) accept either method.
 func TestChooseMatchesBenchmarks(t *testing.T) {
 	filter := func(c, n, k int, rank1 bool) Workload {
 		return Workload{C: c, H: n + k - 1, W: n + k - 1, OutC: c, InPerGroup: 1, KH: k, KW: k, Taps: k * k,
@@ -244,23 +245,68 @@ func TestChooseMatchesBenchmarks(t *testing.T) {
 		want []Method
 	}{
 		{"3x3 gaussian 1x1024", filter(1, 1024, 3, true), []Method{Direct, Separable}},
-		{"5x5 gaussian 1x1024", filter(1, 1024, 5, true), []Method{Separable}},
+		{"5x5 gaussian 1x1024", filter(1, 1024, 5, true), []Method{Direct, Separable}},
+		{"13x13 gaussian 1x1024", filter(1, 1024, 13, true), []Method{Separable}},
+		{"5x5 gaussian 3x2048", filter(3, 2048, 5, true), []Method{Direct, Separable}},
 		{"13x13 gaussian 3x2048", filter(3, 2048, 13, true), []Method{Separable}},
-		{"13x13 rank 2 3x2048", filter(3, 2048, 13, false), []Method{Direct, FFT}},
-		{"resnet 3x3 layer", layer(64, 64, 56, 3, 1, 1, 1), []Method{GEMM}},
-		{"pointwise layer", layer(64, 128, 56, 1, 1, 0, 1), []Method{Direct, GEMM}}, // runs disagree
-		{"alexnet conv1", layer(3, 96, 224, 11, 4, 2, 1), []Method{Direct, GEMM}},
-		{"depthwise layer", layer(64, 64, 112, 3, 1, 1, 64), []Method{Direct}},
+		{"13x13 rank 2 3x2048", filter(3, 2048, 13, false), []Method{Direct}},
+		{"resnet 3x3 layer 56", layer(64, 64, 56, 3, 1, 1, 1), []Method{GEMM}},
+		{"resnet 3x3 layer 224", layer(64, 64, 224, 3, 1, 1, 1), []Method{GEMM}},
+		{"pointwise 256 to 64", layer(256, 64, 56, 1, 1, 0, 1), []Method{GEMM}},
+		{"pointwise 64 to 128", layer(64, 128, 56, 1, 1, 0, 1), []Method{GEMM}},
+		{"3 to 64 7x7 stride 2", layer(3, 64, 224, 7, 2, 3, 1), []Method{GEMM}},
+		{"alexnet conv1", layer(3, 96, 224, 11, 4, 2, 1), []Method{GEMM}},
+		{"depthwise 256 at 56", layer(256, 256, 56, 3, 1, 1, 256), []Method{Direct}},
+		{"depthwise 64 at 112", layer(64, 64, 112, 3, 1, 1, 64), []Method{Direct}},
+		{"depthwise 5x5 3x4096", layer(3, 3, 4096, 5, 1, 2, 3), []Method{Direct}},
 	}
+	cm := costModels[simd.AVX512]
 	for _, tc := range tests {
-		got := Choose(tc.wl)
+		got, why := chooseWith(tc.wl, simd.AVX512)
 		ok := false
 		for _, m := range tc.want {
 			ok = ok || got == m
 		}
 		if !ok {
-			t.Errorf("%s: Choose = %s, want one of %v (direct %.3g, separable %.3g, gemm %.3g ns)", tc.name, got, tc.want,
-				Cost(tc.wl, Direct), Cost(tc.wl, Separable), Cost(tc.wl, GEMM))
+			t.Errorf("%s: chose %s, want one of %v (%s)", tc.name, got, tc.want, why)
+		}
+		if c := costAt(tc.wl, got, cm); !(c > 0) {
+			t.Errorf("%s: cost %v", tc.name, c)
+		}
+	}
+}
+
+// TestReport: Params.Report hears the method that ran, why, and a compute
+// time, for auto, for a method that applies and for one that does not.
+func TestReport(t *testing.T) {
+	in := tensor.New(4, 9, 10)
+	for i := range in.Data {
+		in.Data[i] = float32(i % 7)
+	}
+	w := &kernel.Bank{N0: 6, N1: 4, KH: 3, KW: 3, Data: make([]float32, 6*4*9)}
+	for i := range w.Data {
+		w.Data[i] = float32(i%5) - 2
+	}
+	for _, tc := range []struct {
+		asked      Method
+		wantReason string
+	}{
+		{Auto, "auto: cheapest by the " + simd.Current().String() + " cost model ("},
+		{GEMM, ""},
+		{Separable, "separable does not apply here, so direct ran"},
+	} {
+		var rep Report
+		p := NewParams()
+		p.Report = &rep
+		_, used, err := Layer(in, w, nil, p, tc.asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Method != used || rep.Compute <= 0 {
+			t.Errorf("%s: report %+v, ran %s", tc.asked, rep, used)
+		}
+		if !strings.HasPrefix(rep.Reason, tc.wantReason) || (tc.wantReason == "" && rep.Reason != "") {
+			t.Errorf("%s: reason %q, want %q", tc.asked, rep.Reason, tc.wantReason)
 		}
 	}
 }

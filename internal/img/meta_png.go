@@ -264,3 +264,13 @@ func PNGChunks(m *Meta) []byte {
 	}
 	return extra.Bytes()
 }
+
+// PNGNeedsWhole reports whether the PNG whose first bytes are head carries
+// what the row reader (PNGReader) does not pass on: a tRNS key colour,
+// which Decode turns into an alpha channel, or metadata, which Decode
+// keeps for the output. Such a file takes the whole-image path, so that
+// both paths give the same result. Chunks past head are not seen.
+func PNGNeedsWhole(head []byte) bool {
+	c := readPNGMeta(head)
+	return c.hasKey || !c.meta.Empty()
+}

@@ -19,9 +19,8 @@ const (
 	// unchanged).
 	Keep Alpha = iota
 	// Convolve premultiplies colour by alpha, filters colour and alpha
-	// alike, and divides the colour by the filtered alpha again; where the
-	// filtered alpha is 0 the colour is filtered straight instead, so
-	// colour under full transparency is kept.
+	// alike, and divides the colour by the filtered alpha again (colour
+	// where the filtered alpha is 0 is 0, as on the streaming path).
 	Convolve
 )
 
@@ -41,9 +40,6 @@ func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel
 			return nil, used, err
 		}
 		levels.Unpremultiply(out, maxAlpha)
-		if err := keepHiddenColour(in, out, k, p, m); err != nil {
-			return nil, used, err
-		}
 		return out, used, nil
 	}
 	colour, err := tensor.FromData(in.C-1, in.H, in.W, in.Data[:(in.C-1)*in.H*in.W])
@@ -55,7 +51,9 @@ func Filter(in *tensor.Tensor, hasAlpha bool, maxAlpha float64, k *kernel.Kernel
 		return nil, used, err
 	}
 	alphaIn, _ := tensor.FromData(1, in.H, in.W, in.Plane(in.C-1))
-	alphaOut, _, err := conv.Filter(alphaIn, oneHot(k.H, k.W, anchorY, anchorX), p, conv.Direct)
+	pa := p
+	pa.Report = nil // the report is the colour's
+	alphaOut, _, err := conv.Filter(alphaIn, oneHot(k.H, k.W, anchorY, anchorX), pa, conv.Direct)
 	if err != nil {
 		return nil, used, err
 	}
@@ -74,40 +72,4 @@ func oneHot(h, w, y, x int) *kernel.Kernel {
 	a := &kernel.Kernel{Name: "anchor", H: h, W: w, Data: make([]float32, h*w)}
 	a.Data[min(max(y, 0), h-1)*w+min(max(x, 0), w-1)] = 1
 	return a
-}
-
-// keepHiddenColour fills the colour of fully transparent output pixels,
-// which premultiplying leaves 0, with the colour filtered straight (as
-// Keep would), so that colour hidden under alpha 0 — a palette entry, a
-// mask's background — is not lost to whoever later uses it (PIL and
-// libvips keep it). Nothing is done when no output pixel is transparent.
-func keepHiddenColour(in, out *tensor.Tensor, k *kernel.Kernel, p conv.Params, m conv.Method) error {
-	a := out.Plane(out.C - 1)
-	any := false
-	for _, v := range a {
-		if v <= 0 {
-			any = true
-			break
-		}
-	}
-	if !any {
-		return nil
-	}
-	colour, err := tensor.FromData(in.C-1, in.H, in.W, in.Data[:(in.C-1)*in.H*in.W])
-	if err != nil {
-		return err
-	}
-	straight, _, err := conv.Filter(colour, k, p, m)
-	if err != nil {
-		return err
-	}
-	for c := 0; c < out.C-1; c++ {
-		dst, src := out.Plane(c), straight.Plane(c)
-		for i, v := range a {
-			if v <= 0 {
-				dst[i] = src[i]
-			}
-		}
-	}
-	return nil
 }

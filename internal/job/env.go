@@ -32,7 +32,11 @@ type Env struct {
 	Quiet, JSON bool
 	// MaxPixels refuses images whose header claims more pixels, and
 	// outputs or padded inputs with more samples a channel (0: no limit).
+	// The streaming path holds rows, not images: there it bounds the
+	// window (runConvStream).
 	MaxPixels int64
+	// PNGLevel is the compression of PNGs written (0: the default).
+	PNGLevel int
 	// MaxMACs refuses a job whose work, known from its input's header, is
 	// more multiply-adds (pool: window reads) than this (0: no limit).
 	MaxMACs int64
@@ -89,7 +93,7 @@ func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tens
 // an error wrapping syscall.EPIPE.
 func (e *Env) Write(path string, d *tensorio.Data, format string) error {
 	return tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: e.Stdout,
-		Quality: e.Quality, Background: e.Background, Strip: e.Strip})
+		Quality: e.Quality, Background: e.Background, Strip: e.Strip, PNGLevel: e.PNGLevel})
 }
 
 // Flatten composites d's alpha over Background when the output's format

@@ -22,16 +22,18 @@ const (
 	// WholeImage reads the whole input, convolves it, writes the whole
 	// output: every kernel, edge and method.
 	WholeImage Path = iota
-	// Stream reads, convolves and writes a band of rows at a time, for
-	// inputs larger than memory. Resolve is where a plan chooses it.
+	// Stream reads, convolves and writes a band of rows at a time
+	// (internal/stream), in memory bounded by the width and the kernel:
+	// runConvStream chooses it from the input's header.
 	Stream
 )
 
+// String is the summary's "path": "stream" or "whole".
 func (p Path) String() string {
 	if p == Stream {
 		return "stream"
 	}
-	return "whole image"
+	return "whole"
 }
 
 // Header is what a plan needs to know of its input before the pixels: what
@@ -81,8 +83,9 @@ type ConvPlan struct {
 	AlphaWhy string
 
 	pad       padSpec
-	rescaleHi float64 // the top --rescale maps onto
-	origin    [2]int  // the kernel's anchor (row, column) when it has one, or -1,-1
+	report    conv.Report // what Compute ran and why, for the summary
+	rescaleHi float64     // the top --rescale maps onto
+	origin    [2]int      // the kernel's anchor (row, column) when it has one, or -1,-1
 	read      fileFacts
 }
 
@@ -449,6 +452,7 @@ func rescaleTop(in Header, output, format string) float64 {
 // result and the method that ran.
 func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor, conv.Method, error) {
 	pp := p.Params
+	pp.Report = &p.report
 	if bar != nil {
 		pp.Progress = bar.Update
 	}
@@ -549,6 +553,9 @@ func (p *ConvPlan) Summary(in *tensorio.Data, out *tensor.Tensor, used conv.Meth
 		s.Add("method", fmt.Sprintf("%s (%s does not apply: %s)", used, p.Method, conv.WhyNot(p.Method, p.Kernel == nil)))
 	} else {
 		s.Add("method", string(used))
+		if p.report.Reason != "" {
+			s.Add("why", p.report.Reason)
+		}
 	}
 	return s
 }

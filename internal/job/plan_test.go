@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -178,5 +179,10 @@ func TestRunConvResult(t *testing.T) {
 	}
 	if doc["edge"] != "zero" || doc["padding"] != "same (1,1,1,1)" {
 		t.Errorf("edge %v padding %v, want zero and same (1,1,1,1)", doc["edge"], doc["padding"])
+	}
+	// auto says why it chose: the cost model's estimates, its choice first.
+	if why, _ := doc["why"].(string); !strings.HasPrefix(why, "auto: cheapest by the ") ||
+		!strings.Contains(why, fmt.Sprintf("(%s ≈", doc["method"])) {
+		t.Errorf("why %q for method %v", why, doc["method"])
 	}
 }

@@ -104,4 +104,7 @@ type WriteOptions struct {
 	// otherwise written where the format can hold it (vips --strip,
 	// ImageMagick -strip).
 	Strip bool
+	// PNGLevel is the PNG deflate level (img.EncodeOptions.PNGLevel: 1..9,
+	// 0 for the default 6, img.NoPNGCompression for none).
+	PNGLevel int
 }

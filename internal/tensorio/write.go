@@ -247,7 +247,7 @@ func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
 		if o.Strip {
 			meta = nil
 		}
-		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality, Meta: meta})
+		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality, Meta: meta, PNGLevel: o.PNGLevel})
 	case KindNPY:
 		return npy.Write(w, &npy.Array{Shape: npyShape(d), Data: t.Data})
 	case KindMat:

@@ -20,8 +20,8 @@ Writes into testdata/photo/output/:
                      alpha as it was; (4, H, W) float32
   box5_rgba.npy      the rule for a smoothing kernel: colour premultiplied
                      by alpha, cv2.blur 5x5 (BORDER_REPLICATE) on colour
-                     and alpha, colour divided by the blurred alpha;
-                     where that alpha is 0, the colour blurred straight
+                     and alpha, colour divided by the blurred alpha
+                     (0 where that alpha is 0)
 """
 import cv2
 import os
@@ -59,7 +59,6 @@ np.save(p("sobelx_rgba.npy"), np.concatenate([colour.transpose(2, 0, 1), a[None]
 pre = c * (a / 255)[..., None]
 bc = cv2.blur(pre, (5, 5), borderType=cv2.BORDER_REPLICATE)
 ba = cv2.blur(a, (5, 5), borderType=cv2.BORDER_REPLICATE)
-straight = cv2.blur(c, (5, 5), borderType=cv2.BORDER_REPLICATE)
 with np.errstate(invalid="ignore", divide="ignore"):
-    un = np.where(ba[..., None] > 0, bc / (ba / 255)[..., None], straight)
+    un = np.where(ba[..., None] > 0, bc / (ba / 255)[..., None], 0)
 np.save(p("box5_rgba.npy"), np.concatenate([un.transpose(2, 0, 1), ba[None]]).astype(np.float32))

@@ -1,0 +1,361 @@
+//go:build generate
+
+// Command gen writes convtool's SIMD kernels (internal/simd/simd_amd64.s)
+// and their Go declarations (internal/simd/simd_amd64.go) with avo. It is
+// its own module so that avo is never a dependency of convtool; the
+// generated files are committed, so building convtool needs nothing but the
+// Go toolchain. Regenerate from internal/simd with go generate, or:
+//
+//	cd internal/simd/_gen && go run -tags generate gen.go -out ../simd_amd64.s -stubs ../simd_amd64.go -pkg simd
+//
+// Two kinds of kernel, each for AVX-512 and for AVX2+FMA:
+//
+//   - sgemm: a register-blocked micro-kernel C[MR×NR] (=|+=) A·B over k
+//     steps, A packed MR values per step, B NR values per step at a
+//     stride of ldb floats (packed panels, or the input itself for a 1×1
+//     layer);
+//   - convRows: nout output rows of n samples, each the sum over nrows
+//     input rows and kw taps per row of k·src[x + tap·dx], the row
+//     pointers moving by step floats from one output row to the next (two
+//     rows a pass: eight independent FMA chains). It is the inner loop of the direct method (filters, depthwise and
+//     multi-channel layers at unit stride) and of the separable passes.
+//
+// Everything else (blocking, packing, edges, threading) stays in Go.
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+var maskTable Mem
+
+func main() {
+
+	ConstraintExpr("amd64,!purego")
+	// maskTable is 32 int32 -1s then 32 zeros: the AVX2 lane masks of a
+	// partial block of 32 samples.
+	maskTable = GLOBL("maskTable", RODATA|NOPTR)
+	for i := range 64 {
+		v := U32(0)
+		if i < 32 {
+			v = U32(0xffffffff)
+		}
+		DATA(4*i, v)
+	}
+	sgemm512()
+	sgemmAVX2()
+	convRows512()
+	convRowsAVX2()
+	Generate()
+}
+
+const sgemmSig = "func(k int, a, b *float32, ldb int, c *float32, ldc int, add bool)"
+
+// sgemm512 is the 8×32 AVX-512 micro-kernel: 16 zmm accumulators, two zmm
+// of B per step and A broadcast straight from memory by the FMAs.
+func sgemm512() {
+	const mr, nv = 8, 2
+	TEXT("sgemm8x32AVX512", NOSPLIT, sgemmSig)
+	Pragma("noescape")
+	Doc("sgemm8x32AVX512 sets (add: adds to) the 8×32 tile of C at c (row stride ldc) to A·B over k steps; A holds 8 floats per step, B 32 floats per step at a stride of ldb floats.")
+	sgemmBody(mr, nv, 16, 64, func() []reg.VecVirtual {
+		v := make([]reg.VecVirtual, 0)
+		for range mr * nv {
+			v = append(v, ZMM())
+		}
+		return v
+	}, func() reg.VecVirtual { return ZMM() }, true)
+}
+
+// sgemmAVX2 is the 6×16 AVX2+FMA micro-kernel: 12 ymm accumulators, two
+// ymm of B per step and one broadcast register.
+func sgemmAVX2() {
+	const mr, nv = 6, 2
+	TEXT("sgemm6x16AVX2", NOSPLIT, sgemmSig)
+	Pragma("noescape")
+	Doc("sgemm6x16AVX2 sets (add: adds to) the 6×16 tile of C at c (row stride ldc) to A·B over k steps; A holds 6 floats per step, B 16 floats per step at a stride of ldb floats.")
+	sgemmBody(mr, nv, 8, 32, func() []reg.VecVirtual {
+		v := make([]reg.VecVirtual, 0)
+		for range mr * nv {
+			v = append(v, YMM())
+		}
+		return v
+	}, func() reg.VecVirtual { return YMM() }, false)
+}
+
+// sgemmBody emits the kernel: lanes floats per vector, vb bytes per vector.
+func sgemmBody(mr, nv, lanes, vb int, accs func() []reg.VecVirtual, vec func() reg.VecVirtual, bcst bool) {
+	k := Load(Param("k"), GP64())
+	a := Load(Param("a"), GP64())
+	b := Load(Param("b"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(Imm(2), ldb)
+	acc := accs()
+	for _, r := range acc {
+		zero(r, bcst)
+	}
+	bv := make([]reg.VecVirtual, nv)
+	for j := range bv {
+		bv[j] = vec()
+	}
+	var bc reg.VecVirtual
+	if !bcst {
+		bc = vec()
+	}
+	TESTQ(k, k)
+	JLE(LabelRef("store"))
+	Label("loop")
+	for j := range nv {
+		VMOVUPS(Mem{Base: b, Disp: j * vb}, bv[j])
+	}
+	for i := range mr {
+		am := Mem{Base: a, Disp: 4 * i}
+		if bcst {
+			for j := range nv {
+				VFMADD231PS_BCST(am, bv[j], acc[i*nv+j])
+			}
+			continue
+		}
+		VBROADCASTSS(am, bc)
+		for j := range nv {
+			VFMADD231PS(bv[j], bc, acc[i*nv+j])
+		}
+	}
+	ADDQ(Imm(uint64(4*mr)), a)
+	ADDQ(ldb, b)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+
+	Label("store")
+	c := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(Imm(2), ldc)
+	add := Load(Param("add"), GP8())
+	TESTB(add, add)
+	JNZ(LabelRef("accumulate"))
+	for i := range mr {
+		for j := range nv {
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	Label("accumulate")
+	for i := range mr {
+		for j := range nv {
+			VADDPS(Mem{Base: c, Disp: j * vb}, acc[i*nv+j], acc[i*nv+j])
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	_ = lanes
+}
+
+// zero clears r: VPXORD for a zmm (AVX512F; VXORPS on zmm would need
+// AVX512DQ), VXORPS for a ymm.
+func zero(r reg.VecVirtual, avx512 bool) {
+	if avx512 {
+		VPXORD(r, r, r)
+		return
+	}
+	VXORPS(r, r, r)
+}
+
+const convRowsSig = "func(out *float32, ldo, nout, n int, rows **float32, nrows int, k *float32, kw, dx, step int, tail uint64)"
+
+// convRows512 emits the AVX-512 row kernel: blocks of 64 samples in four
+// zmm accumulators per output row, two output rows a pass; the last, partial block uses the four 16-bit lane
+// masks in tail (lowest first) for its loads and stores, so no sample past
+// n is read or written.
+func convRows512() {
+	TEXT("convRowsAVX512", NOSPLIT, convRowsSig)
+	Pragma("noescape")
+	Doc("convRowsAVX512 sets out[j·ldo + x], for j < nout and x < n, to the sum over r < nrows and t < kw of k[r·kw+t]·rows[r][j·step + x + t·dx]; tail holds the lane masks of the last block of 64 (n%64 samples).")
+	convRowsBody(16, 64, func() reg.VecVirtual { return ZMM() }, true)
+}
+
+// convRowsAVX2 emits the AVX2 row kernel: blocks of 32 samples in four
+// ymm accumulators; the partial block uses VMASKMOVPS with lane masks
+// taken from maskTable at tail (n%32) lanes before its run of -1s ends.
+func convRowsAVX2() {
+	TEXT("convRowsAVX2", NOSPLIT, convRowsSig)
+	Pragma("noescape")
+	Doc("convRowsAVX2 is convRowsAVX512 with blocks of 32 samples; tail is n%32, the samples of the last, partial block.")
+	convRowsBody(8, 32, func() reg.VecVirtual { return YMM() }, false)
+}
+
+func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
+	const nacc = 4
+	block := lanes * nacc
+	out := Load(Param("out"), GP64())
+	nout := Load(Param("nout"), GP64())
+	end := Load(Param("n"), GP64()) // the row's length in bytes
+	SHLQ(Imm(2), end)
+	rows := Load(Param("rows"), GP64())
+	kw := Load(Param("kw"), GP64())
+	dx := Load(Param("dx"), GP64())
+	SHLQ(Imm(2), dx)
+	off := GP64() // byte offset of the current output row in every input row
+	XORQ(off, off)
+
+	// Two output rows at a time where there are two: eight independent
+	// accumulator chains instead of four (the FMA latency, not the
+	// loads, bounds short rows otherwise) and one pass of loop overhead
+	// for both.
+	acc := make([]reg.VecVirtual, 2*nacc)
+	for i := range acc {
+		acc[i] = vec()
+	}
+	w := vec()
+	tmp := vec()
+	var masks []reg.Register
+	var maskv []reg.VecVirtual
+	if avx512 {
+		t := Load(Param("tail"), GP64())
+		for range nacc {
+			m := K()
+			KMOVW(t.(reg.GPVirtual).As32(), m)
+			SHRQ(Imm(16), t)
+			masks = append(masks, m)
+		}
+	} else {
+		// tail is the remainder r: the masks start r lanes before the
+		// end of the run of -1s in maskTable.
+		t := Load(Param("tail"), GP64())
+		SHLQ(Imm(2), t)
+		tbl := GP64()
+		LEAQ(maskTable.Offset(4*lanes*nacc), tbl)
+		SUBQ(t, tbl)
+		for i := range nacc {
+			m := vec()
+			VMOVDQU(Mem{Base: tbl, Disp: i * vb}, m)
+			maskv = append(maskv, m)
+		}
+	}
+
+	// emitBlock emits one block of nacc vectors at byte offset x of the
+	// output row(s): for pair, of rows out and out+ldo, whose inputs are
+	// step apart.
+	emitBlock := func(name string, x reg.Register, masked, pair bool) {
+		nr := 1
+		if pair {
+			nr = 2
+		}
+		for _, r := range acc[:nr*nacc] {
+			zero(r, avx512)
+		}
+		var stepB reg.Register
+		if pair {
+			stepB = Load(Param("step"), GP64())
+			SHLQ(Imm(2), stepB)
+		}
+		kp := Load(Param("k"), GP64())
+		r := GP64()
+		XORQ(r, r)
+		Label(name + "_row")
+		p := GP64()
+		MOVQ(Mem{Base: rows, Index: r, Scale: 8}, p)
+		ADDQ(off, p)
+		ADDQ(x, p)
+		t := GP64()
+		MOVQ(kw, t)
+		Label(name + "_tap")
+		VBROADCASTSS(Mem{Base: kp}, w)
+		for j := range nr {
+			for i := range nacc {
+				src := Mem{Base: p, Disp: i * vb}
+				if j == 1 {
+					src = Mem{Base: p, Index: stepB, Scale: 1, Disp: i * vb}
+				}
+				a := acc[j*nacc+i]
+				switch {
+				case masked && avx512:
+					VMOVUPS_Z(src, masks[i], tmp)
+					VFMADD231PS(tmp, w, a)
+				case masked:
+					VMASKMOVPS(src, maskv[i], tmp)
+					VFMADD231PS(tmp, w, a)
+				default:
+					VFMADD231PS(src, w, a)
+				}
+			}
+		}
+		ADDQ(dx, p)
+		ADDQ(Imm(4), kp)
+		DECQ(t)
+		JNZ(LabelRef(name + "_tap"))
+		INCQ(r)
+		CMPQ(r, Load(Param("nrows"), GP64()))
+		JLT(LabelRef(name + "_row"))
+		var o reg.Register = out
+		for j := range nr {
+			if j == 1 {
+				o = Load(Param("ldo"), GP64())
+				SHLQ(Imm(2), o)
+				ADDQ(out, o)
+			}
+			for i := range nacc {
+				dst := Mem{Base: o, Index: x, Scale: 1, Disp: i * vb}
+				a := acc[j*nacc+i]
+				switch {
+				case masked && avx512:
+					VMOVUPS(a, masks[i], dst)
+				case masked:
+					VMASKMOVPS(a, maskv[i], dst)
+				default:
+					VMOVUPS(a, dst)
+				}
+			}
+		}
+	}
+
+	// emitRows emits the loop over the blocks of one output row (or two).
+	emitRows := func(name string, pair bool) {
+		x := GP64() // byte offset of the block within the row
+		XORQ(x, x)
+		Label(name + "_block")
+		blk := GP64()
+		MOVQ(x, blk)
+		ADDQ(U32(4*block), blk)
+		CMPQ(blk, end)
+		JGT(LabelRef(name + "_partial"))
+		emitBlock(name+"_full", x, false, pair)
+		ADDQ(U32(4*block), x)
+		JMP(LabelRef(name + "_block"))
+		Label(name + "_partial")
+		CMPQ(x, end)
+		JGE(LabelRef(name + "_next"))
+		emitBlock(name+"_part", x, true, pair)
+		Label(name + "_next")
+	}
+
+	Label("pairs")
+	CMPQ(nout, Imm(2))
+	JLT(LabelRef("single"))
+	emitRows("pair", true)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(3), ldo)
+	ADDQ(ldo, out)
+	step := Load(Param("step"), GP64())
+	SHLQ(Imm(3), step)
+	ADDQ(step, off)
+	SUBQ(Imm(2), nout)
+	JMP(LabelRef("pairs"))
+
+	Label("single")
+	TESTQ(nout, nout)
+	JLE(LabelRef("done"))
+	emitRows("one", false)
+	Label("done")
+	VZEROUPPER()
+	RET()
+}

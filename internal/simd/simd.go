@@ -1,0 +1,141 @@
+package simd
+
+import "fmt"
+
+// Level is an instruction-set level a kernel is written for.
+type Level int
+
+const (
+	// Generic is the pure-Go code, available everywhere.
+	Generic Level = iota
+	// AVX2 is AVX2 with FMA3 (x86-64 since Haswell / Zen 1).
+	AVX2
+	// AVX512 is AVX-512F (with BMI2-free code: only AVX512F is used).
+	AVX512
+)
+
+func (l Level) String() string {
+	switch l {
+	case Generic:
+		return "generic"
+	case AVX2:
+		return "avx2"
+	case AVX512:
+		return "avx512"
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// current is the level the kernels run at: the best the CPU and the build
+// allow, unless a test or benchmark chose another with SetLevel.
+var current = Detected()
+
+// Current returns the level the kernels run at.
+func Current() Level { return current }
+
+// Levels returns every level this build can run on this CPU, best first.
+func Levels() []Level {
+	var ls []Level
+	for l := Detected(); l >= Generic; l-- {
+		if supported(l) {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+// SetLevel makes the kernels run at l and returns the previous level, so
+// that tests and benchmarks can exercise every path the CPU supports. It
+// refuses a level the CPU or the build lacks. It is not safe to call while
+// kernels run on other goroutines.
+func SetLevel(l Level) (Level, error) {
+	if !supported(l) {
+		return current, fmt.Errorf("simd: level %s is not available (build or CPU)", l)
+	}
+	prev := current
+	current = l
+	return prev, nil
+}
+
+// GemmKernel is one sgemm micro-kernel: it computes an MR×NR tile of C.
+// Take it once per matrix product with Sgemm, so that the packing and the
+// kernel agree on the tile even if the level changes meanwhile.
+type GemmKernel struct {
+	MR, NR int
+	level  Level
+}
+
+// Sgemm returns the micro-kernel of the current level.
+func Sgemm() GemmKernel {
+	mr, nr := gemmTile(current)
+	return GemmKernel{MR: mr, NR: nr, level: current}
+}
+
+// Level reports which level the kernel runs at.
+func (g GemmKernel) Level() Level { return g.level }
+
+// Tile sets the MR×NR tile of C (row stride ldc) to A·B summed over k
+// steps, or adds A·B to it when add is set. A is packed: MR floats per step
+// (a[p·MR+i] is row i at step p). B holds NR floats per step at a stride
+// of ldb floats (b[p·ldb+j] is column j at step p): a packed panel
+// (ldb = NR) or rows of a matrix in place. It panics if a slice is too
+// short for the tile: the assembly cannot check.
+func (g GemmKernel) Tile(k int, a, b []float32, ldb int, c []float32, ldc int, add bool) {
+	if k < 0 || len(a) < k*g.MR || ldc < g.NR || len(c) < (g.MR-1)*ldc+g.NR ||
+		(k > 0 && (ldb < 0 || len(b) < (k-1)*ldb+g.NR)) {
+		panic(fmt.Sprintf("simd: Tile(k=%d, len(a)=%d, len(b)=%d, ldb=%d, len(c)=%d, ldc=%d) out of range for %d×%d",
+			k, len(a), len(b), ldb, len(c), ldc, g.MR, g.NR))
+	}
+	if k == 0 {
+		if !add {
+			for i := range g.MR {
+				clear(c[i*ldc : i*ldc+g.NR])
+			}
+		}
+		return
+	}
+	gemmTileAt(g.level, g.MR, g.NR, k, a, b, ldb, c, ldc, add)
+}
+
+// ConvRows sets out[j·ldo + x], for j < nout and x < n, to
+//
+//	Σ over r < len(rows), t < kw of  k[r·kw+t] · rows[r][j·step + x + t·dx]
+//
+// the inner loop of a unit-stride correlation: rows are the input rows
+// under one output row (every input channel's and kernel row's), k their
+// weights, dx the dilation, and step how far the input moves from one
+// output row to the next (stride × row pitch), which lets one call cover a
+// band of output rows of a padded plane. It panics if a slice is too short.
+func ConvRows(out []float32, ldo, nout, n int, rows [][]float32, k []float32, kw, dx, step int) {
+	if nout <= 0 || n <= 0 {
+		return
+	}
+	if kw < 1 || dx < 0 || step < 0 || ldo < n || len(out) < (nout-1)*ldo+n || len(k) < len(rows)*kw {
+		panic(fmt.Sprintf("simd: ConvRows(len(out)=%d, ldo=%d, nout=%d, n=%d, rows=%d, len(k)=%d, kw=%d, dx=%d, step=%d) out of range",
+			len(out), ldo, nout, n, len(rows), len(k), kw, dx, step))
+	}
+	need := (nout-1)*step + (kw-1)*dx + n
+	for r, row := range rows {
+		if len(row) < need {
+			panic(fmt.Sprintf("simd: ConvRows row %d holds %d samples, needs %d", r, len(row), need))
+		}
+	}
+	if len(rows) == 0 {
+		for j := range nout {
+			clear(out[j*ldo : j*ldo+n])
+		}
+		return
+	}
+	convRowsAt(current, out, ldo, nout, n, rows, k, kw, dx, step)
+}
+
+// gemmTile is the MR×NR of each level's micro-kernel.
+func gemmTile(l Level) (mr, nr int) {
+	switch l {
+	case AVX512:
+		return 8, 32
+	case AVX2:
+		return 6, 16
+	}
+	return 4, 16
+}
