@@ -110,6 +110,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdKernel(io, g),
 		newCmdPool(io, g),
 		newCmdShape(io, g),
+		newCmdNet(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
 		newCmdShow(io, g),
