@@ -306,3 +306,30 @@ func BenchmarkRows5x5_4096_Generic(b *testing.B) { benchRows(b, Generic, 4096, 5
 func BenchmarkRows3x3_56_AVX512(b *testing.B)    { benchRows(b, AVX512, 56, 3, 3) }
 func BenchmarkRows3x3_56_AVX2(b *testing.B)      { benchRows(b, AVX2, 56, 3, 3) }
 func BenchmarkRows3x3_56_Generic(b *testing.B)   { benchRows(b, Generic, 56, 3, 3) }
+
+// benchPlane times one whole plane of a depthwise layer: nout rows of n
+// samples from a padded plane of pitch n+kw-1, as conv's direct method
+// calls it.
+func benchPlane(b *testing.B, l Level, n, kh, kw int) {
+	prev, err := SetLevel(l)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer SetLevel(prev)
+	rng := rand.New(rand.NewPCG(1, 1))
+	pitch := n + kw - 1
+	plane := randSlice(rng, (n+kh-1)*pitch, 0)
+	rows := make([][]float32, kh)
+	for r := range rows {
+		rows[r] = plane[r*pitch:]
+	}
+	k, out := randSlice(rng, kh*kw, 0), make([]float32, n*n)
+	for b.Loop() {
+		ConvRows(out, n, n, n, rows, k, kw, 1, pitch)
+	}
+	b.ReportMetric(2*float64(n*n*kh*kw)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// A 3×3 depthwise plane at 56² (MobileNet's and issue 10's layer).
+func BenchmarkPlane3x3_56_AVX512(b *testing.B) { benchPlane(b, AVX512, 56, 3, 3) }
+func BenchmarkPlane3x3_56_AVX2(b *testing.B)   { benchPlane(b, AVX2, 56, 3, 3) }

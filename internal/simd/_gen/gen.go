@@ -279,8 +279,12 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 				a := acc[j*nacc+i]
 				switch {
 				case masked && avx512:
-					VMOVUPS_Z(src, masks[i], tmp)
-					VFMADD231PS(tmp, w, a)
+					// Merge-masked FMA from memory: lanes past n
+					// keep their zero and their loads are
+					// suppressed (no fault past the row), in one
+					// instruction instead of a masked load and an
+					// FMA.
+					VFMADD231PS(src, w, masks[i], a)
 				case masked:
 					VMASKMOVPS(src, maskv[i], tmp)
 					VFMADD231PS(tmp, w, a)
