@@ -40,10 +40,7 @@ func (pr *problem) input() *tensor.Tensor {
 	if pr.in == nil {
 		pr.in = tensor.New(pr.inC, pr.hp, pr.wp)
 		parallel(pr.inC, func(c int) {
-			dst := pr.in.Plane(c)
-			for y := range pr.hp {
-				pr.pad.row(dst[y*pr.wp:(y+1)*pr.wp], c, y)
-			}
+			pr.pad.rows(pr.in.Plane(c), c, 0, pr.hp)
 		})
 	}
 	return pr.in
