@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/job"
 )
 
@@ -14,6 +15,7 @@ type convOptions struct {
 	// OutDir is batch mode: 1+ inputs, outputs named after them here.
 	OutDir        string
 	scale, offset float64
+	compression   int
 }
 
 const convLong = `Convolve INPUT with a kernel and write OUTPUT ("-" for stdin/stdout).
@@ -58,6 +60,27 @@ weights colour by alpha while convolving (premultiplied), so transparent
 pixels do not bleed their colour. --gray converts colour to grey first
 (Rec. 601 luma, as PIL and OpenCV).
 
+Streaming: a 2-D kernel on a non-interlaced PNG or a C-order .npy (files
+or "-"), or a one-channel text file, written to PNG, .npy or one-channel
+text (files or "-") runs row by row: decoding, filtering and encoding
+overlap on all cores, and memory is set by the width and the kernel's
+height, not the image's height. The output bytes are those of the
+whole-image path, which everything else takes (JPEG and other formats,
+interlaced PNG, .mat, text on stdin, --rescale, --transpose, --explain,
+4-D layers, the gemm method, fft on .npy or text or with a vertical
+stride, a circular edge with padding above); a large kernel on an image
+streams by fft band by band (the window is a tile, up to ~2048 rows);
+the summary's "path" says which ran, and --no-stream forces the whole image.
+--max-pixels bounds what is held: the whole image on that path; on the
+streaming path the window of rows, plus a PNG larger than --max-pixels must
+not inflate more than 100:1 (a decompression bomb). On stdout a streamed
+result goes out as it is made: an input found damaged halfway leaves a
+truncated stream and exit status 1.
+
+--compression 0-9 is the PNG compression on libvips's scale (default 6, as
+vips pngsave): 0 stores, 1-6 run Go's fastest deflate (with per-row
+filters, smaller than vips's default output), 7-9 trade time for size.
+
 Batch: with --out-dir DIR, conv takes one or more INPUTs (files, or globs
 quoted so that convtool expands them) and writes each to DIR under the
 input's name (extension from --format if given), a worker per core, with a
@@ -97,6 +120,13 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 			}
 			if cmd.Flags().Changed("offset") {
 				r.Offset = &o.offset
+			}
+			if o.compression < 0 || o.compression > 9 {
+				return usageErrorf("--compression %d: want 0..9", o.compression)
+			}
+			r.PNGLevel = o.compression
+			if o.compression == 0 {
+				r.PNGLevel = img.NoPNGCompression
 			}
 			if o.OutDir == "" {
 				r.Input, r.Output = args[0], args[1]
@@ -138,6 +168,8 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.StringVar(&r.ExplainGIF, "explain-gif", "", "draw the window sliding over the padded (or zero-inserted) input, the output filling in, as an animated GIF `FILE` (2-D kernel, first channel, small inputs)")
 	f.BoolVar(&r.Mosaic, "mosaic", false, "draw the output channels as a labelled mosaic in the image OUTPUT (automatic when an image cannot hold them)")
 	f.Var(formatFlag(&r.Format), "format", "output format (default: by extension; for \"-\" the input's kind)")
+	f.IntVar(&o.compression, "compression", img.DefaultPNGLevel, "PNG compression 0-9, as vips pngsave --compression (0: none; 1-6 are Go's fastest deflate, already smaller than vips at 6; 7-9 smaller and slower)")
+	f.BoolVar(&r.NoStream, "no-stream", false, "hold the whole image in memory even where it could stream (the same output bytes; for comparison)")
 	f.StringVar(&o.OutDir, "out-dir", "", "batch mode: convolve every INPUT (files or quoted globs) into DIR, named as the input (extension from --format if given), a worker per core; failures are listed at the end and exit 1")
 	return cmd
 }

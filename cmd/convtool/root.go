@@ -89,7 +89,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "do not print the one-line summary on stderr")
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
-	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan)")
+	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan); conv's streaming path holds rows, so there it bounds the window and the inflate ratio of larger PNGs (see conv --help)")
 	pf.Int64Var(&g.MaxMACs, "max-macs", job.DefaultMaxMACs, "refuse a conv, pool or direct signal whose work, known from the input's header, is more multiply-adds (pool: window reads) than this; 0: no limit (default 10^12: minutes of direct convolution on 2 cores; see the README)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{Msg: err.Error()}

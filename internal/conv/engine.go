@@ -111,16 +111,7 @@ func (ps *padSpec) planeRow(dst, plane []float32, y int) {
 		return
 	}
 	w := ps.src.W
-	srow := plane[sy*w : (sy+1)*w]
-	if ps.x0 < ps.x1 {
-		copy(dst[ps.x0:ps.x1], srow[ps.x0-ps.left:ps.x1-ps.left])
-	}
-	for x := range min(ps.x0, ps.wp) {
-		dst[x] = at(srow, ps.cols[x])
-	}
-	for x := max(ps.x1, 0); x < ps.wp; x++ {
-		dst[x] = at(srow, ps.cols[x])
-	}
+	padInto(dst[:ps.wp], plane[sy*w:(sy+1)*w], ps.cols, ps.x0, ps.x1, ps.left)
 }
 
 func at(row []float32, i int) float32 {

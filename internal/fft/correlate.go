@@ -171,7 +171,7 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 		if wk.spec == nil {
 			wk.spec = make([]complex128, c.plan.SpectrumLen())
 		}
-		c.tile(c.plan.parallel, wk.spec, dst, src, 0, 0)
+		c.tile(c.plan.parallel, wk.spec, dst, src, 0, 0, 0, 0)
 		return dst
 	}
 	var next atomic.Int64
@@ -188,7 +188,7 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 				if t >= tiles {
 					return
 				}
-				c.tile(serial(wk), wk.spec, dst, src, t/c.nx, t%c.nx)
+				c.tile(serial(wk), wk.spec, dst, src, t/c.nx, t%c.nx, 0, 0)
 			}
 		}()
 	}
@@ -196,11 +196,13 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 	return dst
 }
 
-// tile computes the outputs of tile (ty, tx) into dst.
-func (c *Correlator) tile(run runner, spec []complex128, dst, src []float32, ty, tx int) {
+// tile computes the outputs of tile (ty, tx) into dst. src holds the
+// plane from row srcRow0 on, dst the output from row dstRow0 on (both 0
+// for a whole plane; a band's first rows for CorrelateBand).
+func (c *Correlator) tile(run runner, spec []complex128, dst, src []float32, ty, tx, srcRow0, dstRow0 int) {
 	y0, x0 := ty*c.uh, tx*c.uw
 	sh, sw := min(c.th, c.h-y0), min(c.tw, c.w-x0)
-	c.plan.rowsForward(run, spec, src[y0*c.w+x0:], sh, sw, c.w)
+	c.plan.rowsForward(run, spec, src[(y0-srcRow0)*c.w+x0:], sh, sw, c.w)
 	c.plan.columns(run, spec, c.kspec, true, true)
 
 	rows, cols := min(c.uh, c.dh-y0), min(c.uw, c.dw-x0)
@@ -211,11 +213,54 @@ func (c *Correlator) tile(run runner, spec []complex128, dst, src []float32, ty,
 	}
 	count := (rows-1-r0)/c.sy + 1
 	c.plan.rowsInverse(run, spec, r0, c.sy, count, func(y int, row []float64) {
-		out := dst[((y0+y)/c.sy)*c.ow:]
+		out := dst[((y0+y)/c.sy-dstRow0)*c.ow:]
 		for x := q0; x < cols; x += c.sx {
 			out[(x0+x)/c.sx] = float32(row[x])
 		}
 	})
+}
+
+// Bands describes how Correlate cuts the plane into rows of tiles, for a
+// caller that holds only some rows at a time: tile row ty reads plane rows
+// ty·uh up to ty·uh+th (clipped to the plane) and yields the dense output
+// rows ty·uh up to ty·uh+uh (clipped); there are ny tile rows.
+func (c *Correlator) Bands() (th, uh, ny int) { return c.th, c.uh, c.ny }
+
+// CorrelateBand computes the outputs of tile row ty exactly as Correlate
+// computes them (the same tiles, transforms and order of arithmetic): src
+// holds plane rows ty·uh … (the rows Bands says it reads, each w values),
+// dst the output rows from the first on the stride grid at or after
+// ty·uh, each OutSize's width.
+func (c *Correlator) CorrelateBand(dst, src []float32, ty int) {
+	y0 := ty * c.uh
+	dstRow0 := (y0 + c.sy - 1) / c.sy
+	if c.ny*c.nx == 1 {
+		wk := c.plan.workers[0]
+		if wk.spec == nil {
+			wk.spec = make([]complex128, c.plan.SpectrumLen())
+		}
+		c.tile(c.plan.parallel, wk.spec, dst, src, ty, 0, y0, dstRow0)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, wk := range c.plan.workers {
+		if wk.spec == nil {
+			wk.spec = make([]complex128, c.plan.SpectrumLen())
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				tx := int(next.Add(1) - 1)
+				if tx >= c.nx {
+					return
+				}
+				c.tile(serial(wk), wk.spec, dst, src, ty, tx, y0, dstRow0)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Correlate returns the valid correlation of the h×w plane src with the

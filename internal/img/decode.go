@@ -32,10 +32,21 @@ var ErrTooLarge = errors.New("image too large")
 
 type tooLargeError struct {
 	w, h, max int64
+	why       string // what else is wrong with it, if anything
 }
 
 func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("image is %dx%d (%d pixels), more than --max-pixels %d", e.w, e.h, e.w*e.h, e.max)
+	s := fmt.Sprintf("image is %dx%d (%d pixels), more than --max-pixels %d", e.w, e.h, e.w*e.h, e.max)
+	if e.why != "" {
+		s += ", " + e.why
+	}
+	return s
+}
+
+// TooLarge returns the error (wrapping ErrTooLarge) for a w×h image over
+// the limit max, with why saying what else makes it refused.
+func TooLarge(w, h int, max int64, why string) error {
+	return &tooLargeError{int64(w), int64(h), max, why}
 }
 
 func (e *tooLargeError) Unwrap() error { return ErrTooLarge }
@@ -55,7 +66,7 @@ func CheckSize(data []byte, maxPixels int64) (format string, w, h int, err error
 		return "", 0, 0, fmt.Errorf("bad %s header: negative size", format)
 	}
 	if maxPixels > 0 && int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return "", 0, 0, &tooLargeError{int64(cfg.Width), int64(cfg.Height), maxPixels}
+		return "", 0, 0, &tooLargeError{int64(cfg.Width), int64(cfg.Height), maxPixels, ""}
 	}
 	return format, cfg.Width, cfg.Height, nil
 }

@@ -13,7 +13,10 @@
 // PNGs are decoded by a streaming decoder (inflate and unfiltering on two
 // goroutines, straight into the tensor) and written by a parallel encoder
 // (pigz-style deflate bands); image/png remains the fallback for interlaced
-// or unusual files.
+// or unusual files. PNGReader and PNGWriter are the same codecs a row at a
+// time, for images that never sit in memory whole (internal/stream):
+// PNGReader over a stream with the same checks, PNGWriter behind
+// encodePNG too, so a streamed and a whole image give the same bytes.
 //
 // Decode reads the header first and refuses images with more pixels than
 // allowed before allocating any. Encode rounds half away from zero, clamps

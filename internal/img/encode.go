@@ -10,7 +10,6 @@ import (
 	"image/color/palette"
 	"image/draw"
 	"io"
-	"math"
 
 	"github.com/disintegration/imaging"
 
@@ -28,6 +27,26 @@ type EncodeOptions struct {
 	Depth int
 	// Quality is the JPEG quality, 1..100 (0 means 95).
 	Quality int
+	// PNGLevel is the PNG deflate level, as libvips's --compression: 1..9,
+	// 0 for the default (DefaultPNGLevel, 6), or NoPNGCompression to store
+	// the data uncompressed.
+	PNGLevel int
+}
+
+// NoPNGCompression asks for deflate level 0 (stored blocks).
+const NoPNGCompression = -1
+
+// PNGLevel resolves EncodeOptions.PNGLevel to a deflate level 0..9.
+func PNGLevel(l int) (int, error) {
+	switch {
+	case l == 0:
+		return DefaultPNGLevel, nil
+	case l == NoPNGCompression:
+		return 0, nil
+	case l >= 1 && l <= 9:
+		return l, nil
+	}
+	return 0, fmt.Errorf("PNG compression %d: want 0..9", l)
 }
 
 // Formats lists the image formats Encode writes.
@@ -42,7 +61,9 @@ func quantize(v float32, top float64) uint32 {
 	if f >= top {
 		return uint32(top)
 	}
-	return uint32(math.Round(f))
+	// f+0.5 is exact in float64 for any float32 f, and truncation of a
+	// positive number is its floor: math.Round(f) without its bit work.
+	return uint32(f + 0.5)
 }
 
 // Encode writes t, with 1 (grey), 2 (grey, alpha), 3 (RGB) or 4 (RGBA)
@@ -97,7 +118,11 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 		}
 	}
 	if f == imaging.PNG {
-		return encodePNG(w, src, depth)
+		level, err := PNGLevel(o.PNGLevel)
+		if err != nil {
+			return err
+		}
+		return encodePNG(w, src, depth, level)
 	}
 	if f == imaging.BMP {
 		// x/image/bmp writes 32-bit BMPs whose alpha common readers

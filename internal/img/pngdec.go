@@ -52,24 +52,9 @@ func decodePNG(data []byte) (*Image, error) {
 	if int64(info.h)*int64(1+info.rowSize) > 1040*int64(zlen)+1024 {
 		return nil, errPNGFallback
 	}
-	var t *tensor.Tensor
-	depth, alpha := 8, false
-	switch info.ct {
-	case 0:
-		t = tensor.New(1, info.h, info.w)
-	case 2:
-		t = tensor.New(3, info.h, info.w)
-	case 3:
-		if info.palAlpha {
-			t, alpha = tensor.New(4, info.h, info.w), true
-		} else {
-			t = tensor.New(3, info.h, info.w)
-		}
-	case 4:
-		t, alpha = tensor.New(2, info.h, info.w), true
-	case 6:
-		t, alpha = tensor.New(4, info.h, info.w), true
-	}
+	c, alpha := info.channels()
+	t := tensor.New(c, info.h, info.w)
+	depth := 8
 	if info.depth == 16 {
 		depth = 16
 	}
@@ -115,39 +100,12 @@ func parsePNGChunks(data []byte) (*pngInfo, error) {
 			}
 			stage = seenIHDR
 		case "PLTE":
-			np := len(body) / 3
-			if stage != seenIHDR || len(body)%3 != 0 || np == 0 || np > 256 || np > 1<<info.depth {
+			if stage != seenIHDR || !info.plte(body) {
 				return nil, errPNGFallback
 			}
 			stage = seenPLTE
-			if info.ct != 3 {
-				if info.ct != 2 && info.ct != 6 {
-					return nil, errPNGFallback // image/png: colour type mismatch
-				}
-				continue // optional for true colour, and ignored
-			}
-			for i := range 256 {
-				var r, g, b float32 // past the palette: opaque black, as image/png
-				if i < np {
-					r, g, b = float32(body[3*i]), float32(body[3*i+1]), float32(body[3*i+2])
-				}
-				info.pal[0][i], info.pal[1][i], info.pal[2][i], info.pal[3][i] = r, g, b, 255
-			}
 		case "tRNS":
-			switch {
-			case info.ct == 3 && stage == seenPLTE:
-				if len(body) > 256 {
-					return nil, errPNGFallback
-				}
-				for i, a := range body {
-					info.pal[3][i] = float32(a)
-					info.palAlpha = info.palAlpha || a != 255
-				}
-			case info.ct == 0 && stage == seenIHDR && len(body) == 2,
-				info.ct == 2 && (stage == seenIHDR || stage == seenPLTE) && len(body) == 6:
-				// A key colour: toTensor keeps the grey or RGB samples and
-				// drops the key, so it is checked and ignored.
-			default:
+			if !info.trns(body, stage == seenIHDR, stage == seenPLTE) {
 				return nil, errPNGFallback
 			}
 			stage = seentRNS
@@ -214,6 +172,69 @@ func (info *pngInfo) header(b []byte) bool {
 	info.rowSize = int((bits + 7) / 8)
 	info.bpp = max(1, samples*info.depth/8)
 	return true
+}
+
+// plte reads a PLTE chunk (after IHDR) and reports whether it is
+// acceptable, as image/png judges it.
+func (info *pngInfo) plte(body []byte) bool {
+	np := len(body) / 3
+	if len(body)%3 != 0 || np == 0 || np > 256 || np > 1<<info.depth {
+		return false
+	}
+	if info.ct != 3 {
+		// Optional for true colour, and ignored; image/png refuses it
+		// for grey (colour type mismatch).
+		return info.ct == 2 || info.ct == 6
+	}
+	for i := range 256 {
+		var r, g, b float32 // past the palette: opaque black, as image/png
+		if i < np {
+			r, g, b = float32(body[3*i]), float32(body[3*i+1]), float32(body[3*i+2])
+		}
+		info.pal[0][i], info.pal[1][i], info.pal[2][i], info.pal[3][i] = r, g, b, 255
+	}
+	return true
+}
+
+// trns reads a tRNS chunk, seen right after IHDR or after PLTE, and
+// reports whether it is acceptable.
+func (info *pngInfo) trns(body []byte, afterIHDR, afterPLTE bool) bool {
+	switch {
+	case info.ct == 3 && afterPLTE:
+		if len(body) > 256 {
+			return false
+		}
+		for i, a := range body {
+			info.pal[3][i] = float32(a)
+			info.palAlpha = info.palAlpha || a != 255
+		}
+		return true
+	case info.ct == 0 && afterIHDR && len(body) == 2,
+		info.ct == 2 && (afterIHDR || afterPLTE) && len(body) == 6:
+		// A key colour: toTensor keeps the grey or RGB samples and
+		// drops the key, so it is checked and ignored.
+		return true
+	}
+	return false
+}
+
+// channels is the number of tensor channels the image decodes to, and
+// whether the last is alpha.
+func (info *pngInfo) channels() (int, bool) {
+	switch info.ct {
+	case 0:
+		return 1, false
+	case 2:
+		return 3, false
+	case 3:
+		if info.palAlpha {
+			return 4, true
+		}
+		return 3, false
+	case 4:
+		return 2, true
+	}
+	return 4, true
 }
 
 // idatReader reads the concatenated IDAT data. It is an io.ByteReader, so
@@ -376,16 +397,7 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 			cur[i] += prev[i] // Paeth with a = c = 0 picks b
 		}
 		for i := bpp; i < len(cur); i++ {
-			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			pa, pb, pc := absInt(b-c), absInt(a-c), absInt(a+b-2*c)
-			switch {
-			case pa <= pb && pa <= pc:
-				cur[i] += uint8(a)
-			case pb <= pc:
-				cur[i] += uint8(b)
-			default:
-				cur[i] += uint8(c)
-			}
+			cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
 		}
 	default:
 		return false
@@ -397,7 +409,7 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 // y into t's planes, as toTensor would from image/png's image.
 func (info *pngInfo) converter(t *tensor.Tensor) func(y int, row []byte) {
 	w := info.w
-	n := w * info.h
+	n := w * t.H // t.Data is read at each call: a row reader swaps it
 	plane := func(c, y int) []float32 { return t.Data[c*n+y*w : c*n+(y+1)*w] }
 	switch {
 	case info.ct == 3:
@@ -468,11 +480,6 @@ func (info *pngInfo) converter(t *tensor.Tensor) func(y int, row []byte) {
 			}
 		}
 	}
-}
-
-func absInt(v int) int {
-	m := v >> 63
-	return (v ^ m) - m
 }
 
 // paletteIndex returns the depth-bit sample x of row (depth 1, 2, 4 or 8).

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/convtool/convtool/internal/tensor"
 )
 
 // stdDecode is the path decodePNG replaces: image/png, then toTensor.
@@ -26,6 +28,25 @@ func stdDecode(data []byte) (*Image, error) {
 	}
 	t, depth, alpha := toTensor(m, pngColorType(data))
 	return &Image{T: t, Format: "png", Depth: depth, Alpha: alpha}, nil
+}
+
+// streamDecode reads data through PNGReader, row by row, into a tensor.
+func streamDecode(data []byte) (*Image, error) {
+	r, err := NewPNGReader(bytes.NewReader(data), int64(len(data)), 0)
+	if err != nil {
+		return nil, err
+	}
+	t := tensor.New(r.Channels, r.Height, r.Width)
+	row := make([]float32, r.Channels*r.Width)
+	for y := range r.Height {
+		if err := r.ReadRow(row); err != nil {
+			return nil, err
+		}
+		for c := range r.Channels {
+			copy(t.Plane(c)[y*r.Width:(y+1)*r.Width], row[c*r.Width:(c+1)*r.Width])
+		}
+	}
+	return &Image{T: t, Format: "png", Depth: r.Depth, Alpha: r.Alpha}, nil
 }
 
 // sameImage reports how got differs from want, or "".
@@ -67,6 +88,19 @@ func checkPNG(t *testing.T, name string, data []byte) bool {
 	case err == nil:
 		if d := sameImage(got, want); d != "" {
 			t.Errorf("%s: %s", name, d)
+		}
+	}
+	// The row reader must decode what decodePNG decodes, identically, and
+	// refuse what image/png refuses (it has no fallback to ask).
+	sgot, serr := streamDecode(data)
+	switch {
+	case serr == nil && werr != nil:
+		t.Errorf("%s: PNGReader accepted a file image/png rejects (%v)", name, werr)
+	case err == nil && serr != nil && !strings.Contains(serr.Error(), "interlaced"):
+		t.Errorf("%s: PNGReader: %v", name, serr)
+	case err == nil:
+		if d := sameImage(sgot, want); d != "" {
+			t.Errorf("%s: PNGReader: %s", name, d)
 		}
 	}
 	// Whatever decodePNG does, Decode must agree with the standard path.

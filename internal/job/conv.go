@@ -49,6 +49,12 @@ type ConvRequest struct {
 	Mosaic bool
 	// Format overrides the output's format ("" : by extension).
 	Format string
+	// PNGLevel is a PNG output's compression (img.EncodeOptions.PNGLevel:
+	// 1..9, 0 for the default 6, img.NoPNGCompression for none).
+	PNGLevel int
+	// NoStream holds the whole image even where it could stream (the same
+	// output bytes; for comparison and measurement).
+	NoStream bool
 }
 
 // Validate checks the request's words against each other, before any
@@ -96,6 +102,19 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Input == "-" {
+		env.peekableStdin()
+	}
+	// The streaming path reads only the header first, Resolves from it
+	// and, when the input, the filter and the output allow, runs band by
+	// band (Path == Stream); otherwise nothing has been read and the whole
+	// image is.
+	if done, err := runConvStream(r, p, env, res); done {
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	t0 := time.Now()
 	// The limits (padded and output planes, the work) are checked from the
 	// header, before the pixels are decoded; again below from the data.
@@ -115,9 +134,6 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)
 		}
 	}
-	// The streaming path will read only the header here, Resolve from it
-	// and, when the plan says Path == Stream, run band by band; until then
-	// every plan runs on the whole image.
 	if err := p.Resolve(HeaderOf(in), env.Limits()); err != nil {
 		return nil, err
 	}
@@ -149,12 +165,15 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	od := p.Post(out, in)
 	t0 = time.Now()
 	title := fmt.Sprintf("conv %s: %s -> %s (CxHxW)", filepath.Base(p.kernelName()), in.T.Shape(), out.Shape())
-	drew, err := env.writeResult("conv", r.Output, r.Format, od, r.Mosaic, title)
+	wenv := *env
+	wenv.PNGLevel = r.PNGLevel
+	drew, err := wenv.writeResult("conv", r.Output, r.Format, od, r.Mosaic, title)
 	if err != nil {
 		return nil, err
 	}
 	res.Write = time.Since(t0)
 	res.Summary = p.Summary(in, out, used)
+	res.Summary.Add("path", p.Path.String())
 	if drew {
 		res.Summary.Add("picture", "mosaic")
 	}

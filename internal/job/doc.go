@@ -23,9 +23,13 @@
 // (size, kind) is decided before any arithmetic, so a bad request fails
 // without consuming a piped stdin or allocating.
 //
-// ConvPlan.Path is where a plan says how the pixels flow: WholeImage today;
-// Stream (a band of rows at a time) is the seam for inputs larger than
-// memory, chosen in Resolve from the input's header. A batch (ConvBatch)
+// ConvPlan.Path is where a plan says how the pixels flow: Stream (a band
+// of rows at a time, internal/stream) when the input (a non-interlaced PNG,
+// a C-order .npy, a one-channel text file), the filter (one 2-D kernel:
+// direct, separable, or on images FFT; no --rescale, --explain,
+// --transpose) and the output (PNG, .npy, one-channel text) allow it,
+// chosen by runConvStream from the input's header before a pixel is read;
+// WholeImage otherwise. Both give the same bytes. A batch (ConvBatch)
 // runs the same job per file; pool, fft, signal, kernel show and shape are
 // jobs of the same form (a request, a plan where there are flags to check,
 // a run that prints through package summary).

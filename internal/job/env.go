@@ -32,7 +32,11 @@ type Env struct {
 	Quiet, JSON bool
 	// MaxPixels refuses images whose header claims more pixels, and
 	// outputs or padded inputs with more samples a channel (0: no limit).
+	// The streaming path holds rows, not images: there it bounds the
+	// window (runConvStream).
 	MaxPixels int64
+	// PNGLevel is the compression of PNGs written (0: the default).
+	PNGLevel int
 	// MaxMACs refuses a job whose work, known from its input's header, is
 	// more multiply-adds (pool: window reads) than this (0: no limit).
 	MaxMACs int64
@@ -82,7 +86,7 @@ func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tens
 // extension, else the data's own format). A reader that went away shows as
 // an error wrapping syscall.EPIPE.
 func (e *Env) Write(path string, d *tensorio.Data, format string) error {
-	return tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: e.Stdout})
+	return tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: e.Stdout, PNGLevel: e.PNGLevel})
 }
 
 // PrintJSON writes v as one JSON document on Stdout.

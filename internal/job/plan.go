@@ -22,16 +22,18 @@ const (
 	// WholeImage reads the whole input, convolves it, writes the whole
 	// output: every kernel, edge and method.
 	WholeImage Path = iota
-	// Stream reads, convolves and writes a band of rows at a time, for
-	// inputs larger than memory. Resolve is where a plan chooses it.
+	// Stream reads, convolves and writes a band of rows at a time
+	// (internal/stream), in memory bounded by the width and the kernel:
+	// runConvStream chooses it from the input's header.
 	Stream
 )
 
+// String is the summary's "path": "stream" or "whole".
 func (p Path) String() string {
 	if p == Stream {
 		return "stream"
 	}
-	return "whole image"
+	return "whole"
 }
 
 // Header is what a plan needs to know of its input before the pixels: what

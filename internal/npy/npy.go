@@ -54,6 +54,33 @@ func Read(r io.Reader, size int64) (*Array, error) { return ReadChecked(r, size,
 // it would cost) are applied there.
 func ReadChecked(r io.Reader, size int64, check func(shape []int) error) (*Array, error) {
 	br := bufio.NewReader(r)
+	h, err := readHeader(br, size)
+	if err != nil {
+		return nil, err
+	}
+	if check != nil {
+		if err := check(h.Shape); err != nil {
+			return nil, err
+		}
+	}
+	data, err := readData(br, h.dt, h.n, size >= 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Array{Shape: h.Shape, Data: data}, nil
+}
+
+// npyHeader is what a .npy header says, checked.
+type npyHeader struct {
+	Shape []int
+	dt    dtype
+	n     int64 // elements
+	off   int64 // bytes before the data
+}
+
+// readHeader reads and checks the header: C order, a shape whose data fits
+// size (when known, >= 0).
+func readHeader(br io.Reader, size int64) (*npyHeader, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(br, pre[:]); err != nil {
 		return nil, errors.New("not a .npy file: too short")
@@ -112,16 +139,7 @@ func ReadChecked(r io.Reader, size int64, check func(shape []int) error) (*Array
 	if size >= 0 && need > size-prefix-hlen {
 		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", shapeString(shape), need, size-prefix-hlen)
 	}
-	if check != nil {
-		if err := check(shape); err != nil {
-			return nil, err
-		}
-	}
-	data, err := readData(br, dt, n, size >= 0)
-	if err != nil {
-		return nil, err
-	}
-	return &Array{Shape: shape, Data: data}, nil
+	return &npyHeader{Shape: shape, dt: dt, n: n, off: prefix + hlen}, nil
 }
 
 // readData decodes n elements of dt. When the size was checked the whole
@@ -156,6 +174,13 @@ func readData(r io.Reader, dt dtype, n int64, sized bool) ([]float32, error) {
 // beyond float32's range is an error rather than a silent infinity (NaN and
 // ±Inf stored as such are data and pass through).
 func decode(dst []float32, b []byte, dt dtype) ([]float32, error) {
+	return decodeAt(dst, b, dt, 0)
+}
+
+// decodeAt is decode for data that starts at element base+len(dst) of the
+// array (a row read on its own), so that errors name the element as the
+// whole array's.
+func decodeAt(dst []float32, b []byte, dt dtype, base int64) ([]float32, error) {
 	o := dt.order
 	switch {
 	case dt.kind == 'f' && dt.size == 4:
@@ -167,7 +192,7 @@ func decode(dst []float32, b []byte, dt dtype) ([]float32, error) {
 			v := math.Float64frombits(o.Uint64(b[i:]))
 			f := float32(v)
 			if math.IsInf(float64(f), 0) && !math.IsInf(v, 0) {
-				return dst, fmt.Errorf("float64 value %g at element %d is beyond float32's range (±3.4e38)", v, len(dst))
+				return dst, fmt.Errorf("float64 value %g at element %d is beyond float32's range (±3.4e38)", v, base+int64(len(dst)))
 			}
 			dst = append(dst, f)
 		}

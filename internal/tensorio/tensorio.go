@@ -82,4 +82,7 @@ type WriteOptions struct {
 	Depth int
 	// Quality is the JPEG quality (0: 95).
 	Quality int
+	// PNGLevel is the PNG deflate level (img.EncodeOptions.PNGLevel: 1..9,
+	// 0 for the default 6, img.NoPNGCompression for none).
+	PNGLevel int
 }

@@ -235,7 +235,7 @@ func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
 		if depth == 0 {
 			depth = 8
 		}
-		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality})
+		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality, PNGLevel: o.PNGLevel})
 	case KindNPY:
 		return npy.Write(w, &npy.Array{Shape: npyShape(d), Data: t.Data})
 	case KindMat:

@@ -125,6 +125,12 @@ func parseNumber(s string) (float32, error) {
 // into channels, which must all have the same shape; comment lines ('#')
 // are ignored and do not split. Ragged rows are an error naming the line.
 func ReadText(r io.Reader) (*Matrix, error) {
+	return readText(r, false)
+}
+
+// readText is ReadText; with countOnly the values are parsed and checked
+// but not kept (Data stays nil).
+func readText(r io.Reader, countOnly bool) (*Matrix, error) {
 	lr := newLineReader(r)
 	m := &Matrix{}
 	var data []float32
@@ -155,6 +161,9 @@ func ReadText(r io.Reader) (*Matrix, error) {
 			continue
 		}
 		var n int
+		if countOnly {
+			data = data[:0]
+		}
 		data, n, err = parseRow(data, line, lr.n)
 		if err != nil {
 			return nil, err
@@ -172,7 +181,9 @@ func ReadText(r io.Reader) (*Matrix, error) {
 	if m.C == 0 {
 		return nil, errors.New("no numbers found")
 	}
-	m.Data = data
+	if !countOnly {
+		m.Data = data
+	}
 	return m, nil
 }
 
@@ -201,16 +212,22 @@ func check(m *Matrix) error {
 func writeRows(w *bufio.Writer, plane []float32, cols int, sep string) {
 	var b []byte
 	for r := 0; r*cols < len(plane); r++ {
-		b = b[:0]
-		for i, v := range plane[r*cols : (r+1)*cols] {
-			if i > 0 {
-				b = append(b, sep...)
-			}
-			b = formatValue(b, v)
-		}
-		b = append(b, '\n')
+		b = AppendRow(b[:0], plane[r*cols:(r+1)*cols], sep)
 		w.Write(b)
 	}
+}
+
+// AppendRow appends one row as WriteText prints it (values separated by
+// sep, a newline at the end) to b: a one-channel matrix written row by
+// row is the same text.
+func AppendRow(b []byte, row []float32, sep string) []byte {
+	for i, v := range row {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		b = formatValue(b, v)
+	}
+	return append(b, '\n')
 }
 
 // WriteText prints m with sep between values ("," for .csv, " " for .txt),
