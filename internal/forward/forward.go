@@ -323,7 +323,9 @@ func pointwise(f func(float32) float32) runFunc {
 	}
 }
 
-// convLayer binds a convolution's weights and geometry to conv.Layer.
+// convLayer binds a convolution's weights and geometry into a
+// conv.LayerPlan once, at Build: auto's count of nonzero weights (and a
+// transposed layer's turned weights) are not redone on every run.
 func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc, error) {
 	l, g := r.Layer, r.Geom
 	p := conv.NewParams()
@@ -353,26 +355,14 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc,
 	default:
 		bank.N1 = r.In.C / l.Groups
 	}
-	if method == conv.Auto && !p.Transpose {
-		method = chooseDense(r, bank, p)
+	lp, err := conv.NewLayerPlan(bank, bias, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
-		out, _, err := conv.Layer(x, bank, bias, p, method)
+		out, _, err := lp.Apply(x, p, method)
 		return out, err
 	}, nil
-}
-
-// chooseDense asks conv.Choose for an ordinary convolution's method once,
-// at Build, taking the weights as dense: a trained layer's are, and auto
-// inside conv.Layer would count the nonzero weights on every run (a pass
-// over all 11 M of ResNet-18's, about a tenth of its forward time).
-// Transposed layers keep auto, whose workload is the zero-inserted one.
-func chooseDense(r *shape.Result, bank *kernel.Bank, p conv.Params) conv.Method {
-	return conv.Choose(conv.Workload{
-		C: r.In.C, H: r.In.H + p.Pad.Top + p.Pad.Bottom, W: r.In.W + p.Pad.Left + p.Pad.Right,
-		OutC: r.Out.C, InPerGroup: bank.N1, KH: bank.KH, KW: bank.KW, Taps: bank.KH * bank.KW,
-		HO: r.Out.H, WO: r.Out.W, StrideY: p.StrideY, StrideX: p.StrideX,
-	})
 }
 
 // batchNorm folds eval-mode batch norm into one scale and shift a channel,

@@ -78,9 +78,10 @@ type ConvPlan struct {
 	PadDesc string
 
 	pad       padSpec
-	report    conv.Report // what Compute ran and why, for the summary
-	rescaleHi float64     // the top --rescale maps onto
-	origin    [2]int      // ImageMagick's +X+Y anchor (row, column), or -1,-1
+	report    conv.Report     // what Compute ran and why, for the summary
+	layer     *conv.LayerPlan // Bank and Bias bound once, for repeated Computes
+	rescaleHi float64         // the top --rescale maps onto
+	origin    [2]int          // ImageMagick's +X+Y anchor (row, column), or -1,-1
 }
 
 // padSpec is --padding parsed: a word or explicit pads.
@@ -431,7 +432,14 @@ func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor
 	}
 	defer bar.Finish() // erased before anything else reaches stderr
 	if p.Kernel == nil {
-		return conv.Layer(in.T, p.Bank, p.Bias, pp, p.Method)
+		if p.layer == nil {
+			lp, err := conv.NewLayerPlan(p.Bank, p.Bias, pp)
+			if err != nil {
+				return nil, "", err
+			}
+			p.layer = lp
+		}
+		return p.layer.Apply(in.T, pp, p.Method)
 	}
 	if pp.Transpose {
 		// A transposed filter has no anchor to carry alpha from: alpha
