@@ -351,3 +351,19 @@ func TestImportedConstants(t *testing.T) {
 		}
 	}
 }
+
+// TestONNXConstants: an export of BatchNorm2d(eps=1e-3), LeakyReLU(0.2),
+// a channel LayerNorm(eps=1e-3), bilinear Upsample(align_corners=True) and
+// a default LeakyReLU (testdata/shape/gen_onnx_constants.py) reads back
+// with those constants, the float32 attributes as the decimals torch was
+// given.
+func TestONNXConstants(t *testing.T) {
+	_, text, err := Load("../../testdata/shape/onnx/constants.onnx", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "input 8x8x3\nn0: conv 8 k3 s1 p1\nn1: bn eps=0.001\nn2: leakyrelu 0.2\nn3: layernorm eps=0.001\nn4: upsample 2 bilinear align_corners\nn5: leakyrelu\n"
+	if _, body, _ := strings.Cut(text, "\n"); body != want {
+		t.Errorf("printed\n%s\nwant\n%s", body, want)
+	}
+}
