@@ -14,6 +14,7 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadText \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
+	./internal/img:FuzzEXIF \
 	./internal/img:FuzzPNGReader \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
