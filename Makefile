@@ -14,9 +14,11 @@ FUZZ_TARGETS = \
 	./internal/textmat:FuzzReadText \
 	./internal/textmat:FuzzReadMat \
 	./internal/img:FuzzDecode \
+	./internal/img:FuzzEXIF \
 	./internal/img:FuzzPNGReader \
 	./internal/tensorio:FuzzReadStdin \
 	./internal/tensorio:FuzzReadFile \
+	./internal/forward:FuzzDecodeSafetensors \
 	./cmd/convtool:FuzzIntegerFlags \
 	./cmd/convtool:FuzzArgs \
 	./internal/simd:FuzzKernels
@@ -93,6 +95,8 @@ gallery: build
 	bin/convtool fft $(S) /dev/null --format npy --filter bandpass:10:40 --shape butterworth --plot $(G)/spectrum.png -q
 	bin/convtool shift $(S) $(G)/shift_conv.png --by 3,5 -k sobel-x -q > /dev/null
 	bin/convtool shift $(S) $(G)/shift_pool.png --by 1,1 --pool max --size 2 -q > /dev/null
+	rm -rf $(G)/.digits && bin/convtool net run digits testdata/digits/seven.png --maps $(G)/.digits -q
+	cp $(G)/.digits/001-conv1.png $(G)/digits_conv1.png && rm -rf $(G)/.digits
 
 clean:
 	rm -rf bin

@@ -15,7 +15,8 @@ import (
 // shared flags.
 func (g *globalOptions) env(io *streams) *job.Env {
 	return &job.Env{Stdin: io.In, Stdout: io.Out, Stderr: io.ErrOut, Terminal: io.ErrIsTerminal,
-		ProgressDelay: progressDelay, Quiet: g.Quiet, JSON: g.JSON, MaxPixels: g.MaxPixels, MaxMACs: g.MaxMACs}
+		ProgressDelay: progressDelay, Quiet: g.Quiet, JSON: g.JSON, MaxPixels: g.MaxPixels, MaxMACs: g.MaxMACs,
+		Quality: g.Quality, Background: g.Background, Strip: g.Strip, Autorotate: g.Autorotate}
 }
 
 // progressDelay is how long work runs before its bar appears, so that
@@ -24,7 +25,7 @@ var progressDelay = 500 * time.Millisecond
 
 // formatFlag binds --format: one of the formats convtool writes.
 func formatFlag(target *string) *enumValue {
-	return newEnum(target, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp"}, map[string]string{"jpg": "jpeg", "tif": "tiff"})
+	return newEnum(target, []string{"png", "npy", "csv", "txt", "mat", "jpeg", "gif", "tiff", "bmp", "pnm", "pam", "pfm"}, map[string]string{"jpg": "jpeg", "tif": "tiff", "pgm": "pnm", "ppm": "pnm"})
 }
 
 // enumValue is a pflag.Value that accepts only the given words (and their

@@ -5,6 +5,7 @@ import (
 
 	"github.com/convtool/convtool/internal/conv"
 	"github.com/convtool/convtool/internal/img"
+	"github.com/convtool/convtool/internal/imgconv"
 	"github.com/convtool/convtool/internal/job"
 )
 
@@ -36,7 +37,9 @@ Padding: same (default; TensorFlow's rule: a total of
 max((ceil(H/s)-1)*s + d*(k-1)+1 - H, 0), smaller half first), valid, full
 (d*(k-1) on every side), P, or PY,PX. With --transpose, P is PyTorch's
 padding, and 'same' picks the p (and output padding, if none is given) that
-make the output exactly s times the input.
+make the output exactly s times the input. An even-sized kernel is anchored
+as the tool of its form: a built-in (box:4) or a .mat at k/2 (OpenCV,
+libvips), an ImageMagick string at its origin (see convtool kernel --help).
 
 Edge modes (what lies outside the input), with the names other tools use:
   zero       constant, black       (default for .npy, text and .mat)
@@ -54,11 +57,11 @@ header supplies scale and offset; scale 0 means 1), then --abs, then
 (0..255 or 0..65535); .npy keeps signed results as they are. Nothing is
 normalised unless --normalize is given.
 
-Alpha: --alpha keep (default) filters the colour channels and carries alpha
-through from the input pixel under the kernel's anchor; --alpha convolve
-weights colour by alpha while convolving (premultiplied), so transparent
-pixels do not bleed their colour. --gray converts colour to grey first
-(Rec. 601 luma, as PIL and OpenCV).
+` + imgconv.RuleHelp + `
+The summary's "alpha" says which ran. Writing alpha to a format without it
+(JPEG, BMP, PGM/PPM, PFM) flattens it against --background (default black,
+as libvips). --gray converts colour to grey first (Rec. 601 luma, as PIL
+and OpenCV).
 
 Streaming: a 2-D kernel on a non-interlaced PNG or a C-order .npy (files
 or "-"), or a one-channel text file, written to PNG, .npy or one-channel
@@ -161,8 +164,8 @@ func newCmdConv(io *streams, g *globalOptions) *cobra.Command {
 	f.Float64Var(&o.offset, "offset", 0, "add O to the result after scaling")
 	f.BoolVar(&r.Abs, "abs", false, "take the absolute value of the result")
 	f.BoolVar(&r.Rescale, "rescale", false, "map the result's min..max onto the output range")
-	r.Alpha = "keep"
-	f.Var(newEnum(&r.Alpha, []string{"keep", "convolve"}, nil), "alpha", "keep|convolve: how an image's alpha channel is treated")
+	r.Alpha = "auto"
+	f.Var(newEnum(&r.Alpha, []string{"auto", "keep", "convolve"}, nil), "alpha", "auto|keep|convolve: an image's alpha channel; auto convolves it (colour weighted by alpha) for smoothing kernels and keeps it for zero-sum and signed ones (see above)")
 	f.BoolVar(&r.Gray, "gray", false, "convert a colour image to one grey channel first")
 	f.BoolVar(&r.Explain, "explain", false, "print the padded input, every window, its products and sum; for a 4-D layer the per-input-channel sums, bias and total (small inputs)")
 	f.StringVar(&r.ExplainGIF, "explain-gif", "", "draw the window sliding over the padded (or zero-inserted) input, the output filling in, as an animated GIF `FILE` (2-D kernel, first channel, small inputs)")

@@ -149,7 +149,7 @@ func TestConvImagesMatchOracles(t *testing.T) {
 		{"sobel-x on grey, abs = |cv2.Sobel|", "rgb.png", "grey_sobelx_abs.npy", []string{"-k", "sobel-x", "--gray", "--abs"}, ".npy", 1e-3},
 		{"sobel-x rescaled to 0..255", "rgb.png", "grey_sobelx_rescale.npy", []string{"-k", "sobel-x", "--gray", "--rescale", "--format", "png"}, ".png", 0.51},
 		{"alpha convolve = premultiplied scipy", "rgba.png", "rgba_box5_convolve.npy", []string{"-k", "box:5", "--alpha", "convolve"}, ".png", 0.51},
-		{"alpha keep", "rgba.png", "rgba_box5_keep.npy", []string{"-k", "box:5"}, ".png", 0.51},
+		{"alpha keep", "rgba.png", "rgba_box5_keep.npy", []string{"-k", "box:5", "--alpha", "keep"}, ".png", 0.51},
 		{"16-bit range kept", "grey16.png", "grey16_box3.npy", []string{"-k", "box:3"}, ".png", 0.51},
 		{".mat scale and offset = vips conv", "grey.png", "grey_vips_sobel_s4_o10.npy", []string{"-k", filepath.Join(dir, "sobel_s4_o10.mat")}, ".npy", 1e-3},
 	}

@@ -12,6 +12,7 @@ type fftOptions struct {
 	Req job.FFTRequest
 
 	filter *fft.Filter // set once the flags are checked, when --filter is given
+	offset float64     // --offset, copied into Req.Offset when given
 }
 
 func newCmdFFT(io *streams, g *globalOptions) *cobra.Command {
@@ -48,7 +49,10 @@ the shifted spectrum, sqrt((u−H/2)² + (v−W/2)²), in frequency bins:
 
 A smooth bandpass is lowpass(R2) · highpass(R1). The gain is applied to the
 spectrum at the exact size (no padding: the image is treated as periodic) and
-the real part of the inverse transform is kept.`,
+the real part of the inverse transform is kept. A highpass or bandpass result
+is signed (it has no DC term): as with conv, --offset O adds O (128 shows it
+as mid-grey), --abs takes |x|, --rescale maps min..max onto the output's
+sample range; otherwise an image clamps negative values to 0.`,
 		Example: `  convtool fft photo.png spectrum.png
   convtool fft matrix.npy magnitude.npy
   convtool fft photo.png blurred.png --filter lowpass:30 --shape gaussian
@@ -56,6 +60,9 @@ the real part of the inverse transform is kept.`,
 		Args: exactArgs(2, "INPUT", "OUTPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Input, r.Output, r.ShapeSet = args[0], args[1], cmd.Flags().Changed("shape")
+			if cmd.Flags().Changed("offset") {
+				r.Offset = &opts.offset
+			}
 			var err error
 			if opts.filter, err = job.PlanFFT(*r); err != nil {
 				return err
@@ -70,6 +77,9 @@ the real part of the inverse transform is kept.`,
 	f.StringVar(&r.Filter, "filter", "", "lowpass:R, highpass:R or bandpass:R1:R2 (radii in frequency bins)")
 	f.StringVar(&r.Shape, "shape", "ideal", "filter profile: ideal, gaussian or butterworth[:N]")
 	f.StringVar(&r.Format, "format", "", "output format for - (png, npy, csv, txt, …); default: the input's")
+	f.Float64Var(&opts.offset, "offset", 0, "with --filter: add O to the result (128: a signed highpass as mid-grey)")
+	f.BoolVar(&r.Abs, "abs", false, "with --filter: take the absolute value of the result")
+	f.BoolVar(&r.Rescale, "rescale", false, "with --filter: map the result's min..max onto the output range")
 	f.StringVar(&r.Plot, "plot", "", "also draw the input's spectrum log(1+|F|) (mean over colour channels) with frequency axes, a colour bar and the filter's radii, to `FILE`")
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/convtool/convtool/internal/fft"
 	"github.com/convtool/convtool/internal/tensorio"
@@ -104,5 +105,79 @@ func TestKernelSpectrumWired(t *testing.T) {
 	n := fft.ResponseSide
 	if d.T.H != n || d.T.W != n || d.T.At(0, n/2, n/2) != 255 {
 		t.Errorf("response %s, centre %g; want %dx%d with 255 at the centre", d.T.Shape(), d.T.At(0, n/2, n/2), n, n)
+	}
+}
+
+// TestFFTOutputOptions: a highpass result is signed; --offset, --abs and
+// --rescale apply to it as in conv. The oracle is numpy's filtered array
+// (testdata/fft/gen_fft.py) with the option's definition applied to it;
+// 1e-4·(1+|ref|) as closeTo.
+func TestFFTOutputOptions(t *testing.T) {
+	x := filepath.Join(fftTestdata, "filter_high3_gauss_32x27_x.npy")
+	ref := readOut(t, filepath.Join(fftTestdata, "filter_high3_gauss_32x27_ref.npy"))
+	lo, hi := ref[0], ref[0]
+	for _, v := range ref {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if lo >= 0 {
+		t.Fatalf("fixture not signed: min %v", lo)
+	}
+	tests := []struct {
+		flag string
+		want func(v float32) float32
+		note string
+	}{
+		{"--offset=128", func(v float32) float32 { return v + 128 }, "offset 128"},
+		{"--abs", func(v float32) float32 { return float32(math.Abs(float64(v))) }, "abs true"},
+		{"--rescale", func(v float32) float32 { return (v - lo) / (hi - lo) }, "rescale min..max → 0..1"},
+	}
+	for _, tc := range tests {
+		out := filepath.Join(t.TempDir(), "o.npy")
+		_, errOut, code := runArgs("", "fft", x, out, "--filter", "highpass:3", "--shape", "gaussian", tc.flag)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.flag, code, errOut)
+		}
+		want := make([]float32, len(ref))
+		for i, v := range ref {
+			want[i] = tc.want(v)
+		}
+		closeTo(t, readOut(t, out), want)
+		if !strings.Contains(errOut, tc.note) {
+			t.Errorf("%s: summary %q lacks %q", tc.flag, errOut, tc.note)
+		}
+	}
+	_, errOut, code := runArgs("", "fft", x, filepath.Join(t.TempDir(), "o.npy"), "--abs")
+	if code != 2 || !strings.Contains(errOut, "--offset, --abs and --rescale apply to --filter only") {
+		t.Errorf("--abs without --filter: exit %d, %q", code, errOut)
+	}
+}
+
+// TestFFTAndPoolProgress: both draw a bar on a terminal (never in a pipe:
+// the other tests run with ErrIsTerminal false and see none), erased
+// before the summary.
+func TestFFTAndPoolProgress(t *testing.T) {
+	defer func(d time.Duration) { progressDelay = d }(progressDelay)
+	progressDelay = 0 // draw at once
+	in := filepath.Join(repoTestdata, "cli", "rgb.png")
+	for _, args := range [][]string{
+		{"fft", in, filepath.Join(t.TempDir(), "o.png")},
+		{"fft", in, filepath.Join(t.TempDir(), "o.png"), "--filter", "lowpass:8"},
+		{"pool", in, filepath.Join(t.TempDir(), "o.png"), "--size", "2"},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(args, &streams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr, ErrIsTerminal: true})
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), args[0]+" [") {
+			t.Errorf("%v: no bar drawn on a terminal: %q", args, stderr.String())
+		}
+		last := stderr.String()
+		if i := strings.LastIndex(last, "\r"); i >= 0 {
+			last = last[i+1:]
+		}
+		if !strings.HasPrefix(last, args[0]+": ") || !strings.HasSuffix(last, "\n") {
+			t.Errorf("%v: stderr ends %q: the summary should follow the erased bar", args, last)
+		}
 	}
 }

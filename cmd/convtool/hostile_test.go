@@ -89,7 +89,7 @@ func hostileCases() []hostileCase {
 		{"truncated PNG", f("in.png", "truncated.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: cannot decode PNG"},
 		{"truncated JPEG", f("in.jpg", "truncated.jpg"), []string{"conv", "D/in.jpg", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.jpg: cannot decode JPEG"},
 		{"zero-byte PNG", f("in.png", "empty.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: empty file"},
-		{"text named .png", f("in.png", "garbage.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: not a PNG, JPEG, GIF, TIFF or BMP image"},
+		{"text named .png", f("in.png", "garbage.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: not a PNG, JPEG, GIF, TIFF, BMP, WebP, Netpbm (PBM/PGM/PPM/PAM) or PFM image"},
 		{"100000x100000 header", f("in.png", "lying_100000x100000.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: image is 100000x100000 (10000000000 pixels), more than --max-pixels 268435456"},
 		{"header larger than its data", f("in.png", "lying_16000x16000.png"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: bad PNG: the header claims 16000x16000, more than the 62 bytes"},
 		{"decompression bomb", f("in.png", "@bomb"), []string{"conv", "D/in.png", "D/out.png", "-k", "box:3"}, "out.png", 1, "D/in.png: image is 20000x20000 (400000000 pixels), more than --max-pixels"},

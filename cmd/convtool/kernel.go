@@ -12,7 +12,15 @@ const kernelSpecHelp = `A kernel SPEC is, tried in this order:
   a file by extension                            k.npy (2-D; 4-D is a layer's weights)   k.csv   k.txt   k.mat
   an inline matrix, rows by ';' or newline       "1 2 1; 2 4 2; 1 2 1"
 Every kernel is a correlation kernel (OpenCV's filter2D, PyTorch): sobel-x is
-positive where intensity grows to the right. Built-in sizes are capped at 1025.`
+positive where intensity grows to the right. Built-in sizes are capped at 1025.
+
+An even-sized kernel is anchored as the tool whose form it comes in:
+  a built-in (box:4, gaussian:1:4)   OpenCV's anchor k/2 (cv2.blur, filter2D)
+  a .mat file                        libvips' anchor k/2 (vips conv)
+  ImageMagick's "WxH: …"             ImageMagick's origin (w-1)/2, or its +X+Y
+  an inline matrix, .csv/.txt, .npy  'same' padding, the smaller half first
+ImageMagick's string is applied as -morphology Correlate applies it; its
+-morphology Convolve turns the kernel (and origin) by 180°: add --flip for that.`
 
 // newCmdKernel groups the kernel subcommands.
 func newCmdKernel(io *streams, g *globalOptions) *cobra.Command {

@@ -42,6 +42,13 @@ type globalOptions struct {
 	JSON      bool
 	MaxPixels int64
 	MaxMACs   int64
+	// Image output: JPEG quality, the background alpha is flattened
+	// against where the format has no alpha.
+	Quality    int
+	Background []float64
+	// Metadata: --strip drops it on output, --autorotate applies the EXIF
+	// orientation on input.
+	Strip, Autorotate bool
 }
 
 // defaultMaxPixels admits a 16k×16k scan (268 Mpx) and refuses headers
@@ -91,6 +98,10 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.BoolVar(&g.JSON, "json", false, "print the summary (or result) as JSON on stdout")
 	pf.Int64Var(&g.MaxPixels, "max-pixels", defaultMaxPixels, "refuse images whose header claims more pixels than this, and outputs or padded inputs with more samples a channel (default 2^28: a 16384x16384 scan); conv's streaming path holds rows, so there it bounds the window and the inflate ratio of larger PNGs (see conv --help)")
 	pf.Int64Var(&g.MaxMACs, "max-macs", job.DefaultMaxMACs, "refuse a conv, pool or direct signal whose work, known from the input's header, is more multiply-adds (pool: window reads) than this; 0: no limit (default 10^12: minutes of direct convolution on 2 cores; see the README)")
+	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100, as libvips' Q")
+	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
+	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")
+	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{Msg: err.Error()}
 	})
@@ -99,6 +110,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 		newCmdKernel(io, g),
 		newCmdPool(io, g),
 		newCmdShape(io, g),
+		newCmdNet(io, g),
 		newCmdFFT(io, g),
 		newCmdSignal(io, g),
 		newCmdShow(io, g),

@@ -15,7 +15,11 @@ import (
 // np.fft.fft2(x)))): the zero frequency lands at (H/2, W/2), integer halves.
 // Sizes with large prime factors are exact too, only slower (fftpack's
 // general radix is O(n·p) per line).
-func Spectrum(t *tensor.Tensor) *tensor.Tensor {
+func Spectrum(t *tensor.Tensor) *tensor.Tensor { return SpectrumProgress(t, nil) }
+
+// SpectrumProgress is Spectrum telling progress, if not nil, how many of
+// the channels are done.
+func SpectrumProgress(t *tensor.Tensor, progress func(done, total int)) *tensor.Tensor {
 	out := tensor.New(t.C, t.H, t.W)
 	if t.Len() == 0 {
 		return out
@@ -25,6 +29,9 @@ func Spectrum(t *tensor.Tensor) *tensor.Tensor {
 	for c := range t.C {
 		p.Forward(spec, t.Plane(c), t.H, t.W, t.W)
 		shiftedMagnitude(out.Plane(c), spec, t.H, t.W)
+		if progress != nil {
+			progress(c+1, t.C)
+		}
 	}
 	return out
 }
@@ -221,7 +228,15 @@ func (f Filter) Gain(d float64) float64 {
 // transform is kept (numpy's np.real(np.fft.ifft2(np.fft.fft2(x) · G))).
 // The gain depends only on |frequency|, so it is symmetric and the result
 // of the half-spectrum computation is that real part exactly.
-func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor {
+func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor { return f.ApplyProgress(t, nil) }
+
+// ApplyProgress is Apply telling progress, if not nil, how many of its
+// steps (three a channel: forward rows, columns, inverse) are done.
+func (f Filter) ApplyProgress(t *tensor.Tensor, progress func(done, total int)) *tensor.Tensor {
+	step := func(int) {}
+	if progress != nil {
+		step = func(d int) { progress(d, 3*t.C) }
+	}
 	out := tensor.New(t.C, t.H, t.W)
 	if t.Len() == 0 {
 		return out
@@ -242,13 +257,16 @@ func (f Filter) Apply(t *tensor.Tensor) *tensor.Tensor {
 	spec := make([]complex128, p.SpectrumLen())
 	for c := range t.C {
 		p.rowsForward(p.parallel, spec, t.Plane(c), h, w, w)
+		step(3*c + 1)
 		p.columns(p.parallel, spec, gain, true, true)
+		step(3*c + 2)
 		dst := out.Plane(c)
 		p.rowsInverse(p.parallel, spec, 0, 1, h, func(y int, row []float64) {
 			for x, v := range row {
 				dst[y*w+x] = float32(v)
 			}
 		})
+		step(3*c + 3)
 	}
 	return out
 }

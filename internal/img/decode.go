@@ -13,6 +13,7 @@ import (
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
 
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -21,9 +22,11 @@ import (
 // range, and what is needed to write it back the same way.
 type Image struct {
 	T      *tensor.Tensor
-	Format string // "png", "jpeg", "gif", "tiff" or "bmp"
-	Depth  int    // bits per sample: 8 or 16
+	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm" or "pfm"
+	Depth  int    // bits per sample: 8 or 16 (32: float PFM, values as they are)
 	Alpha  bool   // the last channel is alpha
+	// Meta is the file's metadata (EXIF, ICC, XMP, PNG text…), or nil.
+	Meta *Meta
 }
 
 // ErrTooLarge is wrapped by the error Decode returns for an image whose
@@ -58,7 +61,10 @@ func CheckSize(data []byte, maxPixels int64) (format string, w, h int, err error
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
-			return "", 0, 0, errors.New("not a PNG, JPEG, GIF, TIFF or BMP image")
+			if name := Unsupported(data); name != "" {
+				return "", 0, 0, fmt.Errorf("format not supported: %s", name)
+			}
+			return "", 0, 0, errors.New("not a PNG, JPEG, GIF, TIFF, BMP, WebP, Netpbm (PBM/PGM/PPM/PAM) or PFM image")
 		}
 		return "", 0, 0, fmt.Errorf("bad %s header: %v", formatGuess(data), err)
 	}
@@ -83,6 +89,14 @@ func formatGuess(data []byte) string {
 		return "TIFF"
 	case bytes.HasPrefix(data, []byte("BM")):
 		return "BMP"
+	case isWebP(data):
+		return "WebP"
+	}
+	switch SniffImage(data) {
+	case "pnm":
+		return "Netpbm"
+	case "pfm":
+		return "PFM"
 	}
 	return "image"
 }
@@ -121,23 +135,82 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch format {
+	case "pnm":
+		return decodePNM(data)
+	case "pfm":
+		return decodePFM(data)
+	}
 	if format == "png" {
 		if err := pngHolds(data, w, h); err != nil {
 			return nil, err
 		}
-		if im, err := decodePNG(data); err == nil {
-			return im, nil
+		im, err := decodePNG(data)
+		if err != nil {
+			if im, err = decodeStd(data, format); err != nil {
+				return nil, err
+			}
+		}
+		return withPNGChunks(im, readPNGMeta(data)), nil
+	}
+	im, err := decodeStd(data, format)
+	if err == nil && (format == "jpeg" || format == "tiff" || format == "webp") {
+		var m *Meta
+		switch format {
+		case "jpeg":
+			m = readJPEGMeta(data)
+		case "tiff":
+			m = readTIFFMeta(data)
+		default:
+			m = readWebPMeta(data)
+		}
+		if !m.Empty() {
+			im.Meta = m
 		}
 	}
+	return im, err
+}
+
+// withPNGChunks adds what a PNG's other chunks say to its pixels: a tRNS
+// key colour becomes an alpha channel (as libvips reads it), and the
+// metadata is kept.
+func withPNGChunks(im *Image, c *pngChunks) *Image {
+	if c.hasKey && !im.Alpha {
+		top := float32(255)
+		if im.Depth == 16 {
+			top = 65535
+		}
+		im.T, im.Alpha = addKeyAlpha(im.T, c, top), true
+	}
+	if !c.meta.Empty() {
+		im.Meta = &c.meta
+	}
+	return im
+}
+
+// decodeStd decodes with the standard library's (and x/image's) decoders.
+func decodeStd(data []byte, format string) (*Image, error) {
 	m, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode %s: %v", formatGuess(data), err)
+	}
+	if format == "gif" {
+		restoreGIFHidden(m, data)
 	}
 	ct := -1
 	if format == "png" {
 		ct = pngColorType(data)
 	}
+	if format == "webp" {
+		if t, alpha, ok := webpToTensor(m); ok {
+			return &Image{T: t, Format: format, Depth: 8, Alpha: alpha}, nil
+		}
+	}
 	t, depth, alpha := toTensor(m, ct)
+	if format == "webp" && alpha && opaqueLast(t) {
+		// Lossless WebP decodes as NRGBA even without alpha: RGB, as PIL.
+		t, alpha = &tensor.Tensor{C: 3, H: t.H, W: t.W, Data: t.Data[:3*t.H*t.W]}, false
+	}
 	return &Image{T: t, Format: format, Depth: depth, Alpha: alpha}, nil
 }
 
@@ -311,4 +384,14 @@ func paletted(m *image.Paletted, w, h int) (*tensor.Tensor, int, bool) {
 		}
 	}
 	return t, 8, alpha
+}
+
+// opaqueLast reports whether the last channel of an 8-bit t is all 255.
+func opaqueLast(t *tensor.Tensor) bool {
+	for _, v := range t.Plane(t.C - 1) {
+		if v != 255 {
+			return false
+		}
+	}
+	return true
 }

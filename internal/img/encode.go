@@ -2,13 +2,12 @@ package img
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
-	"image/color/palette"
-	"image/draw"
 	"io"
 
 	"github.com/disintegration/imaging"
@@ -18,15 +17,21 @@ import (
 
 // EncodeOptions control Encode.
 type EncodeOptions struct {
-	// Format is "png", "jpeg", "gif", "tiff" or "bmp".
+	// Format is "png", "jpeg", "gif", "tiff", "bmp", "pnm" (PGM or PPM by
+	// channels; PAM when there is alpha), "pam" or "pfm" (float32, values
+	// as they are).
 	Format string
 	// Depth is 8 or 16 bits per sample (0 means 8). PNG and TIFF store 16
 	// bits; JPEG, GIF and BMP cannot, so a 16-bit request to them is
 	// written as 8 bits with every sample divided by 257 (0..65535 maps
 	// onto 0..255).
 	Depth int
-	// Quality is the JPEG quality, 1..100 (0 means 95).
+	// Quality is the JPEG quality, 1..100 (0 means 75, libvips' default).
 	Quality int
+	// Meta is written where the format holds it: PNG (eXIf, iCCP, iTXt,
+	// gAMA, sRGB, pHYs), JPEG (Exif, XMP, ICC_PROFILE, JFIF density) and
+	// TIFF (the resolution only). Other formats drop it.
+	Meta *Meta
 	// PNGLevel is the PNG deflate level, as libvips's --compression: 1..9,
 	// 0 for the default (DefaultPNGLevel, 6), or NoPNGCompression to store
 	// the data uncompressed.
@@ -49,8 +54,12 @@ func PNGLevel(l int) (int, error) {
 	return 0, fmt.Errorf("PNG compression %d: want 0..9", l)
 }
 
+// DefaultQuality is the JPEG quality when none is given: libvips'
+// (jpegsave Q=75) and libjpeg's.
+const DefaultQuality = 75
+
 // Formats lists the image formats Encode writes.
-var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp"}
+var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "pnm", "pam", "pfm"}
 
 // quantize rounds v half away from zero and clamps it to 0..top; NaN is 0.
 func quantize(v float32, top float64) uint32 {
@@ -72,14 +81,39 @@ func quantize(v float32, top float64) uint32 {
 // rest opaque, and uses an exact palette when the image has at most 256
 // colours, else the Plan 9 palette with Floyd-Steinberg dithering.
 func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
+	if !o.Meta.Empty() && (o.Format == "png" || o.Format == "jpeg" || o.Format == "tiff") {
+		// The metadata chunks or segments go in after the file's first
+		// header, around the pixel encoder's output (meta_png.go,
+		// meta_jpeg.go).
+		var buf bytes.Buffer
+		m := o.Meta
+		o.Meta = nil
+		if err := Encode(&buf, t, o); err != nil {
+			return err
+		}
+		b := buf.Bytes()
+		switch o.Format {
+		case "png":
+			b = pngWithMeta(b, m)
+		case "jpeg":
+			b = jpegWithMeta(b, m)
+		default:
+			b = tiffWithResolution(b, m)
+		}
+		_, err := w.Write(b)
+		return err
+	}
 	if t.C < 1 || t.C > 4 {
 		return fmt.Errorf("cannot write %d channels as an image (want 1 grey, 2 grey+alpha, 3 RGB or 4 RGBA)", t.C)
 	}
 	if t.H < 1 || t.W < 1 {
 		return fmt.Errorf("cannot write an empty %dx%d image", t.W, t.H)
 	}
+	if o.Format == "pfm" {
+		return encodePFM(w, t)
+	}
 	depth := o.Depth
-	if depth == 0 {
+	if depth == 0 || depth == 32 {
 		depth = 8
 	}
 	if depth != 8 && depth != 16 {
@@ -97,6 +131,10 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 		f = imaging.TIFF
 	case "bmp":
 		f = imaging.BMP
+	case "pnm", "pam":
+		return encodePNM(w, t, depth, o.Format == "pam")
+	case "webp":
+		return fmt.Errorf("writing WebP is not supported (convtool reads it): write .png, .jpg or another format")
 	default:
 		return fmt.Errorf("unknown image format %q", o.Format)
 	}
@@ -132,7 +170,7 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 	if f == imaging.JPEG {
 		q := o.Quality
 		if q == 0 {
-			q = 95
+			q = DefaultQuality
 		}
 		if q < 1 || q > 100 {
 			return fmt.Errorf("JPEG quality %d: want 1..100", q)
@@ -272,8 +310,9 @@ func toPaletted(m image.Image) *image.Paletted {
 		}
 		return p
 	}
-	// Too many colours: dither onto Plan 9's palette, giving up its last
-	// entry for transparency if any pixel needs it.
+	// Too many colours: a palette chosen from the image (quantize.go),
+	// Floyd–Steinberg dithered, with a transparent entry if any pixel
+	// needs one.
 	transparent := false
 	for y := 0; y < b.Dy() && !transparent; y++ {
 		for x := 0; x < b.Dx(); x++ {
@@ -283,24 +322,7 @@ func toPaletted(m image.Image) *image.Paletted {
 			}
 		}
 	}
-	if !transparent {
-		p := image.NewPaletted(b, palette.Plan9)
-		draw.FloydSteinberg.Draw(p, b, m, b.Min)
-		return p
-	}
-	pal = append(color.Palette{}, palette.Plan9[:255]...)
-	pal = append(pal, color.NRGBA{})
-	p := image.NewPaletted(b, pal[:255])
-	draw.FloydSteinberg.Draw(p, b, m, b.Min)
-	p.Palette = pal
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			if at(x, y).A == 0 {
-				p.Pix[y*p.Stride+x] = 255
-			}
-		}
-	}
-	return p
+	return quantizeDither(&image.NRGBA{Pix: pix, Stride: stride, Rect: b}, transparent)
 }
 
 func writeChunk(w *bufio.Writer, kind string, data []byte) {

@@ -122,7 +122,7 @@ func TestEncodeJPEGColourAndGIFPalette(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := Encode(&buf, src, EncodeOptions{Format: "jpeg"}); err != nil {
+	if err := Encode(&buf, src, EncodeOptions{Format: "jpeg", Quality: 95}); err != nil {
 		t.Fatal(err)
 	}
 	im, err := Decode(buf.Bytes(), 0)
@@ -215,7 +215,8 @@ func TestEncodeErrors(t *testing.T) {
 		{"5 channels", tensor.New(5, 2, 2), EncodeOptions{Format: "png"}, "cannot write 5 channels"},
 		{"empty", tensor.New(1, 0, 2), EncodeOptions{Format: "png"}, "empty"},
 		{"depth", tensor.New(1, 2, 2), EncodeOptions{Format: "png", Depth: 12}, "depth 12"},
-		{"format", tensor.New(1, 2, 2), EncodeOptions{Format: "webp"}, "unknown image format"},
+		{"format", tensor.New(1, 2, 2), EncodeOptions{Format: "xyz"}, "unknown image format"},
+		{"webp", tensor.New(1, 2, 2), EncodeOptions{Format: "webp"}, "writing WebP is not supported (convtool reads it)"},
 		{"quality", tensor.New(1, 2, 2), EncodeOptions{Format: "jpeg", Quality: 101}, "quality"},
 	}
 	for _, c := range cases {

@@ -34,6 +34,12 @@ func FuzzDecode(f *testing.F) {
 		if int64(x.H)*int64(x.W) > fuzzMaxPixels {
 			t.Fatalf("%dx%d accepted over the %d-pixel limit", x.W, x.H, fuzzMaxPixels)
 		}
+		if im.Depth == 32 {
+			if im.Format != "pfm" {
+				t.Fatalf("depth 32 from %s", im.Format)
+			}
+			return // PFM floats are kept as they are, NaN and all
+		}
 		if im.Depth != 8 && im.Depth != 16 {
 			t.Fatalf("depth %d", im.Depth)
 		}
@@ -107,6 +113,38 @@ func FuzzPNGReader(f *testing.F) {
 		}
 		if d := sameImage(got, want); d != "" {
 			t.Fatal(d)
+		}
+	})
+}
+
+// FuzzEXIF: whatever the EXIF bytes (a JPEG's APP1 or a PNG's eXIf is the
+// file's to choose), reading the orientation and resetting it through
+// go-exif does not panic, and a reset block reads back as orientation 1
+// or is dropped.
+func FuzzEXIF(f *testing.F) {
+	for _, name := range []string{"rot6.jpg", "meta.webp"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "photo", "meta", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		m := readJPEGMeta(b)
+		if name == "meta.webp" {
+			m = readWebPMeta(b)
+		}
+		f.Add(m.EXIF)
+	}
+	f.Add([]byte("II*\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00\x06\x00\x00\x00\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m := &Meta{EXIF: b}
+		o := m.Orientation()
+		if o < 0 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
+		m.ResetOrientation()
+		if len(m.EXIF) > 0 {
+			if got := m.Orientation(); got != 1 && got != 0 {
+				t.Fatalf("after reset: orientation %d", got)
+			}
 		}
 	})
 }

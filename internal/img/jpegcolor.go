@@ -193,6 +193,12 @@ func (u *upsampler) row(dst []uint8, y int) {
 // libjpeg equivalent; it, and an unknown ratio, gets the nearest chroma
 // sample, with libjpeg's conversion.
 func ycbcrToTensor(m *image.YCbCr) *tensor.Tensor {
+	return ycbcrToTensorWith(m, yccToRGB)
+}
+
+// ycbcrToTensorWith is ycbcrToTensor with another YCbCr→RGB conversion
+// (WebP's: webp.go).
+func ycbcrToTensorWith(m *image.YCbCr, yccToRGB func(y, cb, cr uint8) (r, g, b float32)) *tensor.Tensor {
 	b := m.Rect
 	w, h := b.Dx(), b.Dy()
 	t := tensor.New(3, h, w)

@@ -103,7 +103,11 @@ func checkPNG(t *testing.T, name string, data []byte) bool {
 			t.Errorf("%s: PNGReader: %s", name, d)
 		}
 	}
-	// Whatever decodePNG does, Decode must agree with the standard path.
+	// Whatever decodePNG does, Decode must agree with the standard path
+	// (and both get a tRNS key's alpha channel from the chunks).
+	if werr == nil {
+		want = withPNGChunks(want, readPNGMeta(data))
+	}
 	im, derr := Decode(data, 0)
 	if (derr == nil) != (werr == nil) {
 		t.Errorf("%s: Decode error %v, image/png error %v", name, derr, werr)

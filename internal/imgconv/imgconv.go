@@ -19,7 +19,8 @@ const (
 	// unchanged).
 	Keep Alpha = iota
 	// Convolve premultiplies colour by alpha, filters colour and alpha
-	// alike, and divides the colour by the filtered alpha again.
+	// alike, and divides the colour by the filtered alpha again (colour
+	// where the filtered alpha is 0 is 0, as on the streaming path).
 	Convolve
 )
 

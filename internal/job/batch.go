@@ -17,6 +17,7 @@ import (
 var formatExt = map[string]string{
 	"png": ".png", "npy": ".npy", "csv": ".csv", "txt": ".txt", "mat": ".mat",
 	"jpeg": ".jpg", "gif": ".gif", "tiff": ".tif", "bmp": ".bmp",
+	"pnm": ".pnm", "pam": ".pam", "pfm": ".pfm",
 }
 
 // ConvBatch runs the convolution job r on every input (files, or quoted

@@ -13,6 +13,7 @@ import (
 	"github.com/convtool/convtool/internal/progress"
 	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/summary"
+	"github.com/convtool/convtool/internal/tensor"
 	"github.com/convtool/convtool/internal/tensorio"
 )
 
@@ -129,6 +130,11 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return nil, err
 	}
 	res.Read = time.Since(t0)
+	p.read = fileFacts{shape: in.T, desc: tensorio.Describe(in), meta: in.Meta != nil, rotated: in.Rotated}
+	if in.Rotated >= 5 {
+		// The file holds the picture on its side: report it as stored.
+		p.read.shape = &tensor.Tensor{C: in.T.C, H: in.T.W, W: in.T.H}
+	}
 	if r.Gray {
 		if in.T, err = levels.Gray(in.T); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Input, err)
@@ -163,6 +169,7 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", r.Input, err)
 	}
 	od := p.Post(out, in)
+	flattened := env.Flatten(r.Output, r.Format, od)
 	t0 = time.Now()
 	title := fmt.Sprintf("conv %s: %s -> %s (CxHxW)", filepath.Base(p.kernelName()), in.T.Shape(), out.Shape())
 	wenv := *env
@@ -172,7 +179,20 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		return nil, err
 	}
 	res.Write = time.Since(t0)
-	res.Summary = p.Summary(in, out, used)
+	res.Summary = p.Summary(in, od.T, used)
+	if flattened != "" {
+		if a, ok := res.Summary.Get("alpha"); ok {
+			flattened = fmt.Sprint(a) + ", then " + flattened
+		}
+		res.Summary.Add("alpha", flattened)
+	}
+	if env.Strip && p.read.meta {
+		res.Summary.Add("metadata", "stripped (--strip)")
+	} else if f, err := tensorio.OutputFormat(r.Output, r.Format, od.Format); err == nil {
+		if note := tensorio.MetaNote(od, f, env.Strip); note != "" {
+			res.Summary.Add("metadata", note)
+		}
+	}
 	res.Summary.Add("path", p.Path.String())
 	if drew {
 		res.Summary.Add("picture", "mosaic")

@@ -40,6 +40,12 @@ type Env struct {
 	// MaxMACs refuses a job whose work, known from its input's header, is
 	// more multiply-adds (pool: window reads) than this (0: no limit).
 	MaxMACs int64
+	// Image output: the JPEG quality (0: 75), what alpha is flattened
+	// against for formats without it (0..255, none: black), and Strip to
+	// write no metadata. Autorotate applies EXIF orientation on input.
+	Quality           int
+	Background        []float64
+	Strip, Autorotate bool
 }
 
 // DefaultMaxMACs is --max-macs' default, 10^12 multiply-adds: 2 to 8
@@ -78,7 +84,7 @@ func (e *Env) Read(path string) (*tensorio.Data, error) {
 // (its shape, for an image or a .npy), before any pixel is decoded: a
 // plan's limits refuse a job from its header alone.
 func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tensorio.Data, error) {
-	d, err := tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin, Check: check})
+	d, err := tensorio.Read(path, tensorio.ReadOptions{MaxPixels: e.MaxPixels, Stdin: e.Stdin, Check: check, Autorotate: e.Autorotate})
 	return d, err
 }
 
@@ -86,7 +92,28 @@ func (e *Env) ReadChecked(path string, check func(tensorio.Header) error) (*tens
 // extension, else the data's own format). A reader that went away shows as
 // an error wrapping syscall.EPIPE.
 func (e *Env) Write(path string, d *tensorio.Data, format string) error {
-	return tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: e.Stdout, PNGLevel: e.PNGLevel})
+	return tensorio.Write(path, d, tensorio.WriteOptions{Format: format, Stdout: e.Stdout,
+		Quality: e.Quality, Background: e.Background, Strip: e.Strip, PNGLevel: e.PNGLevel})
+}
+
+// Flatten composites d's alpha over Background when the output's format
+// cannot hold alpha (JPEG, BMP, PGM/PPM, PFM), before it is written, and
+// returns a note for the summary's "alpha" ("" when nothing was done), so
+// that the summary reports what was written.
+func (e *Env) Flatten(path, format string, d *tensorio.Data) string {
+	f, err := tensorio.OutputFormat(path, format, d.Format)
+	if err != nil || !tensorio.FlattenFor(d, f, e.Background) {
+		return ""
+	}
+	bg := "0 (black)"
+	if len(e.Background) > 0 {
+		parts := make([]string, len(e.Background))
+		for i, v := range e.Background {
+			parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		bg = strings.Join(parts, ",")
+	}
+	return fmt.Sprintf("flattened against --background %s (%s holds no alpha)", bg, strings.ToUpper(f))
 }
 
 // PrintJSON writes v as one JSON document on Stdout.
@@ -133,8 +160,12 @@ func CheckOutputPath(path, format string) error {
 	if filepath.Ext(path) == "" {
 		return Usagef("%s: no extension to tell the format: name it .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat, or give --format", path)
 	}
-	if _, err := tensorio.FormatOf(path); err != nil {
+	f, err := tensorio.FormatOf(path)
+	if err != nil {
 		return Usagef("%s: %v (or give --format)", path, err)
+	}
+	if err := tensorio.CheckWritable(f); err != nil {
+		return Usagef("%s: %v", path, err)
 	}
 	return nil
 }

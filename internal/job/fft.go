@@ -24,6 +24,11 @@ type FFTRequest struct {
 	// Plot, if set, is where the input's spectrum is drawn with frequency
 	// axes, a colour bar and the filter's radii.
 	Plot string
+	// With a filter, the signed result is post-processed as conv's:
+	// Offset (when not nil) added, then Abs, then Rescale (min..max onto
+	// the output's sample range, 0..1 for numbers).
+	Offset       *float64
+	Abs, Rescale bool
 }
 
 // PlanFFT parses the filter, if any: nil means the spectrum is wanted.
@@ -36,6 +41,9 @@ func PlanFFT(r FFTRequest) (*fft.Filter, error) {
 	if r.Filter == "" {
 		if r.ShapeSet {
 			return nil, Usagef("--shape applies to --filter only")
+		}
+		if r.Offset != nil || r.Abs || r.Rescale {
+			return nil, Usagef("--offset, --abs and --rescale apply to --filter only (the spectrum is a magnitude, already scaled for images)")
 		}
 		return nil, CheckOutputPath(r.Output, r.Format)
 	}
@@ -72,8 +80,30 @@ func FFT(r FFTRequest, filter *fft.Filter, env *Env) error {
 		sum.Add("plot", r.Plot)
 	}
 	res := *in
+	bar := progressBar(env, "fft")
+	var tell func(done, total int)
+	if bar != nil {
+		tell = bar.Update
+	}
 	if filter != nil {
-		out := filter.Apply(colour)
+		out := filter.ApplyProgress(colour, tell)
+		bar.Finish()
+		hi := 1.0
+		if tensorio.KindOf(format) == tensorio.KindImage {
+			hi = levels.SampleMax(in.Depth)
+		}
+		offset := 0.0
+		if r.Offset != nil {
+			offset = *r.Offset
+			sum.Add("offset", offset)
+		}
+		levels.Post(out, out.C, 1, offset, r.Abs, r.Rescale, hi)
+		if r.Abs {
+			sum.Add("abs", true)
+		}
+		if r.Rescale {
+			sum.Add("rescale", fmt.Sprintf("min..max → 0..%g", hi))
+		}
 		if colour != in.T {
 			full := in.T.Clone()
 			copy(full.Data, out.Data)
@@ -82,7 +112,8 @@ func FFT(r FFTRequest, filter *fft.Filter, env *Env) error {
 		res.T = out
 		sum.Add("filter", filter.String())
 	} else {
-		mag := fft.Spectrum(colour)
+		mag := fft.SpectrumProgress(colour, tell)
+		bar.Finish()
 		res.T, res.Alpha = mag, false
 		if tensorio.KindOf(format) == tensorio.KindImage {
 			top := levels.SampleMax(in.Depth)
@@ -92,9 +123,16 @@ func FFT(r FFTRequest, filter *fft.Filter, env *Env) error {
 			sum.Add("spectrum", "|F|")
 		}
 	}
+	flattened := env.Flatten(r.Output, r.Format, &res)
 	if err := env.Write(r.Output, &res, r.Format); err != nil {
 		return err
 	}
+	if flattened != "" {
+		sum.Add("alpha", flattened)
+	}
 	sum.Data("input", r.Input, in.T).Data("output", r.Output, res.T)
+	if desc := tensorio.Describe(in); desc != "" {
+		sum.Add("read", desc)
+	}
 	return env.Print(sum, r.Output, start)
 }

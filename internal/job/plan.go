@@ -77,10 +77,27 @@ type ConvPlan struct {
 	// PadDesc describes the padding for the summary; Resolve sets it.
 	PadDesc string
 
+	// Alpha is what happens to an image's alpha (imgconv.Choose), and
+	// AlphaWhy says why, for the summary.
+	Alpha    imgconv.Alpha
+	AlphaWhy string
+
 	pad       padSpec
-	report    conv.Report // what Compute ran and why, for the summary
-	rescaleHi float64     // the top --rescale maps onto
-	origin    [2]int      // ImageMagick's +X+Y anchor (row, column), or -1,-1
+	report    conv.Report     // what Compute ran and why, for the summary
+	layer     *conv.LayerPlan // Bank and Bias bound once, for repeated Computes
+	rescaleHi float64         // the top --rescale maps onto
+	origin    [2]int          // the kernel's anchor (row, column) when it has one, or -1,-1
+	read      fileFacts
+}
+
+// fileFacts is what was read from the input file, before --gray and
+// before the work, for the summary.
+type fileFacts struct {
+	shape *tensor.Tensor // the tensor as read (its shape only is used)
+	desc  string         // tensorio.Describe
+	meta  bool           // the file carried metadata
+	// rotated is the EXIF orientation --autorotate applied (0: none).
+	rotated int
 }
 
 // padSpec is --padding parsed: a word or explicit pads.
@@ -122,6 +139,17 @@ func PlanConv(r ConvRequest) (*ConvPlan, error) {
 	}
 	if err := r.checkKernelKind(p.Kernel != nil); err != nil {
 		return nil, err
+	}
+	if p.Kernel != nil && !r.Transpose {
+		// The alpha rule by kernel kind; an explicit --alpha convolve that
+		// would empty alpha is refused before the input is read.
+		asked, err := imgconv.ParseAlpha(r.Alpha)
+		if err == nil {
+			p.Alpha, p.AlphaWhy, err = imgconv.Choose(asked, p.Kernel)
+		}
+		if err != nil {
+			return nil, Usagef("%v", err)
+		}
 	}
 	p.prepareKernel()
 	switch r.Padding {
@@ -173,11 +201,11 @@ func (p *ConvPlan) prepareKernel() {
 		if k.HasScale {
 			p.Scale, p.Offset = k.Scale, k.Offset
 		}
+		if r.Flip {
+			k = k.Rotate180() // the origin, if any, turns with it
+		}
 		if k.HasOrigin {
 			p.origin = [2]int{k.OriginY, k.OriginX}
-		}
-		if r.Flip {
-			k = k.Rotate180()
 		}
 		p.Kernel = k
 	} else if r.Flip {
@@ -431,17 +459,27 @@ func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor
 	}
 	defer bar.Finish() // erased before anything else reaches stderr
 	if p.Kernel == nil {
-		return conv.Layer(in.T, p.Bank, p.Bias, pp, p.Method)
+		if p.layer == nil {
+			lp, err := conv.NewLayerPlan(p.Bank, p.Bias, pp)
+			if err != nil {
+				return nil, "", err
+			}
+			p.layer = lp
+		}
+		return p.layer.Apply(in.T, pp, p.Method)
 	}
 	if pp.Transpose {
 		// A transposed filter has no anchor to carry alpha from: alpha
-		// goes through the same transposed convolution as colour.
+		// goes through the same transposed convolution as colour, which
+		// only a smoothing kernel does without emptying it.
+		if in.Alpha {
+			if mode, _, _ := imgconv.Choose(imgconv.Auto, p.Kernel); mode != imgconv.Convolve {
+				return nil, p.Method, fmt.Errorf("--transpose carries alpha through the transposed convolution, and %s (not a smoothing kernel) would make opaque pixels transparent: remove the alpha channel first, or use a kernel with no negative element", p.Kernel.Name)
+			}
+		}
 		return conv.Filter(in.T, p.Kernel, pp, p.Method)
 	}
-	mode := imgconv.Keep
-	if p.Req.Alpha == "convolve" {
-		mode = imgconv.Convolve
-	}
+	mode := p.Alpha
 	k := p.Kernel
 	ay, ax := k.Anchor()
 	if p.Req.Flip && !k.HasOrigin {
@@ -461,7 +499,7 @@ func (p *ConvPlan) Post(out *tensor.Tensor, in *tensorio.Data) *tensorio.Data {
 		colour = out.C - 1
 	}
 	levels.Post(out, colour, p.Scale, p.Offset, p.Req.Abs, p.Req.Rescale, p.rescaleHi)
-	od := &tensorio.Data{T: out, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: alpha}
+	od := &tensorio.Data{T: out, Format: in.Format, Rank: in.Rank, Depth: in.Depth, Alpha: alpha, Meta: in.Meta}
 	if p.Kernel == nil && in.Rank < 3 && out.C > 1 {
 		od.Rank = 3
 	}
@@ -476,11 +514,36 @@ func (p *ConvPlan) Summary(in *tensorio.Data, out *tensor.Tensor, used conv.Meth
 	if r.Flip {
 		op = "convolution (kernel flipped)"
 	}
+	if p.Kernel != nil {
+		op = p.Kernel.Op(r.Flip)
+	}
 	if r.Transpose {
 		op = "transposed " + op
 	}
-	s := summary.New("conv").Data("input", r.Input, in.T).Data("output", r.Output, out)
-	s.Add("kernel", p.kernelLabel()).Add("op", op).Add("padding", p.PadDesc).Add("edge", pp.Edge.String())
+	read := p.read.shape
+	if read == nil {
+		read = in.T
+	}
+	// The input as the file held it, before --gray.
+	s := summary.New("conv").Data("input", r.Input, read)
+	if p.read.desc != "" {
+		s.Add("read", p.read.desc)
+	}
+	if p.read.rotated != 0 {
+		s.Add("autorotate", fmt.Sprintf("EXIF orientation %d applied (%dx%d upright), tag reset to 1", p.read.rotated, in.T.H, in.T.W))
+	}
+	if r.Gray && read.C != in.T.C {
+		s.Add("gray", fmt.Sprintf("%d → %d channels (Rec. 601 luma)", read.C, in.T.C))
+	}
+	s.Data("output", r.Output, out)
+	s.Add("kernel", p.kernelLabel()).Add("op", op)
+	if k := p.Kernel; k != nil && k.HasOrigin {
+		s.Add("anchor", fmt.Sprintf("row %d, column %d (%s)", k.OriginY, k.OriginX, k.OriginRule()))
+	}
+	s.Add("padding", p.PadDesc).Add("edge", pp.Edge.String())
+	if in.Alpha && p.Kernel != nil && !r.Transpose {
+		s.Add("alpha", p.AlphaWhy)
+	}
 	if pp.StrideY != 1 || pp.StrideX != 1 {
 		s.Add("stride", fmt.Sprintf("%d,%d", pp.StrideY, pp.StrideX))
 	}

@@ -189,12 +189,19 @@ func Pool(pl *PoolPlan, env *Env) error {
 	}
 	od := *in
 	od.T = out
+	flattened := env.Flatten(r.Output, r.Format, &od)
 	title := fmt.Sprintf("pool %s: %s -> %s (CxHxW)", pl.Op, in.T.Shape(), out.Shape())
 	drew, err := env.writeResult("pool", r.Output, r.Format, &od, r.Mosaic, title)
 	if err != nil {
 		return err
 	}
-	res.Summary = sum.Data("input", r.Input, in.T).Data("output", r.Output, out)
+	res.Summary = sum.Data("input", r.Input, in.T).Data("output", r.Output, od.T)
+	if desc := tensorio.Describe(in); desc != "" {
+		res.Summary.Add("read", desc)
+	}
+	if flattened != "" {
+		res.Summary.Add("alpha", flattened)
+	}
 	if drew {
 		res.Summary.Add("picture", "mosaic")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convtool/convtool/internal/conv"
+	"github.com/convtool/convtool/internal/imgconv"
 	"github.com/convtool/convtool/internal/levels"
 	"github.com/convtool/convtool/internal/stream"
 	"github.com/convtool/convtool/internal/summary"
@@ -76,7 +77,7 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 		Finite: rr.Kind == tensorio.KindImage}
 	if rr.Alpha {
 		opts.Alpha, opts.MaxAlpha = stream.KeepAlpha, levels.SampleMax(rr.Depth)
-		if r.Alpha == "convolve" {
+		if p.Alpha == imgconv.Convolve { // the rule by kernel kind (PlanConv)
 			opts.Alpha = stream.ConvolveAlpha
 		}
 	}
@@ -115,7 +116,10 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 	// Reading, filtering and writing overlap: the time is all compute.
 	res.Compute = time.Since(t0)
 	p.report = conv.Report{Method: plan.Method, Reason: plan.Reason, Compute: res.Compute}
-	in := &tensorio.Data{T: &tensor.Tensor{C: plan.OC, H: rr.H, W: rr.W}}
+	// The file as read (before --gray), and the input as filtered.
+	p.read = fileFacts{shape: &tensor.Tensor{C: rr.C, H: rr.H, W: rr.W},
+		desc: tensorio.Describe(&tensorio.Data{T: &tensor.Tensor{C: rr.C, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha})}
+	in := &tensorio.Data{T: &tensor.Tensor{C: plan.OC, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha}
 	res.Summary = p.Summary(in, &tensor.Tensor{C: plan.OC, H: plan.HO, W: plan.WO}, plan.Method)
 	res.Summary.Add("path", p.Path.String())
 	res.Summary.AddJSON("compute_ms", summary.Millis(res.Compute))

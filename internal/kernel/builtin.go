@@ -33,8 +33,8 @@ func Builtins() []Builtin {
 
 var builtins = []Builtin{
 	{Name: "identity", Params: "[K]", Description: "K×K (default 1×1) with a 1 in the centre: leaves the input as it is", build: buildIdentity, nopt: 1},
-	{Name: "box", Params: "K", Description: "K×K mean filter, ones/K² (cv2.blur); K odd", build: buildBox, nreq: 1},
-	{Name: "gaussian", Params: "SIGMA[:K]", Description: "sampled Gaussian, sum 1; default K = 2·round(4σ)+1 (scipy's truncate=4, cv2.getGaussianKernel)", build: buildGaussian, nreq: 1, nopt: 1},
+	{Name: "box", Params: "K", Description: "K×K mean filter, ones/K² (cv2.blur); an even K is anchored at K/2, as OpenCV", build: buildBox, nreq: 1},
+	{Name: "gaussian", Params: "SIGMA[:K]", Description: "sampled Gaussian, sum 1; default K = 2·round(4σ)+1 (scipy's truncate=4; cv2.getGaussianKernel for an odd K); an even K is anchored at K/2, as OpenCV", build: buildGaussian, nreq: 1, nopt: 1},
 	{Name: "sobel-x", Description: "3×3 Sobel derivative along x, positive where intensity grows to the right (cv2.Sobel dx=1)", build: fixed(3, 3, -1, 0, 1, -2, 0, 2, -1, 0, 1)},
 	{Name: "sobel-y", Description: "3×3 Sobel derivative along y, positive where intensity grows downwards (cv2.Sobel dy=1)", build: fixed(3, 3, -1, -2, -1, 0, 0, 0, 1, 2, 1)},
 	{Name: "scharr-x", Description: "3×3 Scharr derivative along x, better rotation invariance than Sobel (cv2.Scharr dx=1)", build: fixed(3, 3, -3, 0, 3, -10, 0, 10, -3, 0, 3)},
@@ -69,8 +69,8 @@ func fixed(h, w int, v ...float32) func([]float64) ([]float32, int, int, error) 
 // sideSize checks a kernel side given as a parameter. Even sides are
 // allowed where the kernel is symmetric about its half-sample centre (box,
 // Gaussian), as cv2.blur and cv2.getGaussianKernel allow them; the anchor
-// is then the element just before the centre, and 'same' padding puts the
-// smaller half first.
+// is then OpenCV's, element K/2 (Form FormBuiltin), so 'same' padding puts
+// the larger half first and box:4 equals cv2.blur(img, (4, 4)).
 func sideSize(what string, v float64) (int, error) {
 	if v != math.Trunc(v) {
 		return 0, fmt.Errorf("%s %v is not an integer", what, v)

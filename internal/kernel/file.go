@@ -44,5 +44,9 @@ func loadFile(path string) (*Kernel, *Bank, error) {
 	case len(s) == 3:
 		return nil, nil, fmt.Errorf("a kernel file holds one matrix, this one has %d blocks separated by blank lines", s[0])
 	}
-	return &Kernel{H: s[0], W: s[1], Data: a.Data, Scale: a.Scale, Offset: a.Offset, HasScale: a.HasScale}, nil, nil
+	k := &Kernel{H: s[0], W: s[1], Data: a.Data, Scale: a.Scale, Offset: a.Offset, HasScale: a.HasScale}
+	if format == "mat" {
+		k.Form = FormVips // anchored as vips conv anchors it
+	}
+	return k, nil, nil
 }

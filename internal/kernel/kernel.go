@@ -8,9 +8,14 @@ type Kernel struct {
 	Data []float32
 	// OriginY, OriginX is the anchor: the kernel element that lies over the
 	// output pixel. HasOrigin is false unless the spec named one
-	// (ImageMagick's "+X+Y"); then padding follows convtool's same rule.
+	// (ImageMagick's "+X+Y", OriginGiven) or its form fixes one for an
+	// even size (OpenCV's and libvips' k/2: see Form); otherwise padding
+	// follows convtool's same rule.
 	OriginY, OriginX int
 	HasOrigin        bool
+	OriginGiven      bool
+	// Form is the notation the kernel came in (see Form).
+	Form Form
 	// Scale and Offset come from a libvips .mat header (out = Σk·x/Scale +
 	// Offset). HasScale is false when the spec carried none.
 	Scale, Offset float64

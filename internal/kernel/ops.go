@@ -48,10 +48,11 @@ func (k *Kernel) Clone() *Kernel {
 	return &c
 }
 
-// Anchor returns the element that lies over the output pixel: the given
-// origin, else ((H-1)/2, (W-1)/2) — convtool's "same" padding puts the
-// smaller half first, so for an even size the anchor is the upper-left of
-// the two middle elements (ImageMagick's default too).
+// Anchor returns the element that lies over the output pixel: the origin
+// (given, or fixed by the kernel's Form for an even built-in or .mat),
+// else ((H-1)/2, (W-1)/2) — convtool's "same" padding puts the smaller
+// half first, so for an even size the anchor is the upper-left of the two
+// middle elements (ImageMagick's default too).
 func (k *Kernel) Anchor() (y, x int) {
 	if k.HasOrigin {
 		return k.OriginY, k.OriginX

@@ -33,6 +33,7 @@ func Parse(spec string) (*Kernel, *Bank, error) {
 	}
 	if k != nil {
 		k.Name = strings.TrimSpace(spec)
+		k.anchorByForm()
 		if err := k.Validate(); err != nil {
 			return nil, nil, fmt.Errorf("kernel %q: %v", spec, err)
 		}
@@ -68,10 +69,16 @@ func parse(spec string) (*Kernel, *Bank, error) {
 			params = strings.Split(rest, ":")
 		}
 		k, err := parseBuiltin(b, params)
+		if k != nil {
+			k.Form = FormBuiltin
+		}
 		return k, nil, err
 	}
 	if m := imHeader.FindStringSubmatch(s); m != nil {
 		k, err := parseIM(m)
+		if k != nil {
+			k.Form = FormImageMagick
+		}
 		return k, nil, err
 	}
 	if kernelExts[strings.ToLower(filepath.Ext(s))] {
@@ -185,7 +192,7 @@ func parseIM(m []string) (*Kernel, error) {
 		if e1 != nil || e2 != nil || ox < 0 || ox >= w || oy < 0 || oy >= h {
 			return nil, fmt.Errorf("origin %s%s lies outside the %dx%d kernel", m[3], m[4], w, h)
 		}
-		k.OriginX, k.OriginY, k.HasOrigin = ox, oy, true
+		k.OriginX, k.OriginY, k.HasOrigin, k.OriginGiven = ox, oy, true, true
 	}
 	if strings.ContainsAny(m[5], ";") {
 		return nil, errors.New("ImageMagick kernel lists (';') are not supported; give one kernel")

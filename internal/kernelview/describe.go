@@ -32,11 +32,14 @@ type Info struct {
 }
 
 // Origin is the kernel element over the output pixel; Given says the
-// kernel named it (ImageMagick's +X+Y).
+// kernel named it (ImageMagick's +X+Y); Rule says where it comes from
+// (kernel.OriginRule: the centre, given, or the rule of the tool whose
+// form an even-sized kernel came in).
 type Origin struct {
-	Y     int  `json:"y"`
-	X     int  `json:"x"`
-	Given bool `json:"given"`
+	Y     int    `json:"y"`
+	X     int    `json:"x"`
+	Given bool   `json:"given"`
+	Rule  string `json:"rule"`
 }
 
 // Describe measures k: origin, sum, range, rank and singular values, the
@@ -56,7 +59,7 @@ func Describe(k *kernel.Kernel) *Info {
 	}
 	info := &Info{
 		Name: k.Name, H: k.H, W: k.W,
-		Origin:         Origin{Y: y, X: x, Given: k.HasOrigin},
+		Origin:         Origin{Y: y, X: x, Given: k.OriginGiven, Rule: k.OriginRule()},
 		Sum:            roundSig(k.Sum(), 7),
 		Normalized:     k.IsNormalized(),
 		Min:            lo,
@@ -207,14 +210,7 @@ func Text(k *kernel.Kernel, info *Info) string {
 	}
 	line("kernel", "%s", info.Name)
 	line("size", "%dx%d (rows x columns)", k.H, k.W)
-	switch {
-	case k.HasOrigin:
-		line("origin", "row %d, column %d (given, +%d+%d)", info.Origin.Y, info.Origin.X, info.Origin.X, info.Origin.Y)
-	case k.H%2 == 1 && k.W%2 == 1:
-		line("origin", "row %d, column %d (centre)", info.Origin.Y, info.Origin.X)
-	default:
-		line("origin", "row %d, column %d (even size: the smaller half of the padding goes first)", info.Origin.Y, info.Origin.X)
-	}
+	line("origin", "row %d, column %d (%s)", info.Origin.Y, info.Origin.X, info.Origin.Rule)
 	sum := strconv.FormatFloat(info.Sum, 'g', 7, 64)
 	switch {
 	case info.Normalized:

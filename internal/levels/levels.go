@@ -130,6 +130,32 @@ func Unpremultiply(t *tensor.Tensor, maxAlpha float64) {
 	}
 }
 
+// Flatten composites a tensor whose last channel is alpha over a solid
+// background, as libvips' flatten does: colour·α + background·(1-α) with
+// α = alpha/maxAlpha clamped to 0..1, and returns the colour channels
+// only. bg holds one value per colour channel in the sample range (a
+// single value is used for every channel; none means black).
+func Flatten(t *tensor.Tensor, maxAlpha float64, bg []float64) *tensor.Tensor {
+	c := t.C - 1
+	out := tensor.New(c, t.H, t.W)
+	a := t.Plane(c)
+	for ch := 0; ch < c; ch++ {
+		var b float64
+		switch {
+		case len(bg) == 1:
+			b = bg[0]
+		case ch < len(bg):
+			b = bg[ch]
+		}
+		src, dst := t.Plane(ch), out.Plane(ch)
+		for i, v := range src {
+			al := min(max(float64(a[i])/maxAlpha, 0), 1)
+			dst[i] = float32(float64(v)*al + b*(1-al))
+		}
+	}
+	return out
+}
+
 // Post applies the steps after a convolution to the first n channels of t
 // (alpha, if any, is left alone), in libvips' order: out = v/scale +
 // offset, then the absolute value if abs, then, if rescale, min..max

@@ -7,6 +7,11 @@
 // over the numeric formats (.npy of any rank, text, .mat): Read uses it,
 // and so do kernel files.
 //
+// Data.Meta carries an image's metadata from Read to Write (dropped with
+// WriteOptions.Strip); ReadOptions.Autorotate applies its EXIF
+// orientation. Alpha written to a format that cannot hold it is flattened
+// against WriteOptions.Background (FlattenFor), as libvips does.
+//
 // Reading names the file in every error, refuses oversized images and
 // lying .npy headers before allocating, and turns a decoder panic into an
 // error. Writing goes to a temporary file beside the destination which is

@@ -11,9 +11,19 @@ func OutputFormat(path, override, inputFormat string) (string, error) {
 		return override, nil
 	}
 	if IsStream(path) {
-		return inputFormat, nil
+		return sameKindWritable(inputFormat), nil
 	}
 	return FormatOf(path)
+}
+
+// sameKindWritable is the format an output takes from its input when none
+// is given: the input's own, or PNG for an image format convtool reads but
+// does not write (WebP).
+func sameKindWritable(format string) string {
+	if CheckWritable(format) != nil {
+		return "png"
+	}
+	return format
 }
 
 // IsStream reports whether an output path is a stream rather than a file

@@ -21,7 +21,10 @@ import (
 )
 
 // Formats lists every format name Read and Write know.
-var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "npy", "csv", "txt", "mat"}
+var Formats = []string{"png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pbm", "pam", "pfm", "npy", "csv", "txt", "mat"}
+
+// extList is how errors list the extensions convtool knows.
+const extList = ".png, .jpg, .gif, .tif, .bmp, .webp (read), .pgm/.ppm/.pnm/.pbm, .pam, .pfm, .npy, .csv, .txt or .mat"
 
 // displayName is how errors name path.
 func displayName(path string) string {
@@ -44,21 +47,31 @@ func FormatOf(path string) (string, error) {
 		return "txt", nil
 	case ".mat":
 		return "mat", nil
+	case ".pgm", ".ppm", ".pnm":
+		return "pnm", nil
+	case ".pbm":
+		return "pbm", nil // read as any Netpbm; not written (1 bit)
+	case ".pam":
+		return "pam", nil
+	case ".pfm":
+		return "pfm", nil
+	case ".webp":
+		return "webp", nil
 	}
 	if f, err := imaging.FormatFromExtension(ext); err == nil {
 		return strings.ToLower(f.String()), nil
 	}
 	if ext == "" {
-		return "", fmt.Errorf("%s has no extension to tell its format (want .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat)", path)
+		return "", fmt.Errorf("%s has no extension to tell its format (want %s)", path, extList)
 	}
-	return "", fmt.Errorf("unknown extension %q (want .png, .jpg, .gif, .tif, .bmp, .npy, .csv, .txt or .mat)", ext)
+	return "", fmt.Errorf("unknown extension %q (want %s)", ext, extList)
 }
 
 // KindOf returns the kind of a format name ("jpg" and "tif" are accepted
 // for "jpeg" and "tiff"). Unknown names are KindText.
 func KindOf(format string) Kind {
 	switch normalize(format) {
-	case "png", "jpeg", "gif", "tiff", "bmp":
+	case "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pbm", "pam", "pfm":
 		return KindImage
 	case "npy":
 		return KindNPY
@@ -81,22 +94,18 @@ func normalize(format string) string {
 }
 
 // Sniff names the format of data from its first bytes: "png", "jpeg",
-// "gif", "tiff", "bmp", "npy", else "txt" (or "csv" when the first line
-// with numbers has a comma).
+// "gif", "tiff", "bmp", "webp", "pnm", "pfm", "npy", "unsupported" (an
+// image or container format convtool knows but cannot read: HEIF, PSD…),
+// else "txt" (or "csv" when the first line with numbers has a comma).
 func Sniff(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		return "png"
-	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
-		return "jpeg"
-	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
-		return "gif"
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		return "tiff"
-	case bytes.HasPrefix(data, []byte("BM")):
-		return "bmp"
-	case bytes.HasPrefix(data, []byte(npy.Magic)):
+	if f := img.SniffImage(data); f != "" {
+		return f
+	}
+	if bytes.HasPrefix(data, []byte(npy.Magic)) {
 		return "npy"
+	}
+	if img.Unsupported(data) != "" {
+		return "unsupported"
 	}
 	for _, line := range bytes.SplitN(data[:min(len(data), 1<<16)], []byte("\n"), 64) {
 		if i := bytes.IndexByte(line, '#'); i >= 0 {
@@ -225,7 +234,14 @@ func decode(b []byte, format string, o ReadOptions) (*Data, error) {
 		// The content wins over a misleading extension.
 		format = im.Format
 	}
-	return &Data{T: im.T, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha}, nil
+	d := &Data{T: im.T, Format: format, Rank: 3, Depth: im.Depth, Alpha: im.Alpha, Meta: im.Meta}
+	if o.Autorotate {
+		if or := im.Meta.Orientation(); or > 1 {
+			d.T, d.Rotated = img.AutoRotate(d.T, or), or
+			d.Meta.ResetOrientation()
+		}
+	}
+	return d, nil
 }
 
 // fromTextBytes reads sniffed text: a text matrix, or failing that a

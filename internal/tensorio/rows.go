@@ -130,7 +130,9 @@ func openRows(br Peeker, f *os.File, size, maxPixels int64, name string) (*RowRe
 	switch Sniff(head) {
 	case "png":
 		h, ok := img.PeekPNGHeader(head)
-		if !ok || h.Interlaced {
+		if !ok || h.Interlaced || img.PNGNeedsWhole(head) {
+			// A tRNS key colour or metadata: Read turns the key into
+			// alpha and keeps the metadata, which rows do not carry.
 			return nil, ErrNotRows
 		}
 		// A dry run over what was peeked: the chunks before the pixel

@@ -8,6 +8,7 @@ package tensorio
 import (
 	"io"
 
+	"github.com/convtool/convtool/internal/img"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -25,14 +26,24 @@ const (
 // format (whose family is Kind()).
 type Data struct {
 	T      *tensor.Tensor
-	Format string // "png", "jpeg", "gif", "tiff", "bmp", "npy", "csv", "txt", "mat"
+	Format string // "png", "jpeg", "gif", "tiff", "bmp", "webp", "pnm", "pam", "pfm", "npy", "csv", "txt", "mat"
 	// Rank is the number of dimensions the input had (npy: 1–3; text and mat:
 	// 2; images: 3). Writers to .npy keep it: a (H,W) input gives (H,W).
 	Rank int
-	// Depth is bits per sample for images (8 or 16); 0 otherwise.
+	// Depth is bits per sample for images (8 or 16; 32 for float PFM); 0
+	// otherwise.
 	Depth int
 	// Alpha is true when the image's last channel is alpha.
 	Alpha bool
+	// Meta is an image's metadata (EXIF, ICC profile, XMP, PNG text…),
+	// carried to the output where its format can hold it; nil if none.
+	Meta *img.Meta
+	// Rotated is the EXIF orientation (2..8) that ReadOptions.Autorotate
+	// applied; 0 when none was.
+	Rotated int
+	// Flattened is set by FlattenFor: alpha was composited over a
+	// background because the output format cannot hold it.
+	Flattened bool
 	// Scale and Offset come from a .mat header; HasScale says one was given.
 	Scale, Offset float64
 	HasScale      bool
@@ -49,6 +60,9 @@ type ReadOptions struct {
 	MaxPixels int64
 	// Stdin is read when path is "-".
 	Stdin io.Reader
+	// Autorotate applies an image's EXIF orientation to its pixels and
+	// resets the tag to 1 (libvips autorot); Data.Rotated records it.
+	Autorotate bool
 	// Check, if set, sees what an image or .npy header says before any
 	// pixel is decoded (a .npy's data is not even read); its error ends
 	// the read. Limits that follow from the size (a padded plane, the work
@@ -80,8 +94,16 @@ type WriteOptions struct {
 	// sample range, NaN written as 0. JPEG, GIF and BMP hold only 8 bits:
 	// 16-bit samples are written to them divided by 257.
 	Depth int
-	// Quality is the JPEG quality (0: 95).
+	// Quality is the JPEG quality, 1..100 (0: 75, as libvips).
 	Quality int
+	// Background is what alpha is flattened against when the format
+	// cannot hold alpha (JPEG, BMP, PGM/PPM, PFM): one value or one per
+	// colour channel, 0..255; none is black, as libvips.
+	Background []float64
+	// Strip drops the metadata (EXIF, ICC, XMP, PNG text…) that is
+	// otherwise written where the format can hold it (vips --strip,
+	// ImageMagick -strip).
+	Strip bool
 	// PNGLevel is the PNG deflate level (img.EncodeOptions.PNGLevel: 1..9,
 	// 0 for the default 6, img.NoPNGCompression for none).
 	PNGLevel int

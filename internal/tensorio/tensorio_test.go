@@ -44,7 +44,7 @@ func TestFormatOfAndKindOf(t *testing.T) {
 			t.Errorf("KindOf(%q) = %v, want %v", f, k, c.kind)
 		}
 	}
-	for _, p := range []string{"a.webp", "noext", "-"} {
+	for _, p := range []string{"a.heic", "noext", "-"} {
 		if _, err := FormatOf(p); err == nil {
 			t.Errorf("FormatOf(%q) accepted", p)
 		}
@@ -258,7 +258,7 @@ func TestReadErrors(t *testing.T) {
 		{"4-D", rank4, nil, "rank4.npy: 4-D array [2 3 3 3]: use it as a kernel (-k) not an input"},
 		{"0-D", rank0, nil, "rank0.npy: 0-D array"},
 		{"npy lies", write("lie.npy", lieFile), nil, "lie.npy: shape (1000000, 1000000) needs 8000000000000 bytes"},
-		{"not png", write("fake.png", []byte("hello")), nil, "fake.png: not a PNG, JPEG, GIF, TIFF or BMP image"},
+		{"not png", write("fake.png", []byte("hello")), nil, "fake.png: not a PNG, JPEG, GIF, TIFF, BMP, WebP, Netpbm (PBM/PGM/PPM/PAM) or PFM image"},
 		{"truncated png stdin", "-", hugePNG()[:20], "stdin: "},
 		{"ragged stdin", "-", []byte("1 2\n3\n"), "stdin: line 2: 1 values"},
 		{"empty stdin", "-", nil, "stdin: empty input"},

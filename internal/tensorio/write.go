@@ -45,7 +45,7 @@ func Write(path string, d *Data, o WriteOptions) error {
 		}
 	}
 	if format == "" {
-		format = normalize(d.Format)
+		format = sameKindWritable(normalize(d.Format))
 	}
 	if format == "" {
 		return fmt.Errorf("%s: no output format: give --format", name)
@@ -55,6 +55,9 @@ func Write(path string, d *Data, o WriteOptions) error {
 	}
 	if d == nil || d.T == nil {
 		return fmt.Errorf("%s: nothing to write", name)
+	}
+	if err := CheckWritable(format); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if path == "-" {
 		if o.Stdout == nil {
@@ -225,6 +228,11 @@ func writeSpecial(path string, enc func(io.Writer) error) error {
 
 // encode writes d as format to w.
 func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
+	if d.Alpha && KindOf(format) == KindImage && !HoldsAlpha(format) {
+		c := *d
+		FlattenFor(&c, format, o.Background)
+		d = &c
+	}
 	t := d.T
 	switch KindOf(format) {
 	case KindImage:
@@ -235,7 +243,11 @@ func encode(w io.Writer, format string, d *Data, o WriteOptions) error {
 		if depth == 0 {
 			depth = 8
 		}
-		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality, PNGLevel: o.PNGLevel})
+		meta := d.Meta
+		if o.Strip {
+			meta = nil
+		}
+		return img.Encode(w, t, img.EncodeOptions{Format: format, Depth: depth, Quality: o.Quality, Meta: meta, PNGLevel: o.PNGLevel})
 	case KindNPY:
 		return npy.Write(w, &npy.Array{Shape: npyShape(d), Data: t.Data})
 	case KindMat:
@@ -263,4 +275,17 @@ func npyShape(d *Data) []int {
 		return []int{t.H, t.W}
 	}
 	return []int{t.C, t.H, t.W}
+}
+
+// CheckWritable refuses a format convtool reads but cannot write (WebP,
+// 1-bit PBM),
+// so that a command can say so before doing any work.
+func CheckWritable(format string) error {
+	switch normalize(format) {
+	case "webp":
+		return errors.New("writing WebP is not supported (convtool reads it): write .png, .jpg or another format")
+	case "pbm":
+		return errors.New("writing 1-bit PBM is not supported (convtool reads it): write .pgm for grey")
+	}
+	return nil
 }

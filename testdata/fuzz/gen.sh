@@ -20,6 +20,12 @@ cp ../kernel/files/k.mat mat/
 for f in ga16.png grey1.png palette_trns.png rgb16.png grey.jpg rgb420.jpg trns.gif grey8.tif rgb.bmp; do
 	cp ../images/kinds/$f img/
 done
+for f in bw_p4.pbm grey_p2.pgm grey_p5.pgm rgba.pam grey.pfm rgb_lossless.webp rgb_q90.webp rgba_q90.webp; do
+	cp ../photo/formats/$f img/
+done
+cp ../photo/meta/meta.webp ../photo/meta/rot6.jpg img/
+printf 'P5\n16384 16384\n255\nab' > img/lying.pgm
+printf 'P7\nWIDTH 2\nHEIGHT 1\nDEPTH 9\nENDHDR\n' > img/bad_depth.pam
 python3 - <<'PY'
 import struct, zlib
 def chunk(t, d):
