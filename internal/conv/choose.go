@@ -31,10 +31,13 @@ type Workload struct {
 // workload describes pr for Choose.
 func (pr *problem) workload(filter, rank1 bool) Workload {
 	ksz := pr.kh * pr.kw
-	nz := 0
-	for _, v := range pr.w {
-		if v != 0 {
-			nz++
+	nz := pr.nonzero
+	if nz < 0 {
+		nz = 0
+		for _, v := range pr.w {
+			if v != 0 {
+				nz++
+			}
 		}
 	}
 	taps := max(1, (nz+pr.outC*pr.inPerG-1)/(pr.outC*pr.inPerG))

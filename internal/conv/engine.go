@@ -33,6 +33,9 @@ type problem struct {
 	// all. Zero-inserted rows of a transposed convolution are not live, so
 	// direct skips them instead of multiplying s-1 zero rows in every s.
 	live []bool
+	// nonzero counts w's nonzero weights when a LayerPlan knew it; -1:
+	// count them (workload).
+	nonzero int
 }
 
 // input returns the padded input, building it on first use.
