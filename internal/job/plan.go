@@ -72,8 +72,10 @@ type ConvPlan struct {
 	Scale, Offset float64
 	// Normalized says what --normalize did, for the summary.
 	Normalized string
-	// Path is how the pixels flow; Resolve sets it.
-	Path Path
+	// Path is how the pixels flow; Resolve sets it. PathWhy says why an
+	// input that could stream took the whole image (--autorotate).
+	Path    Path
+	PathWhy string
 	// PadDesc describes the padding for the summary; Resolve sets it.
 	PadDesc string
 
