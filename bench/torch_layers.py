@@ -55,6 +55,15 @@ def cpu_name():
     return "unknown CPU"
 
 
+def go_reps(layer):
+    """Calls per Go process: enough that the garbage collector's heap has
+    settled (a fresh process's first ten calls of the 56² depthwise layer
+    took twice the steady time, faulting in the pages each new output
+    lands on), as PyTorch's allocator has after its warm-up call."""
+    hw = layer[3]
+    return "3x" if hw >= 1024 else "20x" if hw >= 224 else "100x"
+
+
 def torch_time(layer, reps):
     """Median wall seconds and mean CPU seconds of one conv2d call on the
     layer, warm."""
@@ -96,7 +105,7 @@ def main():
                 for method in methods.split("|"):
                     out = subprocess.run(
                         [binary, "-test.run", "^$", "-test.bench", f"^BenchmarkTarget$/^{name}$/^{method}$",
-                         "-test.benchtime", "3x" if layer[3] >= 1024 else "10x"],
+                         "-test.benchtime", go_reps(layer)],
                         cwd=os.path.join(root, "internal/conv"), env=dict(os.environ, GOMAXPROCS=str(args.threads)),
                         check=True, capture_output=True, text=True).stdout
                     for line in out.splitlines():

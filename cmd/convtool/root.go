@@ -101,7 +101,7 @@ the shapes, parameters, MACs and receptive fields of layers and networks
 	pf.Var(&qualityFlag{&g.Quality}, "quality", "JPEG quality 1..100, as libvips' Q")
 	pf.Var(&backgroundFlag{&g.Background}, "background", "R,G,B or V (0..255): what alpha is flattened against when the output format has none (JPEG, BMP, PGM/PPM, PFM); default 0, black, as libvips")
 	pf.BoolVar(&g.Strip, "strip", false, "write no metadata (EXIF, ICC profile, XMP, PNG text/gAMA/sRGB/pHYs), which is otherwise kept where the output format holds it (vips --strip, convert -strip)")
-	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot)")
+	pf.BoolVar(&g.Autorotate, "autorotate", false, "turn an image upright by its EXIF orientation before the work, and reset the tag to 1 (vips autorot); conv then streams a PNG only when an eXIf before its pixel data says it is upright")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{Msg: err.Error()}
 	})

@@ -160,10 +160,14 @@ A network file is plain text, one layer a line, # comments:
   add @conv1                      # residual add; shapes must match
   mul @gate                       # elementwise product; a 1x1xC gate broadcasts (SE)
   concat @a @b                    # channels of the named layers (one @a: this input, then a)
-  upsample 2 bilinear             # scale (floor(H·s)) or size 28x28; nearest by default
+  upsample 2 bilinear             # scale (floor(H·s)) or size 28x28; nearest by default;
+                                  # bilinear align_corners: align_corners=True
   pad 1                           # zero padding: P, PHxPW or left,right,top,bottom
-  bn
+  bn eps=1e-3                     # eps: bn, layernorm, groupnorm (default 1e-5)
   layernorm                       # over channels at each position; groupnorm G
+  leakyrelu 0.1                   # negative slope (default 0.01; Darknet's leaky: 0.1)
+  lrn 5 alpha=1e-4 beta=0.75 k=2  # size, alpha, beta, k (lrn alone: these, AlexNet's)
+  gelu tanh                       # tanh approximation (default: exact erf)
   adaptiveavgpool 6x6
   gap
   flatten

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -13,8 +17,8 @@ import (
 // grey, grey+alpha, RGB, RGBA, palette with and without transparency, a
 // 1-bit and a tRNS key file) twice, streamed and with --no-stream, and
 // requires the same output bytes and a summary naming the path that ran
-// (the tRNS key file takes the whole-image path both times: its key
-// becomes an alpha channel there).
+// (the tRNS key file streams too: the row reader turns its key into
+// alpha as the whole-image decoder does).
 // The filters cover odd, even and anchored kernels, dense and separable,
 // every edge mode, both alpha modes, --gray and a stride.
 func TestStreamAndWholeWriteSameBytes(t *testing.T) {
@@ -44,13 +48,7 @@ func TestStreamAndWholeWriteSameBytes(t *testing.T) {
 				t.Errorf("%s: exit %d (%s) and %d (%s)", name, rs.code, rs.stderr, rw.code, rw.stderr)
 				continue
 			}
-			// A tRNS key colour becomes alpha on the whole-image path
-			// only (img.PNGNeedsWhole), so such a file does not stream.
-			wantPath := "path stream"
-			if strings.Contains(in, "_trns.png") && !strings.Contains(in, "palette") {
-				wantPath = "path whole"
-			}
-			if !strings.Contains(rs.stderr, wantPath) || !strings.Contains(rw.stderr, "path whole") {
+			if !strings.Contains(rs.stderr, "path stream") || !strings.Contains(rw.stderr, "path whole") {
 				t.Errorf("%s: summaries %q and %q do not say stream and whole", name, rs.stderr, rw.stderr)
 			}
 			a, _ := os.ReadFile(s)
@@ -62,6 +60,187 @@ func TestStreamAndWholeWriteSameBytes(t *testing.T) {
 		}
 	}
 	t.Logf("%d files compared", n)
+}
+
+// pngChunkTypes lists the chunk types of a PNG file in order.
+func pngChunkTypes(t *testing.T, b []byte) []string {
+	t.Helper()
+	var types []string
+	for p := 8; p+12 <= len(b); {
+		n := int(binary.BigEndian.Uint32(b[p:]))
+		types = append(types, string(b[p+4:p+8]))
+		p += 12 + n
+	}
+	return types
+}
+
+// pngChunk is one chunk's bytes: length, type, data, CRC.
+func pngChunk(typ string, body []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	b = append(b, typ...)
+	b = append(b, body...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
+}
+
+// lateChunks returns a copy of png with sRGB put before its pixel data
+// and an eXIf (from exifPNG's), a zTXt and an iTXt after them, where PNG
+// allows text and eXIf.
+func lateChunks(t *testing.T, png, exifPNG []byte) []byte {
+	t.Helper()
+	at := 8 + 25 // after IHDR
+	end := len(png) - 12
+	if string(png[end+4:end+8]) != "IEND" {
+		t.Fatal("no IEND at the end")
+	}
+	var exif []byte
+	for p := 8; p+12 <= len(exifPNG); {
+		n := int(binary.BigEndian.Uint32(exifPNG[p:]))
+		if string(exifPNG[p+4:p+8]) == "eXIf" {
+			exif = exifPNG[p+8 : p+8+n]
+		}
+		p += 12 + n
+	}
+	if exif == nil {
+		t.Fatal("no eXIf to copy")
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("written after the pixels"))
+	zw.Close()
+	var out []byte
+	out = append(out, png[:at]...)
+	out = append(out, pngChunk("sRGB", []byte{0})...)
+	out = append(out, png[at:end]...)
+	out = append(out, pngChunk("eXIf", exif)...)
+	out = append(out, pngChunk("zTXt", append([]byte("Comment\x00\x00"), z.Bytes()...))...)
+	out = append(out, pngChunk("iTXt", []byte("Author\x00\x00\x00\x00\x00Zoë"))...)
+	return append(out, png[end:]...)
+}
+
+// TestStreamMetadataSameBytes: PNGs as people have them — with pHYs (as
+// vips writes every PNG), gAMA, sRGB, an ICC profile, text and eXIf
+// before the pixel data, text and eXIf after it (as ImageMagick writes
+// its dates), and tRNS key colours in 8- and 16-bit grey and RGB — stream
+// (the summary says so), and give the whole-image path's bytes and
+// summary: the same "read" and "metadata", the chunks in the same places
+// (those after the pixel data stay after it), and --strip dropping them
+// on both paths.
+func TestStreamMetadataSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	meta := filepath.Join(repoTestdata, "photo", "meta")
+	vipsPNG, err := os.ReadFile(filepath.Join(meta, "vips.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orient, err := os.ReadFile(filepath.Join(meta, "orient6.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := filepath.Join(dir, "late.png")
+	if err := os.WriteFile(late, lateChunks(t, vipsPNG, orient), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trns := filepath.Join(repoTestdata, "photo", "trns")
+	tests := []struct {
+		in string
+		// read is the summary's "read", which must name the metadata.
+		read string
+		// trailer is the chunk types the output has after its pixel data.
+		trailer []string
+	}{
+		{filepath.Join(meta, "vips.png"), "PNG 8-bit RGB, pHYs", nil},
+		{filepath.Join(meta, "magick.png"), "PNG 8-bit RGB, text gAMA", []string{"iTXt", "iTXt"}},
+		{filepath.Join(meta, "icc.png"), "PNG 8-bit RGB, ICC text gAMA pHYs", nil},
+		{filepath.Join(meta, "orient6.png"), "PNG 8-bit RGB, EXIF", nil},
+		{late, "PNG 8-bit RGB, EXIF text sRGB pHYs", []string{"eXIf", "iTXt", "iTXt"}},
+		{filepath.Join(trns, "grey8_key.png"), "PNG 8-bit grey+alpha", nil},
+		{filepath.Join(trns, "grey16_key.png"), "PNG 16-bit grey+alpha", nil},
+		{filepath.Join(trns, "rgb8_key.png"), "PNG 8-bit RGBA", nil},
+		{filepath.Join(trns, "rgb16_key.png"), "PNG 16-bit RGBA", nil},
+	}
+	cases := [][]string{
+		{"-k", "gaussian:1:5"},
+		{"-k", "sobel-x", "--offset", "128", "--edge", "reflect"},
+		{"-k", "box:3", "--alpha", "convolve", "--strip"},
+	}
+	// Everything up to the path (the rest is the path and the time),
+	// the output's name aside.
+	head := func(s string) string {
+		s, _, _ = strings.Cut(s, ", path ")
+		return strings.Replace(s, string(filepath.Separator)+"s.png", string(filepath.Separator)+"w.png", 1)
+	}
+	for _, tc := range tests {
+		for _, c := range cases {
+			name := fmt.Sprintf("%s %v", filepath.Base(tc.in), c)
+			s, w := filepath.Join(dir, "s.png"), filepath.Join(dir, "w.png")
+			rs := runCLI(t, nil, append([]string{"conv", tc.in, s}, c...)...)
+			rw := runCLI(t, nil, append([]string{"conv", tc.in, w, "--no-stream"}, c...)...)
+			if rs.code != 0 || rw.code != 0 {
+				t.Fatalf("%s: exit %d (%s) and %d (%s)", name, rs.code, rs.stderr, rw.code, rw.stderr)
+			}
+			if !strings.Contains(rs.stderr, "path stream") || !strings.Contains(rw.stderr, "path whole") {
+				t.Errorf("%s: summaries %q and %q do not say stream and whole", name, rs.stderr, rw.stderr)
+			}
+			if head(rs.stderr) != head(rw.stderr) {
+				t.Errorf("%s: summaries differ:\n stream %s\n whole  %s", name, rs.stderr, rw.stderr)
+			}
+			if !strings.Contains(rs.stderr, "read "+tc.read+",") {
+				t.Errorf("%s: summary %q does not say read %q", name, rs.stderr, tc.read)
+			}
+			a, _ := os.ReadFile(s)
+			b, _ := os.ReadFile(w)
+			if len(a) == 0 || !bytes.Equal(a, b) {
+				t.Errorf("%s: streamed output (%d bytes) differs from the whole-image one (%d bytes)", name, len(a), len(b))
+				continue
+			}
+			types := pngChunkTypes(t, a)
+			last := len(types) - 1
+			for types[last-1] != "IDAT" {
+				last--
+			}
+			trailer := types[last : len(types)-1]
+			strip := slices.Contains(c, "--strip")
+			switch {
+			case strip && len(types) != 2+strings.Count(strings.Join(types, " "), "IDAT"):
+				t.Errorf("%s: --strip wrote chunks %v", name, types)
+			case strip && !strings.Contains(rs.stderr, "metadata stripped (--strip)") && strings.Contains(tc.read, ", "):
+				t.Errorf("%s: summary %q does not say stripped", name, rs.stderr)
+			case !strip && !slices.Equal(trailer, tc.trailer) && !(len(trailer) == 0 && tc.trailer == nil):
+				t.Errorf("%s: chunks %v: after the pixel data %v, want %v", name, types, trailer, tc.trailer)
+			}
+		}
+	}
+}
+
+// TestStreamAutorotate: --autorotate streams a PNG whose eXIf, before the
+// pixel data, says upright; one to be turned, or one whose orientation is
+// not known before its pixels, takes the whole image and the summary says
+// why.
+func TestStreamAutorotate(t *testing.T) {
+	dir := t.TempDir()
+	meta := filepath.Join(repoTestdata, "photo", "meta")
+	tests := []struct{ in, path, why string }{
+		{"orient1.png", "path stream", ""},
+		{"orient6.png", "path whole", "path_why --autorotate: EXIF orientation 6 turns the whole image"},
+		{"vips.png", "path whole", "path_why --autorotate: the PNG has no eXIf before its pixel data"},
+	}
+	for _, tc := range tests {
+		s, w := filepath.Join(dir, "s.png"), filepath.Join(dir, "w.png")
+		in := filepath.Join(meta, tc.in)
+		rs := runCLI(t, nil, "conv", in, s, "-k", "gaussian:1", "--autorotate")
+		rw := runCLI(t, nil, "conv", in, w, "-k", "gaussian:1", "--autorotate", "--no-stream")
+		if rs.code != 0 || rw.code != 0 {
+			t.Fatalf("%s: %s / %s", tc.in, rs.stderr, rw.stderr)
+		}
+		if !strings.Contains(rs.stderr, tc.path) || !strings.Contains(rs.stderr, tc.why) {
+			t.Errorf("%s: summary %q, want %q and %q", tc.in, rs.stderr, tc.path, tc.why)
+		}
+		a, _ := os.ReadFile(s)
+		b, _ := os.ReadFile(w)
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: --autorotate gives other bytes than --no-stream", tc.in)
+		}
+	}
 }
 
 // TestStreamNPYAndStdin: a one-channel .npy streams to .npy and to text

@@ -31,10 +31,13 @@ type Workload struct {
 // workload describes pr for Choose.
 func (pr *problem) workload(filter, rank1 bool) Workload {
 	ksz := pr.kh * pr.kw
-	nz := 0
-	for _, v := range pr.w {
-		if v != 0 {
-			nz++
+	nz := pr.nonzero
+	if nz < 0 {
+		nz = 0
+		for _, v := range pr.w {
+			if v != 0 {
+				nz++
+			}
 		}
 	}
 	taps := max(1, (nz+pr.outC*pr.inPerG-1)/(pr.outC*pr.inPerG))
@@ -75,10 +78,17 @@ type costModel struct {
 	rowMAC  float64 // one lane multiply-add of the row kernel (rows padded to whole blocks)
 	lanes   int     // the row kernel's block of output samples
 	mr, nr  int     // the sgemm tile
+	// rows3x3 scales the row-kernel term of a 3×3 single-plane kernel at
+	// unit vertical stride (a depthwise layer, a 3×3 filter), which the
+	// AVX-512 level runs on its register-blocked kernel: 0.55 from
+	// BenchmarkPlane3x3_56_AVX512 before and after that kernel (690–740
+	// → 400–470 ns; a 3×3 Gaussian on 1×1024² then ran direct in
+	// 1.3–1.7 cpu-ms, separable in 2.1). Zero means 1.
+	rows3x3 float64
 }
 
 var costModels = map[simd.Level]costModel{
-	simd.AVX512:  {gemmMAC: 0.0085, rowMAC: 0.010, lanes: 64, mr: 8, nr: 32},
+	simd.AVX512:  {gemmMAC: 0.0085, rowMAC: 0.010, lanes: 64, mr: 8, nr: 32, rows3x3: 0.55},
 	simd.AVX2:    {gemmMAC: 0.0106, rowMAC: 0.0128, lanes: 32, mr: 6, nr: 16},
 	simd.Generic: {gemmMAC: 0.18, rowMAC: 0.073, lanes: 1, mr: 4, nr: 16},
 }
@@ -121,7 +131,11 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 			mac *= cacheSlow
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
-		return rows*taps*(lanesRow*mac+blocks*nsRowStep) + padded*nsPad + out*nsOut
+		kern := rows * taps * (lanesRow*mac + blocks*nsRowStep)
+		if wl.InPerGroup == 1 && wl.KH == 3 && wl.KW == 3 && wl.Taps == 9 && wl.StrideY == 1 && cm.rows3x3 > 0 {
+			kern *= cm.rows3x3
+		}
+		return kern + padded*nsPad + out*nsOut
 	case Separable:
 		if !wl.Filter || !wl.Rank1 {
 			return math.Inf(1)

@@ -3,7 +3,10 @@
 // Filter applies one 2-D kernel to every channel on its own (an image
 // filter); Layer applies a 4-D weight bank with PyTorch's conv2d and
 // conv_transpose2d semantics (groups, bias, stride, dilation, output
-// padding). Both compute cross-correlation, as deep-learning frameworks do;
+// padding); a LayerPlan binds a layer's weights once (checked, turned for a
+// transposed layer, their nonzero weights counted for the cost model) for
+// callers that run the same layer again, and Layer is a one-call plan.
+// Both compute cross-correlation, as deep-learning frameworks do;
 // callers rotate the kernel by 180° for true convolution.
 //
 // Padding is explicit per side (internal/job turns the command's words into

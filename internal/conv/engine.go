@@ -33,6 +33,9 @@ type problem struct {
 	// all. Zero-inserted rows of a transposed convolution are not live, so
 	// direct skips them instead of multiplying s-1 zero rows in every s.
 	live []bool
+	// nonzero counts w's nonzero weights when a LayerPlan knew it; -1:
+	// count them (workload).
+	nonzero int
 }
 
 // input returns the padded input, building it on first use.
@@ -40,10 +43,7 @@ func (pr *problem) input() *tensor.Tensor {
 	if pr.in == nil {
 		pr.in = tensor.New(pr.inC, pr.hp, pr.wp)
 		parallel(pr.inC, func(c int) {
-			dst := pr.in.Plane(c)
-			for y := range pr.hp {
-				pr.pad.row(dst[y*pr.wp:(y+1)*pr.wp], c, y)
-			}
+			pr.pad.rows(pr.in.Plane(c), c, 0, pr.hp)
 		})
 	}
 	return pr.in
@@ -79,6 +79,27 @@ func (ps *padSpec) row(dst []float32, c, y int) {
 // rows writes padded rows y0…y1-1 of plane c into dst, wp samples each.
 func (ps *padSpec) rows(dst []float32, c, y0, y1 int) {
 	plane := ps.src.Plane(c)
+	if ps.edge == Zero && ps.x0 < ps.x1 {
+		// Zeros around a copy, without planeRow's per-sample edge rule:
+		// a depthwise layer's band is mostly this per-row overhead.
+		w, lo, hi := ps.src.W, ps.x0-ps.left, ps.x1-ps.left
+		for y := y0; y < y1; y++ {
+			d := dst[(y-y0)*ps.wp : (y-y0+1)*ps.wp]
+			sy := y - ps.top
+			if sy < 0 || sy >= ps.src.H {
+				clear(d)
+				continue
+			}
+			for x := range d[:ps.x0] {
+				d[x] = 0
+			}
+			copy(d[ps.x0:ps.x1], plane[sy*w+lo:sy*w+hi])
+			for x := ps.x1; x < len(d); x++ {
+				d[x] = 0
+			}
+		}
+		return
+	}
 	for y := y0; y < y1; y++ {
 		ps.planeRow(dst[(y-y0)*ps.wp:(y-y0+1)*ps.wp], plane, y)
 	}

@@ -25,11 +25,14 @@
 // batch norm's running statistics, is accepted and ignored.
 //
 // The arithmetic is PyTorch's: batch norm, layernorm (over the channels at
-// each position, ConvNeXt's LayerNorm2d) and groupnorm use eps 1e-5;
-// leakyrelu's slope is 0.01; gelu is the exact (erf) form; softmax runs
-// over the channels; upsample is F.interpolate (nearest, or bilinear with
-// align_corners=False) stepping by 1/scale when a scale is given; lrn is
-// LocalResponseNorm(size 5, alpha 1e-4, beta 0.75, k 2), AlexNet's; avgpool
+// each position, ConvNeXt's LayerNorm2d) and groupnorm use the layer's
+// eps (default 1e-5); leakyrelu the layer's slope (default 0.01, Darknet's
+// leaky 0.1); gelu is the exact (erf) form, or the tanh approximation with
+// `gelu tanh`; softmax runs over the channels; upsample is F.interpolate
+// (nearest, or bilinear with align_corners=False, or True with
+// align_corners) stepping by 1/scale when a scale is given; lrn is
+// LocalResponseNorm with the layer's size, alpha, beta and k (default
+// AlexNet's 5, 1e-4, 0.75, 2); avgpool
 // counts padding (count_include_pad); dropout is the identity. Convolutions
 // go through package conv's Layer with method auto, pooling through package
 // pool.

@@ -15,9 +15,6 @@ import (
 	"github.com/convtool/convtool/internal/tensor"
 )
 
-// bnEps is torch.nn.BatchNorm2d's default eps.
-const bnEps = 1e-5
-
 // Model is a walked network with its weights checked and laid out for
 // evaluation.
 type Model struct {
@@ -185,7 +182,7 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.Conv, shape.DWConv, shape.ConvT:
 		return convLayer(r, get("weight"), get("bias"), method)
 	case shape.BatchNorm:
-		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var")), nil
+		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var"), l.Eps), nil
 	case shape.FC:
 		return fc(r.Out.C, get("weight"), get("bias")), nil
 	case shape.ReLU:
@@ -197,7 +194,10 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.Sigmoid:
 		return pointwise(sigmoid), nil
 	case shape.LRN:
-		return lrn, nil
+		c := l.LRN
+		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			return lrn(x, c), nil
+		}, nil
 	case shape.MaxPool, shape.AvgPool:
 		g := r.Geom
 		if g.PadLo != g.PadHi {
@@ -227,13 +227,16 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.SiLU:
 		return pointwise(silu), nil
 	case shape.GELU:
+		if l.Tanh {
+			return pointwise(geluTanh), nil
+		}
 		return pointwise(gelu), nil
 	case shape.HardSwish:
 		return pointwise(hardSwish), nil
 	case shape.HardSig:
 		return pointwise(hardSigmoid), nil
 	case shape.LeakyReLU:
-		return pointwise(leakyReLU), nil
+		return pointwise(leakyReLU(float32(l.Slope))), nil
 	case shape.Mish:
 		return pointwise(mish), nil
 	case shape.Softmax:
@@ -257,6 +260,9 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 			sh, sw = float32(1/l.Scale), float32(1/l.Scale)
 		}
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+			if l.AlignCorners {
+				return upsampleAligned(x, oh, ow), nil
+			}
 			return upsample(x, oh, ow, sh, sw, l.Bilinear), nil
 		}, nil
 	case shape.Pad:
@@ -270,14 +276,14 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 			return linearChannels(x, n, wt, b), nil
 		}, nil
 	case shape.LayerNorm:
-		wt, b := get("weight"), get("bias")
+		wt, b, eps := get("weight"), get("bias"), l.Eps
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
-			return layerNormChannels(x, wt, b, inPlace), nil
+			return layerNormChannels(x, wt, b, eps, inPlace), nil
 		}, nil
 	case shape.GroupNorm:
-		wt, b, g := get("weight"), get("bias"), l.Groups
+		wt, b, g, eps := get("weight"), get("bias"), l.Groups, l.Eps
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
-			return groupNorm(x, g, wt, b, inPlace), nil
+			return groupNorm(x, g, wt, b, eps, inPlace), nil
 		}, nil
 	case shape.Add:
 		return func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
@@ -317,7 +323,9 @@ func pointwise(f func(float32) float32) runFunc {
 	}
 }
 
-// convLayer binds a convolution's weights and geometry to conv.Layer.
+// convLayer binds a convolution's weights and geometry into a
+// conv.LayerPlan once, at Build: auto's count of nonzero weights (and a
+// transposed layer's turned weights) are not redone on every run.
 func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc, error) {
 	l, g := r.Layer, r.Geom
 	p := conv.NewParams()
@@ -347,35 +355,23 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc,
 	default:
 		bank.N1 = r.In.C / l.Groups
 	}
-	if method == conv.Auto && !p.Transpose {
-		method = chooseDense(r, bank, p)
+	lp, err := conv.NewLayerPlan(bank, bias, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
-		out, _, err := conv.Layer(x, bank, bias, p, method)
+		out, _, err := lp.Apply(x, p, method)
 		return out, err
 	}, nil
 }
 
-// chooseDense asks conv.Choose for an ordinary convolution's method once,
-// at Build, taking the weights as dense: a trained layer's are, and auto
-// inside conv.Layer would count the nonzero weights on every run (a pass
-// over all 11 M of ResNet-18's, about a tenth of its forward time).
-// Transposed layers keep auto, whose workload is the zero-inserted one.
-func chooseDense(r *shape.Result, bank *kernel.Bank, p conv.Params) conv.Method {
-	return conv.Choose(conv.Workload{
-		C: r.In.C, H: r.In.H + p.Pad.Top + p.Pad.Bottom, W: r.In.W + p.Pad.Left + p.Pad.Right,
-		OutC: r.Out.C, InPerGroup: bank.N1, KH: bank.KH, KW: bank.KW, Taps: bank.KH * bank.KW,
-		HO: r.Out.H, WO: r.Out.W, StrideY: p.StrideY, StrideX: p.StrideX,
-	})
-}
-
 // batchNorm folds eval-mode batch norm into one scale and shift a channel,
 // computed in float64 as torch computes (x−mean)/sqrt(var+eps)·w+b.
-func batchNorm(w, b, mean, variance []float32) runFunc {
+func batchNorm(w, b, mean, variance []float32, eps float64) runFunc {
 	scale := make([]float32, len(w))
 	shift := make([]float32, len(w))
 	for c := range w {
-		s := float64(w[c]) / math.Sqrt(float64(variance[c])+bnEps)
+		s := float64(w[c]) / math.Sqrt(float64(variance[c])+eps)
 		scale[c] = float32(s)
 		shift[c] = float32(float64(b[c]) - float64(mean[c])*s)
 	}
@@ -413,22 +409,16 @@ func fc(nOut int, w, bias []float32) runFunc {
 	}
 }
 
-// LRN constants: AlexNet's, as torchvision-era reimplementations use.
-const (
-	lrnSize  = 5
-	lrnAlpha = 1e-4
-	lrnBeta  = 0.75
-	lrnK     = 2
-)
-
-// lrn is torch.nn.LocalResponseNorm(5, 1e-4, 0.75, 2): each value divided
-// by (k + α/n·Σ x²)^β over the n channels centred on its own (zeros past the
-// ends).
-func lrn(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
+// lrn is torch.nn.LocalResponseNorm(size, alpha, beta, k): each value
+// divided by (k + α/n·Σ x²)^β over the n channels centred on its own (zeros
+// past the ends; PyTorch's window is size/2 channels before and (size−1)/2
+// after).
+func lrn(x *tensor.Tensor, p shape.LRNParams) *tensor.Tensor {
 	out := tensor.New(x.C, x.H, x.W)
 	hw := x.H * x.W
+	n := float64(p.Size)
 	for c := 0; c < x.C; c++ {
-		lo, hi := max(c-lrnSize/2, 0), min(c+(lrnSize-1)/2, x.C-1)
+		lo, hi := max(c-p.Size/2, 0), min(c+(p.Size-1)/2, x.C-1)
 		src, dst := x.Plane(c), out.Plane(c)
 		for i := 0; i < hw; i++ {
 			var sum float64
@@ -436,8 +426,8 @@ func lrn(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 				v := float64(x.Data[cc*hw+i])
 				sum += v * v
 			}
-			dst[i] = float32(float64(src[i]) / math.Pow(lrnK+lrnAlpha/lrnSize*sum, lrnBeta))
+			dst[i] = float32(float64(src[i]) / math.Pow(p.K+p.Alpha/n*sum, p.Beta))
 		}
 	}
-	return out, nil
+	return out
 }

@@ -55,6 +55,7 @@ func TestAgainstPyTorch(t *testing.T) {
 		{"miniresnet", "miniresnet.safetensors"},
 		{"mixed", "mixed.npz"},
 		{"blocks", "blocks.safetensors"},
+		{"params", "params.safetensors"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := ReadWeights(filepath.Join(fixtures, tc.weights))

@@ -11,12 +11,6 @@ import (
 // pooling, each as PyTorch computes it in eval mode: a function over
 // tensors that prepare binds to a layer.
 
-// normEps is torch.nn.LayerNorm's and GroupNorm's default eps.
-const normEps = 1e-5
-
-// leakySlope is torch.nn.LeakyReLU's default negative slope.
-const leakySlope = 0.01
-
 // Activations beyond relu, in float64 and rounded once, as torch's float32
 // kernels are accurate to about an ulp.
 var (
@@ -24,15 +18,25 @@ var (
 	gelu        = func(v float32) float32 { x := float64(v); return float32(0.5 * x * (1 + math.Erf(x/math.Sqrt2))) }
 	hardSigmoid = func(v float32) float32 { return min(max(v+3, 0), 6) / 6 }
 	hardSwish   = func(v float32) float32 { return v * min(max(v+3, 0), 6) / 6 }
-	leakyReLU   = func(v float32) float32 {
-		if v < 0 {
-			return v * leakySlope
-		}
-		return v
+	// geluTanh is F.gelu(x, approximate='tanh'):
+	// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+	geluTanh = func(v float32) float32 {
+		x := float64(v)
+		return float32(0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x))))
 	}
 	// mish is x·tanh(softplus(x)), softplus = log(1 + eˣ).
 	mish = func(v float32) float32 { x := float64(v); return float32(x * math.Tanh(math.Log1p(math.Exp(x)))) }
 )
+
+// leakyReLU is F.leaky_relu with the given negative slope.
+func leakyReLU(slope float32) func(float32) float32 {
+	return func(v float32) float32 {
+		if v < 0 {
+			return v * slope
+		}
+		return v
+	}
+}
 
 // concat stacks tensors of equal H×W along the channels, in order.
 func concat(parts []*tensor.Tensor) (*tensor.Tensor, error) {
@@ -83,8 +87,8 @@ func mul(x, g *tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
 // align_corners=False). sh and sw are the source step per output sample:
 // 1/scale_factor when a scale was given, else in/out, as torch uses.
 func upsample(x *tensor.Tensor, oh, ow int, sh, sw float32, bilinear bool) *tensor.Tensor {
-	out := tensor.New(x.C, oh, ow)
 	if !bilinear {
+		out := tensor.New(x.C, oh, ow)
 		ys, xs := nearestIndex(oh, x.H, sh), nearestIndex(ow, x.W, sw)
 		for c := 0; c < x.C; c++ {
 			s, d := x.Plane(c), out.Plane(c)
@@ -99,6 +103,32 @@ func upsample(x *tensor.Tensor, oh, ow int, sh, sw float32, bilinear bool) *tens
 	}
 	y0, y1, wy := linearTaps(oh, x.H, sh)
 	x0, x1, wx := linearTaps(ow, x.W, sw)
+	return bilinearBlend(x, y0, y1, wy, x0, x1, wx)
+}
+
+// nearestIndex is torch's nearest source index: floor(o·step), clipped.
+func nearestIndex(out, in int, step float32) []int {
+	idx := make([]int, out)
+	for o := range idx {
+		idx[o] = min(int(float32(math.Floor(float64(float32(o)*step)))), in-1)
+	}
+	return idx
+}
+
+// upsampleAligned is F.interpolate(mode='bilinear', align_corners=True):
+// output o samples the input at o·(in−1)/(out−1), so the corner samples
+// of input and output coincide (whatever the scale factor).
+func upsampleAligned(x *tensor.Tensor, oh, ow int) *tensor.Tensor {
+	y0, y1, wy := alignedTaps(oh, x.H)
+	x0, x1, wx := alignedTaps(ow, x.W)
+	return bilinearBlend(x, y0, y1, wy, x0, x1, wx)
+}
+
+// bilinearBlend blends each output from two rows and two columns of x: rows
+// y0, y1 with weight wy on the second, columns x0, x1 with wx.
+func bilinearBlend(x *tensor.Tensor, y0, y1 []int, wy []float32, x0, x1 []int, wx []float32) *tensor.Tensor {
+	oh, ow := len(y0), len(x0)
+	out := tensor.New(x.C, oh, ow)
 	for c := 0; c < x.C; c++ {
 		s, d := x.Plane(c), out.Plane(c)
 		for oy := range oh {
@@ -115,13 +145,21 @@ func upsample(x *tensor.Tensor, oh, ow int, sh, sw float32, bilinear bool) *tens
 	return out
 }
 
-// nearestIndex is torch's nearest source index: floor(o·step), clipped.
-func nearestIndex(out, in int, step float32) []int {
-	idx := make([]int, out)
-	for o := range idx {
-		idx[o] = min(int(float32(math.Floor(float64(float32(o)*step)))), in-1)
+// alignedTaps is align_corners=True's source position o·(in−1)/(out−1)
+// (0 for one output), as two taps and the second's weight.
+func alignedTaps(out, in int) (i0, i1 []int, w []float32) {
+	i0, i1, w = make([]int, out), make([]int, out), make([]float32, out)
+	var step float32
+	if out > 1 {
+		step = float32(in-1) / float32(out-1)
 	}
-	return idx
+	for o := range out {
+		r := step * float32(o)
+		a := min(int(r), in-1)
+		b := min(a+1, in-1)
+		i0[o], i1[o], w[o] = a, b, r-float32(a)
+	}
+	return i0, i1, w
 }
 
 // linearTaps is torch's align_corners=False source position for each
@@ -208,7 +246,7 @@ func linearChannels(x *tensor.Tensor, nOut int, w, bias []float32) *tensor.Tenso
 // groupNorm is F.group_norm: each group of C/groups channels is
 // normalised over its channels and positions together (biased variance),
 // then each channel scaled and shifted.
-func groupNorm(x *tensor.Tensor, groups int, w, b []float32, inPlace bool) *tensor.Tensor {
+func groupNorm(x *tensor.Tensor, groups int, w, b []float32, eps float64, inPlace bool) *tensor.Tensor {
 	out := x
 	if !inPlace {
 		out = tensor.New(x.C, x.H, x.W)
@@ -226,7 +264,7 @@ func groupNorm(x *tensor.Tensor, groups int, w, b []float32, inPlace bool) *tens
 			d := float64(v) - mean
 			sq += d * d
 		}
-		inv := 1 / math.Sqrt(sq/float64(n)+normEps)
+		inv := 1 / math.Sqrt(sq/float64(n)+eps)
 		for k := range per {
 			c := g*per + k
 			src, dst := x.Plane(c), out.Plane(c)
@@ -240,7 +278,7 @@ func groupNorm(x *tensor.Tensor, groups int, w, b []float32, inPlace bool) *tens
 
 // layerNormChannels is ConvNeXt's LayerNorm2d: nn.LayerNorm(C) over the
 // channel vector at each position, then a scale and shift per channel.
-func layerNormChannels(x *tensor.Tensor, w, b []float32, inPlace bool) *tensor.Tensor {
+func layerNormChannels(x *tensor.Tensor, w, b []float32, eps float64, inPlace bool) *tensor.Tensor {
 	out := x
 	if !inPlace {
 		out = tensor.New(x.C, x.H, x.W)
@@ -256,7 +294,7 @@ func layerNormChannels(x *tensor.Tensor, w, b []float32, inPlace bool) *tensor.T
 			d := float64(x.Data[c*hw+i]) - mean
 			sq += d * d
 		}
-		inv := 1 / math.Sqrt(sq/float64(x.C)+normEps)
+		inv := 1 / math.Sqrt(sq/float64(x.C)+eps)
 		for c := range x.C {
 			out.Data[c*hw+i] = float32((float64(x.Data[c*hw+i])-mean)*inv*float64(w[c]) + float64(b[c]))
 		}

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -46,7 +47,7 @@ func TestOpsAgainstPyTorch(t *testing.T) {
 		got  *tensor.Tensor
 	}{
 		{"silu", act(silu)}, {"gelu", act(gelu)}, {"hardswish", act(hardSwish)},
-		{"hardsigmoid", act(hardSigmoid)}, {"leakyrelu", act(leakyReLU)}, {"mish", act(mish)},
+		{"hardsigmoid", act(hardSigmoid)}, {"leakyrelu", act(leakyReLU(0.01))}, {"mish", act(mish)},
 		{"softmax", softmaxChannels(x, false)},
 		{"concat", must(concat([]*tensor.Tensor{x, y}))},
 		{"mul_full", must(mul(x, flipped, false))},
@@ -59,8 +60,21 @@ func TestOpsAgainstPyTorch(t *testing.T) {
 		{"bilinear_size", upsample(x, 3, 11, 5.0/3, 7.0/11, true)},
 		{"pad", zeroPad(x, 3, 0, 1, 2)},
 		{"linear", linearChannels(x, 4, lw, lb)},
-		{"groupnorm", groupNorm(x, 3, w6, b6, false)},
-		{"layernorm", layerNormChannels(x, w6, b6, false)},
+		{"groupnorm", groupNorm(x, 3, w6, b6, 1e-5, false)},
+		{"layernorm", layerNormChannels(x, w6, b6, 1e-5, false)},
+		// The layers' constants, each far enough from the default to move
+		// the result by more than the tolerance.
+		{"leakyrelu_0.1", act(leakyReLU(0.1))},
+		{"leakyrelu_-0.5", act(leakyReLU(-0.5))},
+		{"gelu_tanh", act(geluTanh)},
+		{"groupnorm_eps", groupNorm(x, 2, w6, b6, 4, false)},
+		{"layernorm_eps", layerNormChannels(x, w6, b6, 3, false)},
+		{"lrn_default", lrn(x, shape.DefaultLRN)},
+		{"lrn_3", lrn(x, shape.LRNParams{Size: 3, Alpha: 0.05, Beta: 0.5, K: 1.5})},
+		{"lrn_4", lrn(x, shape.LRNParams{Size: 4, Alpha: 0.02, Beta: 0.9, K: 1})},
+		{"bilinear_aligned2", upsampleAligned(x, 10, 14)},
+		{"bilinear_aligned_size", upsampleAligned(x, 3, 11)},
+		{"bilinear_aligned_1", upsampleAligned(x, 1, 1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) { compare(t, tc.name, tc.got, get(tc.name)) })
 	}

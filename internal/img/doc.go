@@ -28,8 +28,13 @@
 // Metadata travels beside the pixels as a plain Meta value: EXIF, ICC,
 // XMP, density and PNG text/gAMA/sRGB are collected on decode (PNG chunks,
 // JPEG APP segments, TIFF's first IFD) and emitted on encode after PNG's
-// IHDR or JPEG's SOI, around the pixel codecs (meta_png.go, meta_jpeg.go),
-// so a streaming reader or writer can carry it the same way. EXIF is
+// IHDR or JPEG's SOI, around the pixel codecs (meta_png.go, meta_jpeg.go).
+// PNGReader collects a PNG's chunks into the same Meta (pngChunks.add, one
+// rule for both readers), and PNGWriter writes it (its Meta), on the
+// whole and the streamed path alike: PNGChunks after IHDR, and PNGTrailer
+// before IEND for the text and eXIf that the input held after its pixel
+// data (Meta.After), which a streamed input reveals only after its last
+// row. EXIF is
 // parsed and rewritten with github.com/dsoprea/go-exif; AutoRotate applies
 // an EXIF orientation as libvips' autorot does.
 //

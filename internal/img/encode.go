@@ -81,10 +81,10 @@ func quantize(v float32, top float64) uint32 {
 // rest opaque, and uses an exact palette when the image has at most 256
 // colours, else the Plan 9 palette with Floyd-Steinberg dithering.
 func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
-	if !o.Meta.Empty() && (o.Format == "png" || o.Format == "jpeg" || o.Format == "tiff") {
-		// The metadata chunks or segments go in after the file's first
-		// header, around the pixel encoder's output (meta_png.go,
-		// meta_jpeg.go).
+	if !o.Meta.Empty() && (o.Format == "jpeg" || o.Format == "tiff") {
+		// The metadata segments go in after the file's first header,
+		// around the pixel encoder's output (meta_jpeg.go, meta_tiff.go);
+		// a PNG's chunks are PNGWriter's (its Meta).
 		var buf bytes.Buffer
 		m := o.Meta
 		o.Meta = nil
@@ -93,8 +93,6 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 		}
 		b := buf.Bytes()
 		switch o.Format {
-		case "png":
-			b = pngWithMeta(b, m)
 		case "jpeg":
 			b = jpegWithMeta(b, m)
 		default:
@@ -160,7 +158,7 @@ func Encode(w io.Writer, t *tensor.Tensor, o EncodeOptions) error {
 		if err != nil {
 			return err
 		}
-		return encodePNG(w, src, depth, level)
+		return encodePNG(w, src, depth, level, o.Meta)
 	}
 	if f == imaging.BMP {
 		// x/image/bmp writes 32-bit BMPs whose alpha common readers

@@ -26,6 +26,17 @@ type Meta struct {
 	SRGB int
 	// Phys is the pixel size: PNG pHYs, or a JPEG's JFIF density.
 	Phys *Phys
+	// After marks what a PNG held after its pixel data, where PNG
+	// allows text and eXIf: a PNG writer puts it back there (PNGTrailer).
+	After PNGAfter
+}
+
+// PNGAfter marks the parts of a Meta read after a PNG's pixel data.
+type PNGAfter struct {
+	// Text is how many of the last Text entries came after it.
+	Text int
+	// EXIF and XMP say whether Meta.EXIF and Meta.XMP did.
+	EXIF, XMP bool
 }
 
 // TextEntry is one PNG text chunk.

@@ -17,13 +17,14 @@ import (
 // maxMetaChunk bounds what a compressed metadata chunk may inflate to.
 const maxMetaChunk = 16 << 20
 
-// pngChunks holds what readPNGMeta found.
+// pngChunks holds what readPNGMeta (or PNGReader, chunk by chunk) found.
 type pngChunks struct {
 	meta   Meta
 	ct     int
 	depth  int
 	key    []uint16 // tRNS key colour of a grey (1) or RGB (3) PNG
 	hasKey bool
+	idat   bool // the pixel data has been passed
 }
 
 // readPNGMeta walks the chunks of a PNG (bounds-checked, CRCs left to the
@@ -43,63 +44,109 @@ func readPNGMeta(data []byte) *pngChunks {
 		}
 		typ, body := string(p[4:8]), p[8:8+n]
 		p = p[12+n:]
-		switch typ {
-		case "IHDR":
-			if len(body) == 13 {
-				c.depth, c.ct = int(body[8]), int(body[9])
-			}
-		case "tRNS":
-			switch {
-			case c.ct == 0 && len(body) == 2:
-				c.key, c.hasKey = []uint16{binary.BigEndian.Uint16(body)}, true
-			case c.ct == 2 && len(body) == 6:
-				c.key, c.hasKey = []uint16{binary.BigEndian.Uint16(body), binary.BigEndian.Uint16(body[2:]), binary.BigEndian.Uint16(body[4:])}, true
-			}
-		case "eXIf":
-			c.meta.EXIF = append([]byte(nil), body...)
-		case "iCCP":
-			name, rest, ok := bytes.Cut(body, []byte{0})
-			if ok && len(rest) > 1 && rest[0] == 0 {
-				if prof, err := inflateCapped(rest[1:]); err == nil {
-					c.meta.ICC, c.meta.ICCName = prof, string(name)
-				}
-			}
-		case "gAMA":
-			if len(body) == 4 {
-				c.meta.Gamma = binary.BigEndian.Uint32(body)
-			}
-		case "sRGB":
-			if len(body) == 1 {
-				c.meta.SRGB = int(body[0]) + 1
-			}
-		case "pHYs":
-			if len(body) == 9 {
-				c.meta.Phys = &Phys{X: binary.BigEndian.Uint32(body), Y: binary.BigEndian.Uint32(body[4:]), Unit: body[8]}
-			}
-		case "tEXt":
-			if k, v, ok := bytes.Cut(body, []byte{0}); ok {
-				c.meta.Text = append(c.meta.Text, TextEntry{latin1(k), latin1(v)})
-			}
-		case "zTXt":
-			if k, v, ok := bytes.Cut(body, []byte{0}); ok && len(v) > 1 && v[0] == 0 {
-				if t, err := inflateCapped(v[1:]); err == nil {
-					c.meta.Text = append(c.meta.Text, TextEntry{latin1(k), latin1(t)})
-				}
-			}
-		case "iTXt":
-			key, val, ok := parseITXt(body)
-			switch {
-			case !ok:
-			case key == "XML:com.adobe.xmp":
-				c.meta.XMP = []byte(val)
-			default:
-				c.meta.Text = append(c.meta.Text, TextEntry{key, val})
-			}
-		case "IEND":
-			return c
+		if typ == "IEND" {
+			break
 		}
+		c.add(typ, body)
 	}
 	return c
+}
+
+// add takes one chunk, in file order; body is not kept (PNGReader reuses
+// it). The rules are the same for a whole file and a stream, so that both
+// read the same Meta:
+//   - after the pixel data only text (tEXt, zTXt, iTXt) and eXIf are taken,
+//     and marked in Meta.After (the other kinds must come before IDAT, and
+//     libpng ignores them after it);
+//   - the first eXIf and the first XMP count (the PNG specification allows
+//     one), so what was read before the pixel data never changes after;
+//   - a chunk longer than maxMetaChunk is skipped.
+func (c *pngChunks) add(typ string, body []byte) {
+	if typ == "IDAT" {
+		c.idat = true
+		return
+	}
+	if len(body) > maxMetaChunk {
+		return
+	}
+	if c.idat && typ != "tEXt" && typ != "zTXt" && typ != "iTXt" && typ != "eXIf" {
+		return
+	}
+	text := func(e TextEntry) {
+		c.meta.Text = append(c.meta.Text, e)
+		if c.idat {
+			c.meta.After.Text++
+		}
+	}
+	switch typ {
+	case "IHDR":
+		if len(body) == 13 {
+			c.depth, c.ct = int(body[8]), int(body[9])
+		}
+	case "tRNS":
+		switch {
+		case c.ct == 0 && len(body) == 2:
+			c.key, c.hasKey = []uint16{binary.BigEndian.Uint16(body)}, true
+		case c.ct == 2 && len(body) == 6:
+			c.key, c.hasKey = []uint16{binary.BigEndian.Uint16(body), binary.BigEndian.Uint16(body[2:]), binary.BigEndian.Uint16(body[4:])}, true
+		}
+	case "eXIf":
+		if c.meta.EXIF == nil && len(body) > 0 {
+			c.meta.EXIF = append([]byte(nil), body...)
+			c.meta.After.EXIF = c.idat
+		}
+	case "iCCP":
+		name, rest, ok := bytes.Cut(body, []byte{0})
+		if ok && len(rest) > 1 && rest[0] == 0 {
+			if prof, err := inflateCapped(rest[1:]); err == nil {
+				c.meta.ICC, c.meta.ICCName = prof, string(name)
+			}
+		}
+	case "gAMA":
+		if len(body) == 4 {
+			c.meta.Gamma = binary.BigEndian.Uint32(body)
+		}
+	case "sRGB":
+		if len(body) == 1 {
+			c.meta.SRGB = int(body[0]) + 1
+		}
+	case "pHYs":
+		if len(body) == 9 {
+			c.meta.Phys = &Phys{X: binary.BigEndian.Uint32(body), Y: binary.BigEndian.Uint32(body[4:]), Unit: body[8]}
+		}
+	case "tEXt":
+		if k, v, ok := bytes.Cut(body, []byte{0}); ok {
+			text(TextEntry{latin1(k), latin1(v)})
+		}
+	case "zTXt":
+		if k, v, ok := bytes.Cut(body, []byte{0}); ok && len(v) > 1 && v[0] == 0 {
+			if t, err := inflateCapped(v[1:]); err == nil {
+				text(TextEntry{latin1(k), latin1(t)})
+			}
+		}
+	case "iTXt":
+		key, val, ok := parseITXt(body)
+		switch {
+		case !ok:
+		case key == "XML:com.adobe.xmp":
+			if c.meta.XMP == nil {
+				c.meta.XMP = []byte(val)
+				c.meta.After.XMP = c.idat
+			}
+		default:
+			text(TextEntry{key, val})
+		}
+	}
+}
+
+// isMetaChunk reports whether add reads chunks of type typ (PNGReader
+// reads their bodies; others it only checks).
+func isMetaChunk(typ string) bool {
+	switch typ {
+	case "tRNS", "eXIf", "iCCP", "gAMA", "sRGB", "pHYs", "tEXt", "zTXt", "iTXt":
+		return true
+	}
+	return false
 }
 
 func latin1(b []byte) string {
@@ -160,14 +207,7 @@ func addKeyAlpha(t *tensor.Tensor, c *pngChunks, top float32) *tensor.Tensor {
 	if !c.hasKey || len(c.key) != t.C {
 		return t
 	}
-	key := make([]float32, len(c.key))
-	for i, k := range c.key {
-		key[i] = float32(k)
-		if c.depth < 8 {
-			levels := 1<<c.depth - 1
-			key[i] = float32((int(k) & levels) * (255 / levels))
-		}
-	}
+	key := c.keySamples()
 	n := t.H * t.W
 	out := tensor.New(t.C+1, t.H, t.W)
 	copy(out.Data, t.Data)
@@ -188,25 +228,34 @@ func addKeyAlpha(t *tensor.Tensor, c *pngChunks, top float32) *tensor.Tensor {
 	return out
 }
 
-// pngWithMeta returns the PNG file png with m's chunks (PNGChunks)
-// inserted after IHDR.
-func pngWithMeta(png []byte, m *Meta) []byte {
-	if m.Empty() || len(png) < len(pngSignature)+25 {
-		return png
+// keySamples is the tRNS key colour as decoded samples (grey below 8
+// bits scaled to 0..255, as the decoder scales it).
+func (c *pngChunks) keySamples() []float32 {
+	key := make([]float32, len(c.key))
+	for i, k := range c.key {
+		key[i] = float32(k)
+		if c.depth < 8 {
+			levels := 1<<c.depth - 1
+			key[i] = float32((int(k) & levels) * (255 / levels))
+		}
 	}
-	extra := PNGChunks(m)
-	at := len(pngSignature) + 25 // signature, then IHDR's 12+13 bytes
-	out := make([]byte, 0, len(png)+len(extra))
-	out = append(out, png[:at]...)
-	out = append(out, extra...)
-	return append(out, png[at:]...)
+	return key
 }
 
 // PNGChunks returns m as the PNG chunks a writer puts right after IHDR
 // (length, type, data, CRC each): iCCP (or sRGB when there is no
-// profile), gAMA, pHYs, eXIf, the XMP iTXt and the text chunks. A
-// streaming PNG writer emits them as they are.
-func PNGChunks(m *Meta) []byte {
+// profile), gAMA, pHYs, eXIf, the XMP iTXt and the text chunks, but not
+// those m.After marks as read after a PNG's pixel data (PNGTrailer).
+func PNGChunks(m *Meta) []byte { return pngChunkBytes(m, false) }
+
+// PNGTrailer returns the chunks of m that a PNG held after its pixel data
+// (m.After: eXIf, the XMP iTXt, the last text chunks), which a writer puts
+// there too, before IEND. A streaming writer knows them only once the
+// input has been read to its end, after the last row: putting them back
+// where they were lets it write the same bytes as a whole-image one.
+func PNGTrailer(m *Meta) []byte { return pngChunkBytes(m, true) }
+
+func pngChunkBytes(m *Meta, late bool) []byte {
 	if m.Empty() {
 		return nil
 	}
@@ -222,6 +271,24 @@ func PNGChunks(m *Meta) []byte {
 		crc.Write(body)
 		binary.BigEndian.PutUint32(hdr[:], crc.Sum32())
 		extra.Write(hdr[:])
+	}
+	putText := func(text []TextEntry) {
+		for _, t := range text {
+			if len(t.Key) == 0 || len(t.Key) > 79 {
+				continue
+			}
+			put("iTXt", append([]byte(t.Key+"\x00\x00\x00\x00\x00"), t.Value...))
+		}
+	}
+	if late {
+		if m.After.EXIF {
+			put("eXIf", m.EXIF)
+		}
+		if m.After.XMP {
+			put("iTXt", append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), m.XMP...))
+		}
+		putText(m.Text[len(m.Text)-m.After.Text:])
+		return extra.Bytes()
 	}
 	if len(m.ICC) > 0 {
 		name := m.ICCName
@@ -250,27 +317,12 @@ func PNGChunks(m *Meta) []byte {
 		b[8] = m.Phys.Unit
 		put("pHYs", b[:])
 	}
-	if len(m.EXIF) > 0 {
+	if len(m.EXIF) > 0 && !m.After.EXIF {
 		put("eXIf", m.EXIF)
 	}
-	if len(m.XMP) > 0 {
+	if len(m.XMP) > 0 && !m.After.XMP {
 		put("iTXt", append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), m.XMP...))
 	}
-	for _, t := range m.Text {
-		if len(t.Key) == 0 || len(t.Key) > 79 {
-			continue
-		}
-		put("iTXt", append([]byte(t.Key+"\x00\x00\x00\x00\x00"), t.Value...))
-	}
+	putText(m.Text[:len(m.Text)-m.After.Text])
 	return extra.Bytes()
-}
-
-// PNGNeedsWhole reports whether the PNG whose first bytes are head carries
-// what the row reader (PNGReader) does not pass on: a tRNS key colour,
-// which Decode turns into an alpha channel, or metadata, which Decode
-// keeps for the output. Such a file takes the whole-image path, so that
-// both paths give the same result. Chunks past head are not seen.
-func PNGNeedsWhole(head []byte) bool {
-	c := readPNGMeta(head)
-	return c.hasKey || !c.meta.Empty()
 }

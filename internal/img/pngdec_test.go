@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func streamDecode(data []byte) (*Image, error) {
 			copy(t.Plane(c)[y*r.Width:(y+1)*r.Width], row[c*r.Width:(c+1)*r.Width])
 		}
 	}
-	return &Image{T: t, Format: "png", Depth: r.Depth, Alpha: r.Alpha}, nil
+	return &Image{T: t, Format: "png", Depth: r.Depth, Alpha: r.Alpha, Meta: r.Meta()}, nil
 }
 
 // sameImage reports how got differs from want, or "".
@@ -90,23 +91,27 @@ func checkPNG(t *testing.T, name string, data []byte) bool {
 			t.Errorf("%s: %s", name, d)
 		}
 	}
-	// The row reader must decode what decodePNG decodes, identically, and
-	// refuse what image/png refuses (it has no fallback to ask).
+	// Whatever decodePNG does, Decode must agree with the standard path
+	// (and both get a tRNS key's alpha channel from the chunks).
+	if werr == nil {
+		want = withPNGChunks(want, readPNGMeta(data))
+	}
+	// The row reader must decode what decodePNG decodes, identically (a
+	// tRNS key's alpha and the metadata too), and refuse what image/png
+	// refuses (it has no fallback to ask).
 	sgot, serr := streamDecode(data)
 	switch {
 	case serr == nil && werr != nil:
 		t.Errorf("%s: PNGReader accepted a file image/png rejects (%v)", name, werr)
 	case err == nil && serr != nil && !strings.Contains(serr.Error(), "interlaced"):
 		t.Errorf("%s: PNGReader: %v", name, serr)
-	case err == nil:
+	case serr == nil:
 		if d := sameImage(sgot, want); d != "" {
 			t.Errorf("%s: PNGReader: %s", name, d)
 		}
-	}
-	// Whatever decodePNG does, Decode must agree with the standard path
-	// (and both get a tRNS key's alpha channel from the chunks).
-	if werr == nil {
-		want = withPNGChunks(want, readPNGMeta(data))
+		if !reflect.DeepEqual(sgot.Meta, want.Meta) {
+			t.Errorf("%s: PNGReader's metadata %+v, Decode's %+v", name, sgot.Meta, want.Meta)
+		}
 	}
 	im, derr := Decode(data, 0)
 	if (derr == nil) != (werr == nil) {

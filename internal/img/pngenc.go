@@ -41,12 +41,15 @@ var deflateLevels = [10]int{0, 1, 1, 1, 1, 1, 1, 2, 4, 6}
 const pngBandBytes = 512 << 10
 
 // encodePNG writes t (1 grey, 2 grey+alpha, 3 RGB or 4 RGBA channels) as a
-// PNG of the given depth through PNGWriter, so that a whole image and a
-// streamed one give the same bytes.
-func encodePNG(w io.Writer, t *tensor.Tensor, depth, level int) error {
+// PNG of the given depth, with m's chunks, through PNGWriter, so that a
+// whole image and a streamed one give the same bytes.
+func encodePNG(w io.Writer, t *tensor.Tensor, depth, level int, m *Meta) error {
 	e, err := NewPNGWriter(w, t.W, t.H, t.C, depth, level)
 	if err != nil {
 		return err
+	}
+	if !m.Empty() {
+		e.Meta = func() *Meta { return m }
 	}
 	raw := make([]byte, e.rowLen)
 	for y := range t.H {
@@ -66,6 +69,12 @@ func encodePNG(w io.Writer, t *tensor.Tensor, depth, level int) error {
 // Adler-32 combined from the bands'). The output is the same whatever
 // the number of cores; memory is a few bands, whatever the height.
 type PNGWriter struct {
+	// Meta, if set before the first row, gives the metadata to write:
+	// it is called for the chunks that go after IHDR (PNGChunks), and
+	// again by Close for those that go before IEND (PNGTrailer), which a
+	// streamed input has read by then. nil: none.
+	Meta func() *Meta
+
 	w                   *bufio.Writer
 	width, height, c    int
 	depth, bps, level   int
@@ -261,6 +270,9 @@ func (e *PNGWriter) writeHeader() {
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(e.height))
 	ihdr[8], ihdr[9] = byte(e.depth), [...]byte{0, 0, 4, 2, 6}[e.c]
 	writeChunk(e.w, "IHDR", ihdr)
+	if e.Meta != nil {
+		e.w.Write(PNGChunks(e.Meta()))
+	}
 	// zlib header: deflate with a 32 KiB window; FLEVEL from the level.
 	flevel := [...]byte{0x01, 0x01, 0x5e, 0x5e, 0x5e, 0x5e, 0x9c, 0xda, 0xda, 0xda}[e.level]
 	writeChunk(e.w, "IDAT", []byte{0x78, flevel})
@@ -285,6 +297,9 @@ func (e *PNGWriter) Close() error {
 	var sum [4]byte
 	binary.BigEndian.PutUint32(sum[:], e.adler)
 	writeChunk(e.w, "IDAT", sum[:])
+	if e.Meta != nil {
+		e.w.Write(PNGTrailer(e.Meta()))
+	}
 	writeChunk(e.w, "IEND", nil)
 	return e.w.Flush()
 }

@@ -36,7 +36,7 @@ func TestEncodePNGDecodesWithStdlib(t *testing.T) {
 				}
 			}
 			var buf bytes.Buffer
-			if err := encodePNG(&buf, src, depth, []int{0, 1, 6, 9}[c-1]); err != nil {
+			if err := encodePNG(&buf, src, depth, []int{0, 1, 6, 9}[c-1], nil); err != nil {
 				t.Fatal(err)
 			}
 			m, err := png.Decode(&buf)
@@ -106,7 +106,7 @@ func BenchmarkEncodePNG(b *testing.B) {
 	}
 	b.SetBytes(int64(len(src.Data)))
 	for b.Loop() {
-		if err := encodePNG(&bytes.Buffer{}, src, 8, DefaultPNGLevel); err != nil {
+		if err := encodePNG(&bytes.Buffer{}, src, 8, DefaultPNGLevel, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -142,7 +142,7 @@ func TestPNGWriterRowsEqualWhole(t *testing.T) {
 				src.Data[i] = float32(i%251) + rng.Float32()*4 - 2
 			}
 			var whole, rows bytes.Buffer
-			if err := encodePNG(&whole, src, 8, level); err != nil {
+			if err := encodePNG(&whole, src, 8, level, nil); err != nil {
 				t.Fatal(err)
 			}
 			e, err := NewPNGWriter(&rows, src.W, src.H, c, 8, level)

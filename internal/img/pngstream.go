@@ -9,6 +9,8 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -49,7 +51,10 @@ func PeekPNGHeader(b []byte) (h PNGHeader, ok bool) {
 // PNGReader decodes a non-interlaced PNG from a stream, one row at a time,
 // into the samples Decode would give: the same checks (chunk order, CRCs,
 // zlib checksum, pixel-data length), with memory for two rows, however
-// tall the image.
+// tall the image. As Decode, it turns a grey or RGB PNG's tRNS key colour
+// into an alpha channel (0 where a pixel is the key, full scale elsewhere)
+// and reads the metadata (Meta): the chunks before the pixel data by the
+// first row, the text and eXIf after it by the end of the last.
 type PNGReader struct {
 	// Width, Height, Channels, Depth and Alpha describe the decoded rows.
 	Width, Height, Channels, Depth int
@@ -62,7 +67,26 @@ type PNGReader struct {
 	t         tensor.Tensor
 	conv      func(y int, row []byte)
 	y         int
-	maxPixels int64 // > 0: check the inflate ratio past this many pixels
+	maxPixels int64      // > 0: check the inflate ratio past this many pixels
+	mu        sync.Mutex // guards chunks once rows are read
+	chunks    *pngChunks
+	key       []float32 // the tRNS key colour that becomes alpha, or nil
+	top       float32   // alpha's full scale
+}
+
+// Meta returns a copy of the metadata read so far (nil when none): all
+// of the chunks before the pixel data once NewPNGReader returns, and
+// those after it once the last row has been read. It may be called from
+// another goroutine than ReadRow's.
+func (p *PNGReader) Meta() *Meta {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.chunks.meta.Empty() {
+		return nil
+	}
+	m := p.chunks.meta
+	m.Text = slices.Clone(m.Text)
+	return &m
 }
 
 // errBadPNG is the stream reader's one error for a damaged file: it cannot
@@ -94,6 +118,7 @@ func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 	}
 	cr := &chunkReader{r: br}
 	info := &pngInfo{}
+	chunks := &pngChunks{ct: -1}
 	const (
 		start = iota
 		seenIHDR
@@ -117,6 +142,7 @@ func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 			if !info.header(body) {
 				return nil, badPNG("unsupported or invalid IHDR")
 			}
+			chunks.add(typ, body)
 			stage = seenIHDR
 		case "PLTE":
 			if stage != seenIHDR || !info.plte(body) {
@@ -127,6 +153,7 @@ func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 			if !info.trns(body, stage == seenIHDR, stage == seenPLTE) {
 				return nil, badPNG("invalid tRNS")
 			}
+			chunks.add(typ, body)
 			stage = seentRNS
 		case "IDAT":
 			if stage < seenIHDR || (info.ct == 3 && stage < seenPLTE) {
@@ -140,7 +167,8 @@ func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 			if size >= 0 && raw > 1040*size+1024 {
 				return nil, fmt.Errorf("bad PNG: the header claims %dx%d, more than the %d bytes of the file can hold (truncated, or a lying header)", info.w, info.h, size)
 			}
-			p, err := newPNGReader(info, cr)
+			chunks.add(typ, nil)
+			p, err := newPNGReader(info, cr, chunks)
 			if err == nil && over {
 				p.maxPixels = maxPixels
 			}
@@ -151,21 +179,26 @@ func NewPNGReader(r io.Reader, size, maxPixels int64) (*PNGReader, error) {
 			if stage == start {
 				return nil, badPNG("missing IHDR")
 			}
+			chunks.add(typ, body)
 		}
 	}
 }
 
-func newPNGReader(info *pngInfo, cr *chunkReader) (*PNGReader, error) {
+func newPNGReader(info *pngInfo, cr *chunkReader, chunks *pngChunks) (*PNGReader, error) {
 	zr, err := zlib.NewReader(cr)
 	if err != nil {
 		return nil, badPNG("%v", err)
 	}
 	c, alpha := info.channels()
 	p := &PNGReader{Width: info.w, Height: info.h, Channels: c, Depth: 8, Alpha: alpha,
-		info: info, cr: cr, zr: zr,
+		info: info, cr: cr, zr: zr, chunks: chunks, top: 255,
 		prev: make([]byte, 1+info.rowSize), cur: make([]byte, 1+info.rowSize)}
 	if info.depth == 16 {
-		p.Depth = 16
+		p.Depth, p.top = 16, 65535
+	}
+	if chunks.hasKey && !alpha && len(chunks.key) == c { // as withPNGChunks
+		p.key = chunks.keySamples()
+		p.Channels, p.Alpha = c+1, true
 	}
 	p.t = tensor.Tensor{C: c, H: 1, W: info.w}
 	p.conv = info.converter(&p.t)
@@ -193,14 +226,33 @@ func (p *PNGReader) ReadRow(dst []float32) error {
 		int64(p.y)*int64(len(p.cur)) > MaxInflate*p.cr.read {
 		return tooLarge(p.Width, p.Height, p.maxPixels, fmt.Sprintf("and its pixel data inflates more than %d:1 (a decompression bomb?)", MaxInflate))
 	}
-	p.t.Data = dst[:p.Channels*p.Width]
+	p.t.Data = dst[:p.t.C*p.Width]
 	p.conv(0, p.cur[1:])
+	if p.key != nil {
+		p.keyAlpha(dst[p.t.C*p.Width : (p.t.C+1)*p.Width])
+	}
 	p.prev, p.cur = p.cur, p.prev
 	p.y++
 	if p.y == p.Height {
 		return p.finish()
 	}
 	return nil
+}
+
+// keyAlpha writes the alpha of the row just converted into p.t: 0 where
+// every sample equals the key colour, full scale elsewhere (addKeyAlpha's
+// rule).
+func (p *PNGReader) keyAlpha(a []float32) {
+	w, d := p.Width, p.t.Data
+	for x := range a {
+		a[x] = 0
+		for ch, k := range p.key {
+			if d[ch*w+x] != k {
+				a[x] = p.top
+				break
+			}
+		}
+	}
 }
 
 func truncated(err error) error {
@@ -232,17 +284,21 @@ func (p *PNGReader) finish() error {
 	}
 	for {
 		if p.cr.after == "" {
-			typ, _, err := p.cr.next()
+			typ, body, err := p.cr.next()
 			if err != nil {
 				return err
 			}
-			p.cr.after = typ
+			p.cr.after, p.cr.afterBody = typ, body
 		}
-		typ := p.cr.after
-		p.cr.after = ""
+		typ, body := p.cr.after, p.cr.afterBody
+		p.cr.after, p.cr.afterBody = "", nil
 		switch typ {
 		case "IEND":
 			return nil
+		default:
+			p.mu.Lock()
+			p.chunks.add(typ, body) // text and eXIf may follow the pixels
+			p.mu.Unlock()
 		case "IDAT": // a stray one after other chunks: image/png ignores it
 			if _, err := io.CopyN(p.cr.crc, p.cr.r, p.cr.remain); err != nil {
 				return badPNG("truncated")
@@ -261,16 +317,17 @@ func (p *PNGReader) finish() error {
 // Nothing is allocated by a chunk's claimed length: IDAT data is read as
 // the inflater asks for it, its CRC checked at the chunk's end.
 type chunkReader struct {
-	r      *bufio.Reader
-	remain int64       // bytes left in the current IDAT chunk
-	crc    hash.Hash32 // of the current IDAT chunk so far
-	done   bool        // the IDAT run has ended
-	after  string      // the type of the chunk that ended it, read but not handled
-	err    error       // a damaged chunk met while serving IDAT data
-	read   int64       // IDAT bytes read so far
-	blk    []byte      // IDAT data read (and CRC'd) but not yet served
-	blkBuf []byte
-	small  [1024]byte
+	r         *bufio.Reader
+	remain    int64       // bytes left in the current IDAT chunk
+	crc       hash.Hash32 // of the current IDAT chunk so far
+	done      bool        // the IDAT run has ended
+	after     string      // the type of the chunk that ended it, read but not handled
+	afterBody []byte      // and its body (next's)
+	err       error       // a damaged chunk met while serving IDAT data
+	read      int64       // IDAT bytes read so far
+	blk       []byte      // IDAT data read (and CRC'd) but not yet served
+	blkBuf    []byte
+	small     [1024]byte
 }
 
 // header reads a chunk's length and type.
@@ -300,8 +357,10 @@ func (c *chunkReader) checkCRC(typ string, crc hash.Hash32) error {
 }
 
 // next reads one whole chunk other than IDAT, or the header of an IDAT
-// chunk (whose data Read then serves). Bodies longer than any chunk the
-// decoder reads (PLTE, tRNS, IHDR) are checked and returned as nil.
+// chunk (whose data Read then serves). Bodies longer than 1 KiB are
+// returned only for the metadata chunks (isMetaChunk) up to maxMetaChunk,
+// read as they arrive (a lying length allocates nothing); the others are
+// checked and returned as nil. The body is valid until the next call.
 func (c *chunkReader) next() (typ string, body []byte, err error) {
 	typ, n, err := c.header()
 	if err != nil {
@@ -318,6 +377,13 @@ func (c *chunkReader) next() (typ string, body []byte, err error) {
 		if _, err := io.ReadFull(c.r, body); err != nil {
 			return "", nil, badPNG("truncated")
 		}
+		crc.Write(body)
+	} else if isMetaChunk(typ) && n <= maxMetaChunk {
+		b, err := io.ReadAll(io.LimitReader(c.r, n))
+		if err != nil || int64(len(b)) != n {
+			return "", nil, badPNG("truncated")
+		}
+		body = b
 		crc.Write(body)
 	} else if _, err := io.CopyN(crc, c.r, n); err != nil {
 		return "", nil, badPNG("truncated")
@@ -340,13 +406,13 @@ func (c *chunkReader) fill() bool {
 			}
 			c.crc = nil
 		}
-		typ, _, err := c.next()
+		typ, body, err := c.next()
 		if err != nil {
 			c.err, c.done = err, true
 			return false
 		}
 		if typ != "IDAT" {
-			c.after, c.done = typ, true
+			c.after, c.afterBody, c.done = typ, body, true
 			return false
 		}
 	}

@@ -186,19 +186,34 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 		}
 		res.Summary.Add("alpha", flattened)
 	}
-	if env.Strip && p.read.meta {
-		res.Summary.Add("metadata", "stripped (--strip)")
-	} else if f, err := tensorio.OutputFormat(r.Output, r.Format, od.Format); err == nil {
-		if note := tensorio.MetaNote(od, f, env.Strip); note != "" {
-			res.Summary.Add("metadata", note)
-		}
+	if f, err := tensorio.OutputFormat(r.Output, r.Format, od.Format); err == nil {
+		p.addMetaNote(res, env, f, od)
 	}
-	res.Summary.Add("path", p.Path.String())
+	p.addPath(res)
 	if drew {
 		res.Summary.Add("picture", "mosaic")
 	}
 	res.Summary.AddJSON("compute_ms", summary.Millis(res.Compute))
 	return res, nil
+}
+
+// addMetaNote adds the summary's "metadata": what of the input's a write
+// of od in format keeps, or that --strip dropped it (both paths).
+func (p *ConvPlan) addMetaNote(res *Result, env *Env, format string, od *tensorio.Data) {
+	if env.Strip && p.read.meta {
+		res.Summary.Add("metadata", "stripped (--strip)")
+	} else if note := tensorio.MetaNote(od, format, env.Strip); note != "" {
+		res.Summary.Add("metadata", note)
+	}
+}
+
+// addPath adds the summary's "path", and why a request that streams
+// otherwise took the whole image.
+func (p *ConvPlan) addPath(res *Result) {
+	res.Summary.Add("path", p.Path.String())
+	if p.Path == WholeImage && p.PathWhy != "" {
+		res.Summary.Add("path_why", p.PathWhy)
+	}
 }
 
 // progressBar is a bar for long work when stderr is a terminal, else nil

@@ -29,7 +29,10 @@
 // direct, separable, or on images FFT; no --rescale, --explain,
 // --transpose) and the output (PNG, .npy, one-channel text) allow it,
 // chosen by runConvStream from the input's header before a pixel is read;
-// WholeImage otherwise. Both give the same bytes. A batch (ConvBatch)
+// WholeImage otherwise. Both give the same bytes, and the same summary
+// ("read", "metadata": a PNG's metadata and tRNS key are carried by the
+// row reader and writer); ConvPlan.PathWhy says why an input that could
+// stream did not (--autorotate). A batch (ConvBatch)
 // runs the same job per file; pool, fft, signal, kernel show and shape are
 // jobs of the same form (a request, a plan where there are flags to check,
 // a run that prints through package summary).

@@ -72,8 +72,10 @@ type ConvPlan struct {
 	Scale, Offset float64
 	// Normalized says what --normalize did, for the summary.
 	Normalized string
-	// Path is how the pixels flow; Resolve sets it.
-	Path Path
+	// Path is how the pixels flow; Resolve sets it. PathWhy says why an
+	// input that could stream took the whole image (--autorotate).
+	Path    Path
+	PathWhy string
 	// PadDesc describes the padding for the summary; Resolve sets it.
 	PadDesc string
 
@@ -83,9 +85,10 @@ type ConvPlan struct {
 	AlphaWhy string
 
 	pad       padSpec
-	report    conv.Report // what Compute ran and why, for the summary
-	rescaleHi float64     // the top --rescale maps onto
-	origin    [2]int      // the kernel's anchor (row, column) when it has one, or -1,-1
+	report    conv.Report     // what Compute ran and why, for the summary
+	layer     *conv.LayerPlan // Bank and Bias bound once, for repeated Computes
+	rescaleHi float64         // the top --rescale maps onto
+	origin    [2]int          // the kernel's anchor (row, column) when it has one, or -1,-1
 	read      fileFacts
 }
 
@@ -458,7 +461,14 @@ func (p *ConvPlan) Compute(in *tensorio.Data, bar *progress.Bar) (*tensor.Tensor
 	}
 	defer bar.Finish() // erased before anything else reaches stderr
 	if p.Kernel == nil {
-		return conv.Layer(in.T, p.Bank, p.Bias, pp, p.Method)
+		if p.layer == nil {
+			lp, err := conv.NewLayerPlan(p.Bank, p.Bias, pp)
+			if err != nil {
+				return nil, "", err
+			}
+			p.layer = lp
+		}
+		return p.layer.Apply(in.T, pp, p.Method)
 	}
 	if pp.Transpose {
 		// A transposed filter has no anchor to carry alpha from: alpha

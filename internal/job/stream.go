@@ -56,6 +56,21 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 		return true, err
 	}
 	defer rr.Close()
+	// --autorotate turns the picture by its EXIF orientation, which needs
+	// the whole image. A PNG's eXIf may follow its pixel data, where the
+	// rows would be filtered before it is seen: stream only when it came
+	// first and says upright.
+	if env.Autorotate && rr.Kind == tensorio.KindImage {
+		m := rr.Meta()
+		switch o := m.Orientation(); {
+		case o > 1:
+			p.PathWhy = fmt.Sprintf("--autorotate: EXIF orientation %d turns the whole image", o)
+			return false, nil
+		case m == nil || len(m.EXIF) == 0:
+			p.PathWhy = "--autorotate: the PNG has no eXIf before its pixel data, so its orientation is known only at its end"
+			return false, nil
+		}
+	}
 	h := Header{C: rr.C, H: rr.H, W: rr.W, Image: rr.Kind == tensorio.KindImage, Depth: rr.Depth, Alpha: rr.Alpha, Format: rr.Format}
 	if r.Gray && h.C >= 3 {
 		h.C -= 2 // grey, or grey and alpha
@@ -89,8 +104,11 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 	if err != nil {
 		return true, fmt.Errorf("%s: %w", r.Input, err)
 	}
-	w, err := tensorio.CreateRows(r.Output,
-		tensorio.RowSpec{C: plan.OC, H: plan.HO, W: plan.WO, Format: rr.Format, Rank: rr.Rank, Depth: rr.Depth},
+	spec := tensorio.RowSpec{C: plan.OC, H: plan.HO, W: plan.WO, Format: rr.Format, Rank: rr.Rank, Depth: rr.Depth}
+	if !env.Strip {
+		spec.Meta = rr.Meta
+	}
+	w, err := tensorio.CreateRows(r.Output, spec,
 		tensorio.WriteOptions{Format: r.Format, Stdout: env.Stdout, PNGLevel: r.PNGLevel})
 	if errors.Is(err, tensorio.ErrNotRows) {
 		return false, nil
@@ -116,12 +134,19 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 	// Reading, filtering and writing overlap: the time is all compute.
 	res.Compute = time.Since(t0)
 	p.report = conv.Report{Method: plan.Method, Reason: plan.Reason, Compute: res.Compute}
-	// The file as read (before --gray), and the input as filtered.
+	// The file as read (before --gray), and the input as filtered: the
+	// metadata is all read now, text after the pixel data too.
+	meta := rr.Meta()
 	p.read = fileFacts{shape: &tensor.Tensor{C: rr.C, H: rr.H, W: rr.W},
-		desc: tensorio.Describe(&tensorio.Data{T: &tensor.Tensor{C: rr.C, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha})}
-	in := &tensorio.Data{T: &tensor.Tensor{C: plan.OC, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha}
-	res.Summary = p.Summary(in, &tensor.Tensor{C: plan.OC, H: plan.HO, W: plan.WO}, plan.Method)
-	res.Summary.Add("path", p.Path.String())
+		desc: tensorio.Describe(&tensorio.Data{T: &tensor.Tensor{C: rr.C, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha, Meta: meta}),
+		meta: meta != nil}
+	in := &tensorio.Data{T: &tensor.Tensor{C: plan.OC, H: rr.H, W: rr.W}, Format: rr.Format, Depth: rr.Depth, Alpha: rr.Alpha, Meta: meta}
+	out := &tensor.Tensor{C: plan.OC, H: plan.HO, W: plan.WO}
+	res.Summary = p.Summary(in, out, plan.Method)
+	if f, err := tensorio.OutputFormat(r.Output, r.Format, rr.Format); err == nil {
+		p.addMetaNote(res, env, f, &tensorio.Data{T: out, Format: rr.Format, Meta: meta})
+	}
+	p.addPath(res)
 	res.Summary.AddJSON("compute_ms", summary.Millis(res.Compute))
 	return true, nil
 }

@@ -195,7 +195,9 @@ func ReadDarknet(b []byte, file string) (*Network, error) {
 		switch act {
 		case "", "linear":
 		case "leaky":
-			ls = append(ls, NewLayer(LeakyReLU))
+			l := NewLayer(LeakyReLU)
+			l.Slope = 0.1 // darknet's activations.h: x > 0 ? x : .1*x
+			ls = append(ls, l)
 		case "relu":
 			ls = append(ls, NewLayer(ReLU))
 		case "relu6":

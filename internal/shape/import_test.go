@@ -280,3 +280,90 @@ func TestKeras3Functional(t *testing.T) {
 		t.Errorf("Keras 2:\n%s\nKeras 3:\n%s", texts[0], texts[1])
 	}
 }
+
+// TestImportedConstants: the importers carry the layers' constants through
+// to the network and its --print text. Darknet's leaky is x > 0 ? x : .1*x
+// (darknet's activations.h), Keras's BatchNormalization has epsilon 1e-3
+// and its LeakyReLU the slope its config writes; ONNX's LeakyRelu alpha
+// and LRN attributes are read, their defaults PyTorch's.
+func TestImportedConstants(t *testing.T) {
+	cfg := "[net]\nwidth=8\nheight=8\nchannels=3\n[convolutional]\nfilters=4\nsize=3\npad=1\nbatch_normalize=1\nactivation=leaky\n"
+	n, err := ReadDarknet([]byte(cfg), "leaky.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := Format(&b, n); err != nil {
+		t.Fatal(err)
+	}
+	last := n.Layers[len(n.Layers)-1]
+	if last.Kind != LeakyReLU || last.Slope != 0.1 || !strings.Contains(b.String(), "leakyrelu 0.1\n") {
+		t.Errorf("darknet leaky: %s slope %g; printed:\n%s", last.Kind, last.Slope, b.String())
+	}
+
+	keras := `{"class_name": "Sequential", "config": {"name": "s", "layers": [
+	  {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 8, 3], "name": "in"}},
+	  {"class_name": "BatchNormalization", "config": {"name": "bn", "epsilon": 0.001}},
+	  {"class_name": "LeakyReLU", "config": {"name": "lk", "alpha": 0.25}},
+	  {"class_name": "LeakyReLU", "config": {"name": "lk3", "negative_slope": 0.125}},
+	  {"class_name": "Activation", "config": {"name": "act", "activation": "leaky_relu"}}]}}`
+	n, err = ReadKeras([]byte(keras), "k.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, l := range n.Layers {
+		got[l.Name] = l.Slope + l.Eps
+	}
+	for name, want := range map[string]float64{"bn": 0.001, "lk": 0.25, "lk3": 0.125, "act": 0.2} {
+		if got[name] != want {
+			t.Errorf("keras %s: constant %g, want %g (layers %v)", name, got[name], want, got)
+		}
+	}
+
+	for _, tc := range []struct {
+		line string
+		want Layer
+	}{
+		{"leakyrelu", Layer{Kind: LeakyReLU, Slope: 0.01}},
+		{"leakyrelu -0.5", Layer{Kind: LeakyReLU, Slope: -0.5}},
+		{"bn eps=0.001", Layer{Kind: BatchNorm, Eps: 0.001}},
+		{"groupnorm 4 eps=1e-6", Layer{Kind: GroupNorm, Groups: 4, Eps: 1e-6}},
+		{"lrn", Layer{Kind: LRN, LRN: DefaultLRN}},
+		{"lrn 3 alpha=0.01 beta=0.5 k=1", Layer{Kind: LRN, LRN: LRNParams{3, 0.01, 0.5, 1}}},
+		{"gelu tanh", Layer{Kind: GELU, Tanh: true}},
+	} {
+		l, err := parseLine(strings.Fields(tc.line))
+		if err != nil {
+			t.Errorf("%s: %v", tc.line, err)
+			continue
+		}
+		if l.Slope != tc.want.Slope || l.Eps != tc.want.Eps || l.LRN != tc.want.LRN || l.Tanh != tc.want.Tanh {
+			t.Errorf("%s: read %+v", tc.line, l)
+		}
+		if got := l.Spec(false); got != tc.line {
+			t.Errorf("%s: printed %q", tc.line, got)
+		}
+	}
+	for _, bad := range []string{"leakyrelu x", "bn eps=-1", "bn eps=nan", "lrn 0", "conv 3 k3 eps=1", "upsample 2 align_corners", "relu tanh", "lrn 3 alpha=inf"} {
+		if _, err := parseLine(strings.Fields(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// TestONNXConstants: an export of BatchNorm2d(eps=1e-3), LeakyReLU(0.2),
+// a channel LayerNorm(eps=1e-3), bilinear Upsample(align_corners=True) and
+// a default LeakyReLU (testdata/shape/gen_onnx_constants.py) reads back
+// with those constants, the float32 attributes as the decimals torch was
+// given.
+func TestONNXConstants(t *testing.T) {
+	_, text, err := Load("../../testdata/shape/onnx/constants.onnx", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "input 8x8x3\nn0: conv 8 k3 s1 p1\nn1: bn eps=0.001\nn2: leakyrelu 0.2\nn3: layernorm eps=0.001\nn4: upsample 2 bilinear align_corners\nn5: leakyrelu\n"
+	if _, body, _ := strings.Cut(text, "\n"); body != want {
+		t.Errorf("printed\n%s\nwant\n%s", body, want)
+	}
+}

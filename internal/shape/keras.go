@@ -40,6 +40,7 @@ type kerasConfig struct {
 	Layers           []kerasLayer    `json:"layers"`
 	NegativeSlope    *float64        `json:"negative_slope"`
 	Alpha            *float64        `json:"alpha"`
+	Epsilon          *float64        `json:"epsilon"`
 	KernelInitialize json.RawMessage `json:"kernel_initializer"`
 }
 
@@ -190,7 +191,7 @@ func ReadKeras(b []byte, file string) (*Network, error) {
 			if act == "?" {
 				unsupported["activation "+cfg.Activation] = true
 			} else {
-				ls = append(ls, NewLayer(act))
+				ls = append(ls, kerasActivationLayer(act))
 			}
 		}
 		for j, l := range ls {
@@ -250,6 +251,24 @@ func kerasActivation(a string) Kind {
 		return Mish
 	}
 	return "?"
+}
+
+// kerasActivationLayer is the layer of an activation named by a string:
+// Keras's leaky_relu function has negative slope 0.2.
+func kerasActivationLayer(k Kind) Layer {
+	l := NewLayer(k)
+	if k == LeakyReLU {
+		l.Slope = 0.2
+	}
+	return l
+}
+
+// kerasFloat returns *v, or def when the config does not give it.
+func kerasFloat(v *float64, def float64) float64 {
+	if v == nil {
+		return def
+	}
+	return *v
 }
 
 // kerasPadding reads "same" or "valid".
@@ -347,13 +366,16 @@ func kerasLayers(class string, cfg kerasConfig, refs []string) ([]Layer, error) 
 		l := NewLayer(AdaptMax)
 		l.Out = Square(1)
 		return []Layer{l}, nil
-	case "BatchNormalization":
-		return []Layer{NewLayer(BatchNorm)}, nil
-	case "LayerNormalization":
-		return []Layer{NewLayer(LayerNorm)}, nil
+	case "BatchNormalization", "LayerNormalization":
+		l := NewLayer(BatchNorm)
+		if class == "LayerNormalization" {
+			l = NewLayer(LayerNorm)
+		}
+		l.Eps = kerasFloat(cfg.Epsilon, 1e-3) // Keras's default, not PyTorch's 1e-5
+		return []Layer{l}, nil
 	case "Activation":
 		if k := kerasActivation(cfg.Activation); k != "" && k != "?" {
-			return []Layer{NewLayer(k)}, nil
+			return []Layer{kerasActivationLayer(k)}, nil
 		}
 		return nil, nil
 	case "ReLU":
@@ -365,7 +387,10 @@ func kerasLayers(class string, cfg kerasConfig, refs []string) ([]Layer, error) 
 		}
 		return []Layer{NewLayer(ReLU)}, nil
 	case "LeakyReLU":
-		return []Layer{NewLayer(LeakyReLU)}, nil
+		l := NewLayer(LeakyReLU)
+		// Keras 3 writes negative_slope, Keras 2 alpha; both default to 0.3.
+		l.Slope = kerasFloat(cfg.NegativeSlope, kerasFloat(cfg.Alpha, 0.3))
+		return []Layer{l}, nil
 	case "Softmax":
 		return []Layer{NewLayer(Softmax)}, nil
 	case "Dense":

@@ -208,12 +208,51 @@ type Layer struct {
 	Bilinear bool
 	// Edges is a pad layer's padding.
 	Edges Edges
+	// AlignCorners selects a bilinear upsample's align_corners=True.
+	AlignCorners bool
+	// Slope is a leakyrelu's negative slope (PyTorch's 0.01; Darknet's
+	// leaky is 0.1).
+	Slope float64
+	// Eps is the epsilon of bn, layernorm and groupnorm (PyTorch's 1e-5).
+	Eps float64
+	// LRN is a local response normalisation's constants.
+	LRN LRNParams
+	// Tanh selects gelu's tanh approximation (approximate='tanh').
+	Tanh bool
 }
 
+// LRNParams are nn.LocalResponseNorm's size, alpha, beta and k: each value
+// is divided by (k + alpha/size·Σ x²)^beta over size channels around it.
+type LRNParams struct {
+	Size           int
+	Alpha, Beta, K float64
+}
+
+// Defaults of the parameterised layers. DefaultSlope and DefaultEps are
+// PyTorch's; PyTorch's LocalResponseNorm has no default size, and lrn
+// alone is AlexNet's (5, 1e-4, 0.75, 2), as the alexnet preset needs.
+const (
+	DefaultSlope = 0.01
+	DefaultEps   = 1e-5
+)
+
+// DefaultLRN is lrn's constants when none are written: AlexNet's.
+var DefaultLRN = LRNParams{Size: 5, Alpha: 1e-4, Beta: 0.75, K: 2}
+
 // NewLayer returns a layer of kind k with PyTorch's defaults: stride 1
-// (pooling: the window), no padding, dilation 1, one group, with bias.
+// (pooling: the window), no padding, dilation 1, one group, with bias,
+// leakyrelu's slope 0.01, the norms' eps 1e-5 and lrn's DefaultLRN.
 func NewLayer(k Kind) Layer {
-	return Layer{Kind: k, Kernel: Square(1), Stride: Pair{}, Dilation: Square(1), Groups: 1, Bias: true}
+	l := Layer{Kind: k, Kernel: Square(1), Stride: Pair{}, Dilation: Square(1), Groups: 1, Bias: true}
+	switch k {
+	case LeakyReLU:
+		l.Slope = DefaultSlope
+	case BatchNorm, LayerNorm, GroupNorm:
+		l.Eps = DefaultEps
+	case LRN:
+		l.LRN = DefaultLRN
+	}
+	return l
 }
 
 // stride returns the stride, defaulting to 1 (convolution) or the window

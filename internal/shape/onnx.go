@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -77,6 +78,21 @@ type onnxNode struct {
 	inputs, outputs []string
 	name, op        string
 	attrs           map[string]onnxAttr
+}
+
+// float returns the float attribute name, or def when the node has none.
+// ONNX stores floats in 32 bits: the value is read back as the shortest
+// decimal of that float32 (torch's 0.1 is written 0.1, not 0.100000001).
+func (n onnxNode) float(name string, def float64) float64 {
+	a, ok := n.attrs[name]
+	if !ok {
+		return def
+	}
+	v, err := strconv.ParseFloat(strconv.FormatFloat(a.f, 'g', -1, 32), 64)
+	if err != nil {
+		return a.f
+	}
+	return v
 }
 
 type onnxGraph struct {
@@ -313,7 +329,7 @@ func parseONNX(b []byte) (*onnxGraph, error) {
 // onnxOps lists the operators ReadONNX converts.
 var onnxOps = []string{"Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
 	"ConvTranspose", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
-	"HardSwish", "Identity", "LayerNormalization (NHWC channels)", "LeakyRelu", "MatMul (a Linear)", "MaxPool", "Mul", "Pad", "Relu", "Resize",
+	"HardSwish", "Identity", "LayerNormalization (NHWC channels)", "LeakyRelu", "LRN", "MatMul (a Linear)", "MaxPool", "Mul", "Pad", "Relu", "Resize",
 	"Sigmoid", "Softmax", "Tanh", "Transpose (NCHW ⇄ NHWC)", "Upsample", "GELU (Div, Erf, Add, Mul, Mul)"}
 
 // ReadONNX converts an ONNX model (as torch.onnx.export writes it: NCHW,
@@ -390,6 +406,7 @@ func ReadONNX(b []byte, file string) (*Network, error) {
 			// over the last axis: the channels once transposed to NHWC
 			if p, ok := c.producer[data[0]]; ok && channelsLast[data[0]] && (n.attrs["axis"].i == -1 || n.attrs["axis"].i == 3) {
 				l := NewLayer(LayerNorm)
+				l.Eps = n.float("epsilon", DefaultEps)
 				l.Line, l.Name = i+1, c.unique(onnxName(n, i))
 				c.add(l, p)
 				c.producer[n.outputs[0]], channelsLast[n.outputs[0]] = l.Name, true
@@ -743,7 +760,17 @@ func onnxLayers(n onnxNode, data []string, consts map[string]*onnxTensor, produc
 		l.Out = Square(1)
 		return []Layer{l}, nil
 	case "BatchNormalization":
-		return one(BatchNorm), nil
+		l := NewLayer(BatchNorm)
+		l.Eps = n.float("epsilon", DefaultEps)
+		return []Layer{l}, nil
+	case "LRN":
+		l := NewLayer(LRN)
+		size := n.attrs["size"].i
+		if size < 1 {
+			return nil, fmt.Errorf("LRN size %d: want a positive number of channels", size)
+		}
+		l.LRN = LRNParams{Size: int(size), Alpha: n.float("alpha", 1e-4), Beta: n.float("beta", 0.75), K: n.float("bias", 1)}
+		return []Layer{l}, nil
 	case "Relu":
 		return one(ReLU), nil
 	case "Sigmoid":
@@ -751,7 +778,9 @@ func onnxLayers(n onnxNode, data []string, consts map[string]*onnxTensor, produc
 	case "Tanh":
 		return one(Tanh), nil
 	case "LeakyRelu":
-		return one(LeakyReLU), nil
+		l := NewLayer(LeakyReLU)
+		l.Slope = n.float("alpha", DefaultSlope)
+		return []Layer{l}, nil
 	case "HardSigmoid":
 		return one(HardSig), nil
 	case "HardSwish":
@@ -833,9 +862,7 @@ func onnxLayers(n onnxNode, data []string, consts map[string]*onnxTensor, produc
 		case "", "nearest":
 		case "linear", "bilinear":
 			l.Bilinear = true
-			if ct := n.attrs["coordinate_transformation_mode"].s; ct == "align_corners" {
-				return nil, fmt.Errorf("align_corners resizing is not read")
-			}
+			l.AlignCorners = n.attrs["coordinate_transformation_mode"].s == "align_corners"
 		default:
 			return nil, fmt.Errorf("resize mode %q is not read", mode)
 		}

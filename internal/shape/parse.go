@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -65,7 +66,11 @@ const kindList = "conv, dwconv, convT, maxpool, avgpool, adaptiveavgpool, adapti
 //
 // Options: kN or kHxW (kernel), sN (stride; pooling defaults to the
 // window), pN, pHxW, same or valid (padding, default 0), dN (dilation), gN
-// (groups), opN (output padding), ceil, nobias or bias=false. For convT,
+// (groups), opN (output padding), ceil, nobias or bias=false. Layers
+// with constants take PyTorch's: leakyrelu SLOPE (default 0.01), lrn SIZE
+// alpha=A beta=B k=K (default AlexNet's 5, 1e-4, 0.75, 2), eps=E on bn,
+// layernorm and groupnorm (default 1e-5), gelu tanh (the tanh
+// approximation), upsample … bilinear align_corners. For convT,
 // same is TransposeSamePad's padding (output s times the input), its
 // output padding unless op is given. Layers
 // without a name are called after their type and position (conv1, relu3).
@@ -212,6 +217,12 @@ func parseLine(f []string) (Layer, error) {
 			}
 			continue
 		}
+		if i == 0 && (kind == LeakyReLU || kind == LRN) && !strings.ContainsRune(a, '=') {
+			if err := parseLeading(&l, a); err != nil {
+				return Layer{}, err
+			}
+			continue
+		}
 		if i == 0 && a[0] >= '0' && a[0] <= '9' {
 			switch kind {
 			case Input:
@@ -298,6 +309,9 @@ func parseLine(f []string) (Layer, error) {
 		if l.Scale == 0 && l.Out.H == 0 {
 			return Layer{}, fmt.Errorf("upsample: needs a scale or a size, e.g. upsample 2 or upsample 28x28")
 		}
+		if l.AlignCorners && !l.Bilinear {
+			return Layer{}, fmt.Errorf("upsample: align_corners applies to bilinear only")
+		}
 	case Pad:
 		if l.Edges == (Edges{}) {
 			return Layer{}, fmt.Errorf("pad: needs the padding, e.g. pad 1, pad 1x2 (rows x columns) or pad 0,1,0,1 (left,right,top,bottom)")
@@ -341,10 +355,44 @@ func optionAllowed(k Kind, opt string) bool {
 		return k == MaxPool || k == AvgPool
 	case "bias":
 		return k == Conv || k == DWConv || k == ConvT || k == FC || k == Linear
-	case "mode":
+	case "mode", "align_corners":
 		return k == Upsample
+	case "eps":
+		return k == BatchNorm || k == LayerNorm || k == GroupNorm
+	case "alpha", "beta", "lrnk":
+		return k == LRN
+	case "tanh":
+		return k == GELU
 	}
 	return false
+}
+
+// parseLeading reads the number that may follow leakyrelu (its negative
+// slope) or lrn (its size).
+func parseLeading(l *Layer, a string) error {
+	if l.Kind == LRN {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 1 {
+			return fmt.Errorf("lrn: size %q: want a positive number of channels, e.g. lrn 5", a)
+		}
+		l.LRN.Size = n
+		return nil
+	}
+	v, err := finiteFloat(a)
+	if err != nil {
+		return fmt.Errorf("leakyrelu: negative slope %q: want a number, e.g. leakyrelu 0.1", a)
+	}
+	l.Slope = v
+	return nil
+}
+
+// finiteFloat parses a finite number.
+func finiteFloat(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return v, nil
 }
 
 // parseEdges reads a pad layer's "P", "PHxPW" (rows x columns, both
@@ -380,6 +428,14 @@ func parseOption(l *Layer, a string, hasKernel *bool) error {
 		opt, val = "bias", "false"
 	case a == "bias" || a == "bias=true":
 		opt, val = "bias", "true"
+	case a == "tanh":
+		opt = "tanh"
+	case a == "align_corners":
+		opt = "align_corners"
+	case strings.HasPrefix(a, "eps="), strings.HasPrefix(a, "alpha="), strings.HasPrefix(a, "beta="):
+		opt, val, _ = strings.Cut(a, "=")
+	case l.Kind == LRN && strings.HasPrefix(a, "k="):
+		opt, val = "lrnk", a[2:]
 	case a == "same" || a == "valid":
 		opt, val = "p", a
 	case strings.HasPrefix(a, "op"):
@@ -396,6 +452,21 @@ func parseOption(l *Layer, a string, hasKernel *bool) error {
 	switch opt {
 	case "ceil":
 		l.Ceil = true
+	case "tanh":
+		l.Tanh = true
+	case "align_corners":
+		l.AlignCorners = true
+	case "eps":
+		l.Eps, err = finiteFloat(val)
+		if err == nil && l.Eps < 0 {
+			err = fmt.Errorf("eps must not be negative")
+		}
+	case "alpha":
+		l.LRN.Alpha, err = finiteFloat(val)
+	case "beta":
+		l.LRN.Beta, err = finiteFloat(val)
+	case "lrnk":
+		l.LRN.K, err = finiteFloat(val)
 	case "mode":
 		l.Bilinear = val == "bilinear"
 	case "bias":
@@ -492,6 +563,15 @@ func (l Layer) Spec(withName bool) string {
 		}
 	case Add:
 		f = append(f, "@"+l.Ref)
+	case LeakyReLU:
+		if l.Slope != DefaultSlope {
+			f = append(f, fmtFloat(l.Slope))
+		}
+	case LRN:
+		if l.LRN != DefaultLRN {
+			f = append(f, strconv.Itoa(l.LRN.Size), "alpha="+fmtFloat(l.LRN.Alpha),
+				"beta="+fmtFloat(l.LRN.Beta), "k="+fmtFloat(l.LRN.K))
+		}
 	}
 	f = append(f, l.Options()...)
 	if l.From != "" {
@@ -529,8 +609,24 @@ func (l Layer) Options() []string {
 	if l.Bilinear {
 		f = append(f, "bilinear")
 	}
+	if l.AlignCorners {
+		f = append(f, "align_corners")
+	}
+	if optionAllowed(l.Kind, "eps") && l.Eps != DefaultEps {
+		f = append(f, "eps="+fmtFloat(l.Eps))
+	}
+	if l.Tanh {
+		f = append(f, "tanh")
+	}
 	if optionAllowed(l.Kind, "bias") && !l.Bias {
 		f = append(f, "nobias")
 	}
 	return f
+}
+
+// fmtFloat writes v in the fewest digits that read back as v, with a
+// one-digit exponent as people write it (1e-6, not 1e-06).
+func fmtFloat(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	return strings.NewReplacer("e-0", "e-", "e+0", "e+").Replace(s)
 }

@@ -36,6 +36,19 @@ func convRowsAt(l Level, out []float32, ldo, nout, n int, rows [][]float32, k []
 		convRowsGeneric(out, ldo, nout, n, rows, k, kw, dx, step)
 		return
 	}
+	if l == AVX512 && nout >= 4 && kw == 3 && dx == 1 && consecutive3(rows, step) {
+		// Three consecutive rows of one plane under a 3×3 kernel: the
+		// register-blocked kernel for whole groups of four output rows,
+		// the general one for the rest (the same sums in the same order).
+		m := nout &^ 3
+		dw3x3AVX512(&out[0], ldo, m, n, &rows[0][0], step, &k[0], tailMasks512(n))
+		if m == nout {
+			return
+		}
+		out = out[m*ldo:]
+		rows = [][]float32{rows[0][m*step:], rows[1][m*step:], rows[2][m*step:]}
+		nout -= m
+	}
 	var buf [maxStackRows]*float32
 	ptrs := buf[:0]
 	if len(rows) > maxStackRows {
@@ -45,16 +58,28 @@ func convRowsAt(l Level, out []float32, ldo, nout, n int, rows [][]float32, k []
 		ptrs = append(ptrs, &r[0])
 	}
 	if l == AVX512 {
-		// Four 16-bit lane masks for the last, partial block of 64.
-		var tail uint64
-		if rem := n % 64; rem != 0 {
-			for v := range 4 {
-				lanes := min(max(rem-16*v, 0), 16)
-				tail |= uint64(1<<lanes-1) << (16 * v)
-			}
-		}
-		convRowsAVX512(&out[0], ldo, nout, n, &ptrs[0], len(ptrs), &k[0], kw, dx, step, tail)
+		convRowsAVX512(&out[0], ldo, nout, n, &ptrs[0], len(ptrs), &k[0], kw, dx, step, tailMasks512(n))
 		return
 	}
 	convRowsAVX2(&out[0], ldo, nout, n, &ptrs[0], len(ptrs), &k[0], kw, dx, step, uint64(n%32))
+}
+
+// tailMasks512 packs the four 16-bit lane masks of the last, partial block
+// of 64 samples of a row of n (zero when n is a multiple of 64).
+func tailMasks512(n int) uint64 {
+	var tail uint64
+	if rem := n % 64; rem != 0 {
+		for v := range 4 {
+			lanes := min(max(rem-16*v, 0), 16)
+			tail |= uint64(1<<lanes-1) << (16 * v)
+		}
+	}
+	return tail
+}
+
+// consecutive3 reports whether rows are exactly three rows of one plane,
+// step floats apart: rows[r] starts at rows[0][r·step].
+func consecutive3(rows [][]float32, step int) bool {
+	return len(rows) == 3 && step > 0 && len(rows[0]) > 2*step && len(rows[1]) > 0 && len(rows[2]) > 0 &&
+		&rows[1][0] == &rows[0][step] && &rows[2][0] == &rows[0][2*step]
 }

@@ -23,3 +23,8 @@ func convRowsAVX512(out *float32, ldo int, nout int, n int, rows **float32, nrow
 //
 //go:noescape
 func convRowsAVX2(out *float32, ldo int, nout int, n int, rows **float32, nrows int, k *float32, kw int, dx int, step int, tail uint64)
+
+// dw3x3AVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·in[(j+ky)·pitch + x + kx]; tail holds the lane masks of the last block of 64 (n%64 samples).
+//
+//go:noescape
+func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int, k *float32, tail uint64)

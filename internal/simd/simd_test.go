@@ -256,6 +256,7 @@ func FuzzKernels(f *testing.F) {
 		eachLevel(t, func(Level) {
 			checkRows(t, rng, rc)
 			checkTile(t, rng, gc)
+			checkPlane3x3(t, rng, planeCase{1 + int(nout%13), rc.n, rc.stepExtra % 6, rc.ldoExtra, rc.off})
 		})
 	})
 }
@@ -306,3 +307,100 @@ func BenchmarkRows5x5_4096_Generic(b *testing.B) { benchRows(b, Generic, 4096, 5
 func BenchmarkRows3x3_56_AVX512(b *testing.B)    { benchRows(b, AVX512, 56, 3, 3) }
 func BenchmarkRows3x3_56_AVX2(b *testing.B)      { benchRows(b, AVX2, 56, 3, 3) }
 func BenchmarkRows3x3_56_Generic(b *testing.B)   { benchRows(b, Generic, 56, 3, 3) }
+
+// benchPlane times one whole plane of a depthwise layer: nout rows of n
+// samples from a padded plane of pitch n+kw-1, as conv's direct method
+// calls it.
+func benchPlane(b *testing.B, l Level, n, kh, kw int) {
+	prev, err := SetLevel(l)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer SetLevel(prev)
+	rng := rand.New(rand.NewPCG(1, 1))
+	pitch := n + kw - 1
+	plane := randSlice(rng, (n+kh-1)*pitch, 0)
+	rows := make([][]float32, kh)
+	for r := range rows {
+		rows[r] = plane[r*pitch:]
+	}
+	k, out := randSlice(rng, kh*kw, 0), make([]float32, n*n)
+	for b.Loop() {
+		ConvRows(out, n, n, n, rows, k, kw, 1, pitch)
+	}
+	b.ReportMetric(2*float64(n*n*kh*kw)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// A 3×3 depthwise plane at 56² (MobileNet's and issue 10's layer).
+func BenchmarkPlane3x3_56_AVX512(b *testing.B) { benchPlane(b, AVX512, 56, 3, 3) }
+func BenchmarkPlane3x3_56_AVX2(b *testing.B)   { benchPlane(b, AVX2, 56, 3, 3) }
+
+// TestConvRowsPlane3x3: three consecutive rows of one plane under a 3×3
+// kernel (the depthwise case, which AVX-512 runs on its register-blocked
+// kernel four output rows at a time and the rest on the general one)
+// against a float64 sum, for row counts around multiples of four, widths
+// around blocks of 64 and unaligned planes, at every level; and, since
+// the blocked kernel claims convRows' FMA order, the same bits as the
+// same rows passed as three separate copies (which the general kernel
+// runs).
+func TestConvRowsPlane3x3(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	cases := []planeCase{{4, 56, 2, 0, 0}, {5, 56, 2, 0, 1}, {7, 64, 2, 3, 0}, {8, 13, 5, 0, 3}, {9, 130, 2, 1, 7}, {1, 56, 2, 0, 0}, {4, 200, 0, 2, 5}}
+	for range 20 {
+		cases = append(cases, planeCase{1 + rng.IntN(13), 1 + rng.IntN(200), rng.IntN(6), rng.IntN(9), rng.IntN(16)})
+	}
+	eachLevel(t, func(Level) {
+		for _, c := range cases {
+			checkPlane3x3(t, rng, c)
+		}
+	})
+}
+
+type planeCase struct{ nout, n, pitchExtra, ldoExtra, off int }
+
+// checkPlane3x3 runs ConvRows at the current level on three consecutive
+// rows of one plane under a 3×3 kernel, against a float64 sum and, bit
+// for bit, against the same rows passed as separate copies.
+func checkPlane3x3(t testing.TB, rng *rand.Rand, c planeCase) {
+	t.Helper()
+	l := Current()
+	pitch := c.n + 2 + c.pitchExtra
+	plane := randSlice(rng, (c.nout+2)*pitch, c.off)
+	rows := [][]float32{plane, plane[pitch:], plane[2*pitch:]}
+	copies := make([][]float32, 3)
+	for r := range copies {
+		copies[r] = append([]float32(nil), rows[r]...)
+	}
+	k := randSlice(rng, 9, 0)
+	ldo := c.n + c.ldoExtra
+	out := randSlice(rng, c.nout*ldo+ldo, 0)
+	before := append([]float32(nil), out...)
+	ConvRows(out, ldo, c.nout, c.n, rows, k, 3, 1, pitch)
+	sep := make([]float32, len(out))
+	ConvRows(sep, ldo, c.nout, c.n, copies, k, 3, 1, pitch)
+	for j := range c.nout {
+		for x := range ldo {
+			got := out[j*ldo+x]
+			if x >= c.n {
+				if got != before[j*ldo+x] {
+					t.Fatalf("%s %+v: out[%d][%d] past n was written", l, c, j, x)
+				}
+				continue
+			}
+			var ref, mag float64
+			for ky := range 3 {
+				for kx := range 3 {
+					v := float64(k[ky*3+kx]) * float64(plane[(j+ky)*pitch+x+kx])
+					ref += v
+					mag += math.Abs(v)
+				}
+			}
+			if !within(got, ref, mag, 9) {
+				t.Fatalf("%s %+v: out[%d][%d] = %v, want %v", l, c, j, x, got, ref)
+			}
+			if math.Float32bits(got) != math.Float32bits(sep[j*ldo+x]) {
+				t.Fatalf("%s %+v: out[%d][%d] = %v from one plane, %v from copies", l, c, j, x, got, sep[j*ldo+x])
+			}
+		}
+	}
+}

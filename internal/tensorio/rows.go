@@ -46,6 +46,18 @@ type RowReader struct {
 	src   interface{ ReadRow([]float32) error }
 	start func() (interface{ ReadRow([]float32) error }, error)
 	f     *os.File
+	meta  func() *img.Meta
+}
+
+// Meta is an image's metadata as Read would give it in Data.Meta, or nil:
+// what the header says before the first row (a PNG's chunks before its
+// pixel data), and all of it after the last (text and eXIf may follow
+// the pixels).
+func (r *RowReader) Meta() *img.Meta {
+	if r.meta == nil {
+		return nil
+	}
+	return r.meta()
 }
 
 // ReadRow reads the next row: C·W samples, channel by channel. Errors
@@ -130,22 +142,27 @@ func openRows(br Peeker, f *os.File, size, maxPixels int64, name string) (*RowRe
 	switch Sniff(head) {
 	case "png":
 		h, ok := img.PeekPNGHeader(head)
-		if !ok || h.Interlaced || img.PNGNeedsWhole(head) {
-			// A tRNS key colour or metadata: Read turns the key into
-			// alpha and keeps the metadata, which rows do not carry.
+		if !ok || h.Interlaced {
 			return nil, ErrNotRows
 		}
 		// A dry run over what was peeked: the chunks before the pixel
 		// data must be ones the row reader takes, or Read gets the file.
+		// The reader turns a tRNS key into alpha and reads the metadata
+		// as Read does.
 		p, err := img.NewPNGReader(bytes.NewReader(head), size, maxPixels)
 		if err != nil {
 			return nil, ErrNotRows
 		}
-		return &RowReader{C: p.Channels, H: p.Height, W: p.Width, Kind: KindImage, Format: "png",
-			Rank: 3, Depth: p.Depth, Alpha: p.Alpha, name: name,
-			start: func() (interface{ ReadRow([]float32) error }, error) {
-				return img.NewPNGReader(br, size, maxPixels)
-			}}, nil
+		r := &RowReader{C: p.Channels, H: p.Height, W: p.Width, Kind: KindImage, Format: "png",
+			Rank: 3, Depth: p.Depth, Alpha: p.Alpha, name: name, meta: p.Meta}
+		r.start = func() (interface{ ReadRow([]float32) error }, error) {
+			q, err := img.NewPNGReader(br, size, maxPixels)
+			if err == nil {
+				r.meta = q.Meta
+			}
+			return q, err
+		}
+		return r, nil
 	case "npy":
 		var ra io.ReaderAt
 		if f != nil {
@@ -188,6 +205,10 @@ type RowSpec struct {
 	Rank int
 	// Depth is the input image's sample depth (0 for none: 8).
 	Depth int
+	// Meta, when not nil, gives the metadata a PNG output carries
+	// (img.PNGWriter.Meta): a RowReader's Meta, called before the first
+	// row and again after the last.
+	Meta func() *img.Meta
 }
 
 // RowWriter writes an output row by row. A file is written to a temporary
@@ -285,6 +306,7 @@ func CreateRows(path string, s RowSpec, o WriteOptions) (*RowWriter, error) {
 		}
 		var p *img.PNGWriter
 		if p, err = img.NewPNGWriter(rw.bw, s.W, s.H, s.C, depth, level); err == nil {
+			p.Meta = s.Meta
 			rw.sink, rw.close = p, p.Close
 		}
 	case "npy":

@@ -1,5 +1,5 @@
 """Fixtures for internal/forward: PyTorch runs the networks in
-miniresnet.net, mixed.net and blocks.net (written here a second time, by hand, as torch
+miniresnet.net, mixed.net, blocks.net and params.net (written here a second time, by hand, as torch
 modules and functional calls) with seeded random weights, and saves
 
   NAME.safetensors / NAME.npz   the weights, keyed as the state_dict
@@ -206,6 +206,28 @@ class Blocks(nn.Module):
         return rec("head", self.head(h.flatten(1))[:, :, None, None])
 
 
+class Params(nn.Module):
+    """params.net: every layer whose constants the network file sets."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, 1, 1)
+        self.bn = nn.BatchNorm2d(8, eps=0.5)
+        self.gn = nn.GroupNorm(2, 8, eps=2.0)
+        self.ln = ChannelNorm(8, eps=1.5)
+
+    def forward(self, x, rec):
+        x = rec("c1", self.c1(x))
+        x = rec("bn", self.bn(x))
+        x = rec("lk", F.leaky_relu(x, 0.1))
+        x = rec("lrn", F.local_response_norm(x, 3, alpha=0.05, beta=0.5, k=1.5))
+        x = rec("gn", self.gn(x))
+        x = rec("ln", self.ln(x))
+        x = rec("ge", F.gelu(x, approximate="tanh"))
+        x = rec("up", F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True))
+        return rec("sz", F.interpolate(x, size=(5, 17), mode="bilinear", align_corners=True))
+
+
 def run(name, model, shape, fmt):
     torch.manual_seed(2)
     randomise(model)
@@ -228,6 +250,7 @@ def run(name, model, shape, fmt):
 run("miniresnet", MiniResNet(), (3, 16, 16), "safetensors")
 run("mixed", Mixed(), (4, 13, 11), "npz")
 run("blocks", Blocks(), (3, 12, 10), "safetensors")
+run("params", Params(), (3, 7, 6), "safetensors")
 
 v = torch.tensor([[1.0, -2.5, 3.140625, 65504.0], [1e-7, -0.0, 0.333333, 1e30]], dtype=torch.float64)
 save_safetensors(os.path.join(HERE, "dtypes.safetensors"), {
@@ -259,5 +282,17 @@ ops = {
     "linear": torch.einsum("oc,nchw->nohw", lw, x) + lb[None, :, None, None],
     "groupnorm": F.group_norm(x, 3, w6, b6),
     "layernorm": F.layer_norm(x.permute(0, 2, 3, 1), (6,), w6, b6).permute(0, 3, 1, 2),
+    # the layers' constants (leakyrelu 0.1, gelu tanh, eps=, lrn N alpha= beta= k=,
+    # bilinear align_corners)
+    "leakyrelu_0.1": F.leaky_relu(x, 0.1), "leakyrelu_-0.5": F.leaky_relu(x, -0.5),
+    "gelu_tanh": F.gelu(x, approximate="tanh"),
+    "groupnorm_eps": F.group_norm(x, 2, w6, b6, eps=4),
+    "layernorm_eps": F.layer_norm(x.permute(0, 2, 3, 1), (6,), w6, b6, eps=3).permute(0, 3, 1, 2),
+    "lrn_default": F.local_response_norm(x, 5, alpha=1e-4, beta=0.75, k=2),
+    "lrn_3": F.local_response_norm(x, 3, alpha=0.05, beta=0.5, k=1.5),
+    "lrn_4": F.local_response_norm(x, 4, alpha=0.02, beta=0.9, k=1),
+    "bilinear_aligned2": F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True),
+    "bilinear_aligned_size": F.interpolate(x, size=(3, 11), mode="bilinear", align_corners=True),
+    "bilinear_aligned_1": F.interpolate(x, size=(1, 1), mode="bilinear", align_corners=True),
 }
 np.savez(os.path.join(HERE, "ops.npz"), **{k: v[0].contiguous().numpy().astype(np.float32) for k, v in ops.items()})

@@ -18,7 +18,11 @@
 //     input rows and kw taps per row of k·src[x + tap·dx], the row
 //     pointers moving by step floats from one output row to the next (two
 //     rows a pass: eight independent FMA chains). It is the inner loop of the direct method (filters, depthwise and
-//     multi-channel layers at unit stride) and of the separable passes.
+//     multi-channel layers at unit stride) and of the separable passes;
+//   - dw3x3 (AVX-512): convRows' commonest case, a 3×3 kernel over three
+//     consecutive rows of one plane, four output rows a pass with the
+//     nine weights in registers, so each input vector is loaded once and
+//     used by every output row it reaches (a third of convRows' loads).
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
 package main
@@ -48,6 +52,7 @@ func main() {
 	sgemmAVX2()
 	convRows512()
 	convRowsAVX2()
+	dw3x3AVX512()
 	Generate()
 }
 
@@ -279,8 +284,12 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 				a := acc[j*nacc+i]
 				switch {
 				case masked && avx512:
-					VMOVUPS_Z(src, masks[i], tmp)
-					VFMADD231PS(tmp, w, a)
+					// Merge-masked FMA from memory: lanes past n
+					// keep their zero and their loads are
+					// suppressed (no fault past the row), in one
+					// instruction instead of a masked load and an
+					// FMA.
+					VFMADD231PS(src, w, masks[i], a)
 				case masked:
 					VMASKMOVPS(src, maskv[i], tmp)
 					VFMADD231PS(tmp, w, a)
@@ -356,6 +365,126 @@ func convRowsBody(lanes, vb int, vec func() reg.VecVirtual, avx512 bool) {
 	JLE(LabelRef("done"))
 	emitRows("one", false)
 	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// dw3x3AVX512 emits the 3×3 single-plane row kernel: out rows j < nout
+// (a multiple of four) of n samples, row j the sum over ky, kx < 3 of
+// k[ky·3+kx]·in[(j+ky)·pitch + x + kx]. Four output rows a pass, blocks
+// of 64 samples (four zmm per row: sixteen accumulators), the nine weights
+// broadcast once into registers; each of the six input rows of a pass is
+// loaded at its three shifts and each vector fed to the (up to three)
+// output rows that use it, in the order ky then kx for every output
+// sample: the FMA sequence of convRows on the same rows, so the same bits.
+// The last, partial block masks its loads and stores with the four 16-bit
+// lane masks in tail.
+func dw3x3AVX512() {
+	const R, nacc, vb = 4, 4, 64
+	TEXT("dw3x3AVX512", NOSPLIT, "func(out *float32, ldo, nout, n int, in *float32, pitch int, k *float32, tail uint64)")
+	Pragma("noescape")
+	Doc("dw3x3AVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·in[(j+ky)·pitch + x + kx]; tail holds the lane masks of the last block of 64 (n%64 samples).")
+	out := Load(Param("out"), GP64())
+	in := Load(Param("in"), GP64())
+	nout := Load(Param("nout"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	pitch := Load(Param("pitch"), GP64())
+	SHLQ(Imm(2), pitch)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(2), ldo)
+	kp := Load(Param("k"), GP64())
+	w := make([]reg.VecVirtual, 9)
+	for i := range w {
+		w[i] = ZMM()
+		VBROADCASTSS(Mem{Base: kp, Disp: 4 * i}, w[i])
+	}
+	t := Load(Param("tail"), GP64())
+	var masks []reg.Register
+	for range nacc {
+		m := K()
+		KMOVW(t.(reg.GPVirtual).As32(), m)
+		SHRQ(Imm(16), t)
+		masks = append(masks, m)
+	}
+	acc := make([]reg.VecVirtual, R*nacc)
+	for i := range acc {
+		acc[i] = ZMM()
+	}
+	tmp := ZMM()
+	x := GP64()
+	q := GP64()
+	o := GP64()
+
+	emitPass := func(masked bool) {
+		for _, a := range acc {
+			VPXORD(a, a, a)
+		}
+		MOVQ(in, q)
+		ADDQ(x, q)
+		for i := range R + 2 {
+			for kx := range 3 {
+				for v := range nacc {
+					src := Mem{Base: q, Disp: 4*kx + v*vb}
+					if masked {
+						VMOVUPS_Z(src, masks[v], tmp)
+					} else {
+						VMOVUPS(src, tmp)
+					}
+					for r := range R {
+						ky := i - r
+						if ky < 0 || ky > 2 {
+							continue
+						}
+						VFMADD231PS(tmp, w[ky*3+kx], acc[r*nacc+v])
+					}
+				}
+			}
+			if i < R+1 {
+				ADDQ(pitch, q)
+			}
+		}
+		MOVQ(out, o)
+		for r := range R {
+			for v := range nacc {
+				dst := Mem{Base: o, Index: x, Scale: 1, Disp: v * vb}
+				if masked {
+					VMOVUPS(acc[r*nacc+v], masks[v], dst)
+				} else {
+					VMOVUPS(acc[r*nacc+v], dst)
+				}
+			}
+			if r < R-1 {
+				ADDQ(ldo, o)
+			}
+		}
+	}
+
+	Label("dw_pass")
+	TESTQ(nout, nout)
+	JLE(LabelRef("dw_done"))
+	XORQ(x, x)
+	Label("dw_block")
+	blk := GP64()
+	MOVQ(x, blk)
+	ADDQ(U32(4*16*nacc), blk)
+	CMPQ(blk, end)
+	JGT(LabelRef("dw_partial"))
+	emitPass(false)
+	ADDQ(U32(4*16*nacc), x)
+	JMP(LabelRef("dw_block"))
+	Label("dw_partial")
+	CMPQ(x, end)
+	JGE(LabelRef("dw_next"))
+	emitPass(true)
+	Label("dw_next")
+	for range R {
+		ADDQ(pitch, in)
+		ADDQ(ldo, out)
+	}
+	SUBQ(Imm(R), nout)
+	JMP(LabelRef("dw_pass"))
+	Label("dw_done")
 	VZEROUPPER()
 	RET()
 }

@@ -1,0 +1,144 @@
+package conv
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/tensor"
+)
+
+func randBank(rng *rand.Rand, n0, n1, k int) *kernel.Bank {
+	b := &kernel.Bank{N0: n0, N1: n1, KH: k, KW: k, Data: make([]float32, n0*n1*k*k)}
+	for i := range b.Data {
+		b.Data[i] = float32(rng.NormFloat64())
+	}
+	return b
+}
+
+func randInput(rng *rand.Rand, c, h, w int) *tensor.Tensor {
+	x := tensor.New(c, h, w)
+	for i := range x.Data {
+		x.Data[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+// TestLayerPlanReuse: one plan applied to inputs of different sizes gives,
+// each time, what Layer gives for that input alone (Layer is checked
+// against PyTorch in conv_test.go), for ordinary and transposed layers.
+func TestLayerPlanReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name      string
+		transpose bool
+		groups    int
+	}{{"conv", false, 1}, {"grouped", false, 2}, {"transposed", true, 1}, {"transposed grouped", true, 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewParams()
+			p.StrideY, p.StrideX, p.Groups, p.Transpose = 2, 2, tc.groups, tc.transpose
+			p.Pad = Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}
+			w := randBank(rng, 4, 6/tc.groups, 3)
+			if tc.transpose {
+				w = randBank(rng, 4, 3, 3)
+			}
+			bias := []float32{0.5, -1, 2, 0.25, 3, -0.5}[:4]
+			if tc.transpose {
+				bias = bias[:3*tc.groups]
+			}
+			inC := 6
+			if tc.transpose {
+				inC = 4
+			}
+			lp, err := NewLayerPlan(w, bias, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, hw := range [][2]int{{9, 7}, {5, 12}} {
+				x := randInput(rng, inC, hw[0], hw[1])
+				for _, m := range []Method{Direct, GEMM, Auto} {
+					got, _, err := lp.Apply(x, p, m)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, _, err := Layer(x, w, bias, p, m)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if d := tensor.MaxAbsDiff(got, want); d != 0 || !got.SameShape(want) {
+						t.Errorf("%v %s: plan differs from Layer by %g", hw, m, d)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLayerPlanCountsTaps: auto's cost model sees the plan's nonzero
+// weights (here one tap of nine: direct skips zeros), as Layer counted them
+// on every call before plans.
+func TestLayerPlanCountsTaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	w := randBank(rng, 16, 16, 3)
+	for i := range w.Data {
+		if i%9 != 4 {
+			w.Data[i] = 0
+		}
+	}
+	p := NewParams()
+	p.Pad = Pad{Top: 1, Bottom: 1, Left: 1, Right: 1}
+	var rep Report
+	p.Report = &rep
+	lp, err := NewLayerPlan(w, nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lp.Apply(randInput(rng, 16, 20, 20), p, Auto); err != nil {
+		t.Fatal(err)
+	}
+	wl := Workload{C: 16, H: 22, W: 22, OutC: 16, InPerGroup: 16, KH: 3, KW: 3, Taps: 1, HO: 20, WO: 20, StrideY: 1, StrideX: 1}
+	_, want := choose(wl)
+	wl.Taps = 9
+	_, dense := choose(wl)
+	if want == dense {
+		t.Fatalf("the cost model does not tell 1 tap from 9: %s", want)
+	}
+	if rep.Reason != want {
+		t.Errorf("auto saw\n%s\nwant (1 tap of 9)\n%s", rep.Reason, want)
+	}
+}
+
+func TestLayerPlanErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	w := randBank(rng, 4, 3, 3)
+	p := NewParams()
+	for _, tc := range []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"short weights", func() error {
+			_, err := NewLayerPlan(&kernel.Bank{N0: 4, N1: 3, KH: 3, KW: 3, Data: w.Data[:5]}, nil, p)
+			return err
+		}, "weights 4x3x3x3 hold 5 values"},
+		{"bias", func() error { _, err := NewLayerPlan(w, []float32{1, 2}, p); return err }, "bias has 2 values for 4 output channels"},
+		{"groups changed", func() error {
+			lp, _ := NewLayerPlan(w, nil, p)
+			q := p
+			q.Groups = 2
+			_, _, err := lp.Apply(randInput(rng, 6, 5, 5), q, Direct)
+			return err
+		}, "the plan was made for 1 groups"},
+		{"channels", func() error {
+			lp, _ := NewLayerPlan(w, nil, p)
+			_, _, err := lp.Apply(randInput(rng, 5, 5, 5), p, Direct)
+			return err
+		}, "expect 3 input channels, the input has 5"},
+	} {
+		err := tc.err()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
