@@ -160,3 +160,28 @@ func BenchmarkTarget(b *testing.B) {
 		}
 	}
 }
+
+// resnetSmallPlanes are ResNet-18's layer3 and layer4 convolutions at 224²
+// input: small output planes (14², 7²) and many channels, where the gemm's
+// wide tile dimension (output positions) is mostly padding
+// (go test -run '^$' -bench 'ResNetSmall' ./internal/conv/).
+var resnetSmallPlanes = []struct {
+	name                      string
+	cin, cout, hw, k, s, p, g int
+}{
+	{"l3_256_3x3_14", 256, 256, 14, 3, 1, 1, 1},
+	{"l3_128to256_3x3s2_28", 128, 256, 28, 3, 2, 1, 1},
+	{"l3_128to256_1x1s2_28", 128, 256, 28, 1, 2, 0, 1},
+	{"l4_512_3x3_7", 512, 512, 7, 3, 1, 1, 1},
+	{"l4_256to512_3x3s2_14", 256, 512, 14, 3, 2, 1, 1},
+	{"l4_256to512_1x1s2_14", 256, 512, 14, 1, 2, 0, 1},
+}
+
+// BenchmarkResNetSmall times the small-plane layers with gemm.
+func BenchmarkResNetSmall(b *testing.B) {
+	for _, tl := range resnetSmallPlanes {
+		b.Run(tl.name, func(b *testing.B) {
+			benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, GEMM)
+		})
+	}
+}

@@ -38,9 +38,6 @@ func gemm(pr *problem) *tensor.Tensor {
 	if N == 0 || pr.outC == 0 {
 		return out
 	}
-	mp := (outPerG + mr - 1) / mr
-	apack := packWeights(pr.w, pr.groups, outPerG, K, mr)
-
 	inPlace := pr.in == nil && pr.kh == 1 && pr.kw == 1 && pr.sy == 1 && pr.sx == 1 &&
 		pr.pad.top == 0 && pr.pad.left == 0 && pr.hp == pr.pad.src.H && pr.wp == pr.pad.src.W
 	var src []float32
@@ -59,6 +56,12 @@ func gemm(pr *problem) *tensor.Tensor {
 	// K just over kcMax is not a full block and a sliver.
 	kcMax := max(1, 4096/nr)
 	kc := (K + (K+kcMax-1)/kcMax - 1) / ((K + kcMax - 1) / kcMax)
+	if !inPlace && smallPlane(N, outPerG, pr.groups, mr, nr) {
+		gemmSmall(pr, kern, out, src, ph, kc)
+		return out
+	}
+	mp := (outPerG + mr - 1) / mr
+	apack := packWeights(pr.w, pr.groups, outPerG, K, mr)
 	// Chunks of whole panels: a few tasks per worker for balance, at most
 	// 16 panels so that the packed B block stays in L2.
 	workers := runtime.GOMAXPROCS(0)
@@ -136,24 +139,158 @@ func gemm(pr *problem) *tensor.Tensor {
 	return out
 }
 
-// packWeights packs w (groups × outPerG × K, row-major) into panels of mr
-// rows: panel ip of group g holds, for each k step p, the mr weights of
-// output rows ip·mr… (zeros past outPerG).
-func packWeights(w []float32, groups, outPerG, K, mr int) []float32 {
+// smallPlaneOff turns gemmSmall off, so that tests can compare it with
+// the column-split loop on the same shapes.
+var smallPlaneOff bool
+
+// smallPlane reports whether a product of N output columns and outPerG
+// rows per group is better computed by gemmSmall: an output plane of a few
+// tile widths (ResNet's 14² and 7² layers) splits into too few column
+// chunks to share the work, and each chunk would stream every weight,
+// while its output channels are many.
+func smallPlane(N, outPerG, groups, mr, nr int) bool {
+	if smallPlaneOff {
+		return false
+	}
+	return N <= 8*nr && outPerG >= 4*mr && groups*((N+nr-1)/nr) < 4*runtime.GOMAXPROCS(0)
+}
+
+// gemmSmall is gemm's loop for small output planes: the whole im2col
+// matrix (K × N, a few panels wide) is packed once, K block by K block in
+// parallel, and the tasks then split the output channels, each task a run
+// of A panels over every column. Every weight is read by one task only
+// and every input sample packed once, where the column split would repack
+// B for each few columns and stream all of A for each.
+func gemmSmall(pr *problem, kern simd.GemmKernel, out *tensor.Tensor, src []float32, ph phases, kc int) {
+	mr, nr := kern.MR, kern.NR
+	outPerG := pr.outC / pr.groups
+	K := pr.inPerG * pr.kh * pr.kw
+	N := pr.ho * pr.wo
 	mp := (outPerG + mr - 1) / mr
-	a := make([]float32, groups*mp*K*mr)
-	for g := range groups {
-		for ip := range mp {
-			dst := a[(g*mp+ip)*K*mr:]
-			for i := range min(mr, outPerG-ip*mr) {
-				row := w[(g*outPerG+ip*mr+i)*K:][:K]
-				for p, v := range row {
-					dst[p*mr+i] = v
+	np := (N + nr - 1) / nr
+	nkb := (K + kc - 1) / kc
+	workers := runtime.GOMAXPROCS(0)
+
+	// bpack holds, per group and K block, np panels of kb × nr; block
+	// (g, b) starts at (g·K + b·kc)·np·nr.
+	bpack := make([]float32, pr.groups*K*np*nr)
+	type packScratch struct {
+		runs  []run
+		bases []int
+	}
+	ps := make([]*packScratch, workers)
+	parallelW(pr.groups*nkb, func(w, t int) {
+		s := ps[w]
+		if s == nil {
+			s = &packScratch{runs: pr.columnRuns(nil, 0, N, nr, ph.pitch)}
+			ps[w] = s
+		}
+		g, b := t/nkb, t%nkb
+		p0 := b * kc
+		kb := min(kc, K-p0)
+		s.bases = pr.packB(bpack[(g*K+p0)*np*nr:], src, ph, g, p0, kb, nr, np, s.runs, s.bases)
+	})
+
+	// Chunks of A panels: a few tasks per worker for balance.
+	chunk := max(1, (pr.groups*mp+4*workers-1)/(4*workers)/pr.groups)
+	nch := (mp + chunk - 1) / chunk
+	type scratch struct {
+		a []float32 // the task's A panels for one K block
+		c []float32 // one MR×NR tile for the edges
+	}
+	scr := make([]*scratch, workers)
+	pr.tasksW(pr.groups*nch, func(w, t int) {
+		s := scr[w]
+		if s == nil {
+			s = &scratch{a: make([]float32, chunk*min(kc, K)*mr), c: make([]float32, mr*nr)}
+			scr[w] = s
+		}
+		ct := s.c
+		g, ch := t/nch, t%nch
+		ip0, ip1 := ch*chunk, min((ch+1)*chunk, mp)
+		cg := out.Data[g*outPerG*N:]
+		for p0 := 0; p0 < K; p0 += kc {
+			kb := min(kc, K-p0)
+			// Pack this task's weights for the block here, where the
+			// kernel reads them next, not all of them up front.
+			for ip := ip0; ip < ip1; ip++ {
+				row0 := g*outPerG + ip*mr
+				packPanel(s.a[(ip-ip0)*kb*mr:], pr.w[row0*K:], min(mr, outPerG-ip*mr), K, p0, kb, mr)
+			}
+			bblk := bpack[(g*K+p0)*np*nr:]
+			for jp := range np {
+				c0 := jp * nr
+				width := min(nr, N-c0)
+				b := bblk[jp*kb*nr:]
+				for ip := ip0; ip < ip1; ip++ {
+					a := s.a[(ip-ip0)*kb*mr:]
+					rows := min(mr, outPerG-ip*mr)
+					c := cg[ip*mr*N+c0:]
+					if rows == mr && width == nr {
+						kern.Tile(kb, a, b, nr, c, N, p0 > 0)
+						continue
+					}
+					if p0 > 0 {
+						for i := range rows {
+							copy(ct[i*nr:i*nr+width], c[i*N:i*N+width])
+						}
+					}
+					kern.Tile(kb, a, b, nr, ct, nr, p0 > 0)
+					for i := range rows {
+						copy(c[i*N:i*N+width], ct[i*nr:i*nr+width])
+					}
 				}
 			}
 		}
-	}
+	})
+}
+
+// packWeights packs w (groups × outPerG × K, row-major) into panels of mr
+// rows: panel ip of group g holds, for each k step p, the mr weights of
+// output rows ip·mr… (zeros past outPerG). The panels are packed in
+// parallel: a deep layer's weights are megabytes.
+func packWeights(w []float32, groups, outPerG, K, mr int) []float32 {
+	mp := (outPerG + mr - 1) / mr
+	a := make([]float32, groups*mp*K*mr)
+	parallel(groups*mp, func(t int) {
+		g, ip := t/mp, t%mp
+		packPanel(a[t*K*mr:(t+1)*K*mr], w[(g*outPerG+ip*mr)*K:], min(mr, outPerG-ip*mr), K, 0, K, mr)
+	})
 	return a
+}
+
+// packPanel packs k steps p0…p0+kb of rows output rows (rows ≤ mr, each K
+// weights, one after another from w[0]) into dst as one A panel: mr
+// floats a step, zeros past rows.
+func packPanel(dst, w []float32, rows, K, p0, kb, mr int) {
+	dst = dst[:kb*mr]
+	if mr == 8 && rows == 8 {
+		// The AVX-512 panel, one step (a 32-byte run of dst) at a time
+		// from eight row streams.
+		r0 := w[p0 : p0+kb]
+		r1 := w[K+p0 : K+p0+kb][:len(r0)]
+		r2 := w[2*K+p0 : 2*K+p0+kb][:len(r0)]
+		r3 := w[3*K+p0 : 3*K+p0+kb][:len(r0)]
+		r4 := w[4*K+p0 : 4*K+p0+kb][:len(r0)]
+		r5 := w[5*K+p0 : 5*K+p0+kb][:len(r0)]
+		r6 := w[6*K+p0 : 6*K+p0+kb][:len(r0)]
+		r7 := w[7*K+p0 : 7*K+p0+kb][:len(r0)]
+		for p := range r0 {
+			d := (*[8]float32)(dst[p*8:])
+			d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+			d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+		}
+		return
+	}
+	if rows < mr {
+		clear(dst)
+	}
+	for i := range rows {
+		row := w[i*K+p0:][:kb]
+		for p, v := range row {
+			dst[p*mr+i] = v
+		}
+	}
 }
 
 // phases describes the layout gemm packs from: each padded input row split
