@@ -21,7 +21,8 @@
 //     same kernel;
 //   - gemm: weights times the im2col matrix, blocked as BLAS libraries do
 //     (packed panels, the im2col matrix never built whole) around the SIMD
-//     sgemm micro-kernel;
+//     sgemm micro-kernel; small output planes (ResNet's 14² and 7²) split
+//     the output channels across cores instead of the columns;
 //   - fft: the convolution theorem (filled in by fft.go).
 //
 // Method "auto" asks Choose, a cost model of these methods at the SIMD
