@@ -112,13 +112,39 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 	}
 	p = p.normalize()
 	out := tensor.New(x.C, oh, ow)
+	// Each output column's taps inside the input, once per call: tapRange
+	// divides, and a max pool's window is only a few compares.
+	var cols [][2]int
+	if p.Op == Max || p.Op == Min {
+		cols = make([][2]int, ow)
+		for ox := range cols {
+			j0, j1 := tapRange(ox*p.SW-p.PW, x.W, p.KW, p.DW)
+			cols[ox] = [2]int{j0, j1}
+		}
+	}
 	for c := 0; c < x.C; c++ {
 		src, dst := x.Plane(c), out.Plane(c)
 		for oy := 0; oy < oh; oy++ {
 			y0 := oy*p.SH - p.PH
-			for ox := 0; ox < ow; ox++ {
-				x0 := ox*p.SW - p.PW
-				dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
+			if cols != nil {
+				i0, i1 := tapRange(y0, x.H, p.KH, p.DH)
+				d := dst[oy*ow : (oy+1)*ow]
+				lo, hi := 0, 0
+				if p.Op == Max {
+					lo, hi = inner(cols, p.KW)
+					maxRow(d[lo:hi], src, x.W, y0, lo*p.SW-p.PW, i0, i1, &p)
+				}
+				for ox, jr := range cols {
+					if ox >= lo && ox < hi {
+						continue // maxRow's
+					}
+					d[ox] = extreme(src, x.W, y0, ox*p.SW-p.PW, i0, i1, jr[0], jr[1], &p)
+				}
+			} else {
+				for ox := 0; ox < ow; ox++ {
+					x0 := ox*p.SW - p.PW
+					dst[oy*ow+ox] = window(src, x.H, x.W, y0, x0, &p)
+				}
 			}
 			if p.Progress != nil {
 				p.Progress(c*oh+oy+1, x.C*oh)
@@ -130,34 +156,12 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 
 // window reduces the window whose top-left tap is at (y0, x0).
 func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
-	switch p.Op {
-	case Max, Min:
-		best := float32(math.Inf(-1))
-		if p.Op == Min {
-			best = float32(math.Inf(1))
-		}
-		nan := false
+	if p.Op == Max || p.Op == Min {
 		// Only the taps that land inside the input: a window of a billion
 		// taps (ceil mode keeps one clipped window) costs what it covers.
 		i0, i1 := tapRange(y0, h, p.KH, p.DH)
 		j0, j1 := tapRange(x0, w, p.KW, p.DW)
-		for i := i0; i < i1; i++ {
-			y := y0 + i*p.DH
-			row := src[y*w : (y+1)*w]
-			for j := j0; j < j1; j++ {
-				v := row[x0+j*p.DW]
-				switch {
-				case v != v:
-					nan = true
-				case p.Op == Max && v > best, p.Op == Min && v < best:
-					best = v
-				}
-			}
-		}
-		if nan { // PyTorch propagates NaN through max pooling
-			return float32(math.NaN())
-		}
-		return best
+		return extreme(src, w, y0, x0, i0, i1, j0, j1, p)
 	}
 	// Avg and L2: accumulate in float64 over the window clipped to the input.
 	yEnd, xEnd := y0+min(p.KH, h+p.PH-y0), x0+min(p.KW, w+p.PW-x0) // no y0+KH: KH may be huge
@@ -182,6 +186,96 @@ func window(src []float32, h, w, y0, x0 int, p *Params) float32 {
 		div = (ye - ys) * (xe - xs)
 	}
 	return float32(sum / float64(div))
+}
+
+// extreme is the max (or min) of the window at (y0, x0) over its taps
+// [i0, i1) × [j0, j1), those inside the input; NaN if any is NaN.
+func extreme(src []float32, w, y0, x0, i0, i1, j0, j1 int, p *Params) float32 {
+	if p.Op == Max {
+		return maxTaps(src, w, y0, x0, i0, i1, j0, j1, p.DH, p.DW)
+	}
+	best := float32(math.Inf(-1))
+	if p.Op == Min {
+		best = float32(math.Inf(1))
+	}
+	nan := false
+	for i := i0; i < i1; i++ {
+		y := y0 + i*p.DH
+		row := src[y*w : (y+1)*w]
+		for j := j0; j < j1; j++ {
+			v := row[x0+j*p.DW]
+			switch {
+			case v != v:
+				nan = true
+			case p.Op == Max && v > best, p.Op == Min && v < best:
+				best = v
+			}
+		}
+	}
+	if nan { // PyTorch propagates NaN through max pooling
+		return float32(math.NaN())
+	}
+	return best
+}
+
+// inner is the run [lo, hi) of output columns whose whole window lies
+// inside the input's width (cols[ox] = [0, kw)); hi = lo when none does.
+// The columns with whole windows are one run: the window moves right.
+func inner(cols [][2]int, kw int) (lo, hi int) {
+	for lo < len(cols) && cols[lo] != [2]int{0, kw} {
+		lo++
+	}
+	hi = lo
+	for hi < len(cols) && cols[hi] == [2]int{0, kw} {
+		hi++
+	}
+	return lo, hi
+}
+
+// maxRow sets d to the max pool of output columns whose windows lie whole
+// inside the row (the first starting at input column x0) over taps
+// [i0, i1) of rows y0+i·DH: tap by tap across the row, so each output's
+// running max is its own chain, not one latency-bound chain per window.
+// The builtin max propagates NaN, as PyTorch does.
+func maxRow(d, src []float32, w, y0, x0, i0, i1 int, p *Params) {
+	if len(d) == 0 {
+		return
+	}
+	for k := range d {
+		d[k] = float32(math.Inf(-1))
+	}
+	sw := p.SW
+	for i := i0; i < i1; i++ {
+		y := y0 + i*p.DH
+		row := src[y*w : (y+1)*w]
+		for j := range p.KW {
+			r := row[x0+j*p.DW:]
+			if sw == 1 {
+				r = r[:len(d)]
+				for k, v := range r {
+					d[k] = max(d[k], v)
+				}
+				continue
+			}
+			for k := range d {
+				d[k] = max(d[k], r[k*sw])
+			}
+		}
+	}
+}
+
+// maxTaps is extreme for Max: the builtin max propagates NaN as PyTorch
+// does, and compiles without a branch a tap to mispredict.
+func maxTaps(src []float32, w, y0, x0, i0, i1, j0, j1, dh, dw int) float32 {
+	best := float32(math.Inf(-1))
+	for i := i0; i < i1; i++ {
+		y := y0 + i*dh
+		row := src[y*w : (y+1)*w]
+		for j := j0; j < j1; j++ {
+			best = max(best, row[x0+j*dw])
+		}
+	}
+	return best
 }
 
 // tapRange is the range [i0, i1) of taps i < k whose position o + i·d lies

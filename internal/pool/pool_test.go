@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -166,6 +167,55 @@ func BenchmarkMax3x3s2_1024(b *testing.B) {
 	for b.Loop() {
 		if _, err := Pool(x, Params{Op: Max, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestMaxMatchesNaive compares max pooling (whose whole-window columns run
+// tap by tap across the row) with the definition, every tap checked
+// against the input's bounds, on random geometries with some NaNs: wide
+// rows so that the whole-window run is long, and windows, strides,
+// dilations, padding and ceil mode that leave clipped columns at both
+// edges.
+func TestMaxMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 300 {
+		h, w := 1+rng.IntN(12), 1+rng.IntN(60)
+		p := Params{Op: Max, KH: 1 + rng.IntN(4), KW: 1 + rng.IntN(4), SH: 1 + rng.IntN(3), SW: 1 + rng.IntN(3),
+			DH: 1 + rng.IntN(2), DW: 1 + rng.IntN(2), Ceil: rng.IntN(2) == 0}
+		p.PH, p.PW = rng.IntN(p.KH/2+1), rng.IntN(p.KW/2+1)
+		x := tensor.New(2, h, w)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64())
+			if rng.IntN(97) == 0 {
+				x.Data[i] = float32(math.NaN())
+			}
+		}
+		got, err := Pool(x, p)
+		if err != nil {
+			continue // a geometry PyTorch refuses; TestRefusals covers them
+		}
+		for c := range x.C {
+			for oy := range got.H {
+				for ox := range got.W {
+					want, nan := float32(math.Inf(-1)), false
+					for i := range p.KH {
+						for j := range p.KW {
+							y, xx := oy*p.SH-p.PH+i*p.DH, ox*p.SW-p.PW+j*p.DW
+							if y < 0 || y >= h || xx < 0 || xx >= w {
+								continue
+							}
+							v := x.Data[(c*h+y)*w+xx]
+							nan = nan || v != v
+							want = max(want, v)
+						}
+					}
+					g := got.Data[(c*got.H+oy)*got.W+ox]
+					if nan && g == g || !nan && g != want {
+						t.Fatalf("case %d %dx%d %+v: output (%d,%d,%d) = %g, want %g", n, h, w, p, c, oy, ox, g, want)
+					}
+				}
+			}
 		}
 	}
 }
