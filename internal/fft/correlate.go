@@ -165,14 +165,23 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 	} else if len(dst) != c.oh*c.ow {
 		panic("fft: destination length mismatch")
 	}
-	tiles := c.ny * c.nx
-	if tiles == 1 {
+	c.each(c.ny*c.nx, func(run runner, spec []complex64, t int) {
+		c.tile(run, spec, dst, src, t/c.nx, t%c.nx, 0, 0)
+	})
+	return dst
+}
+
+// each runs tile(t) for t in [0, n) with a worker's spectrum: a plane of
+// one tile on the plan's parallel runner, else one tile at a time per
+// worker, each serially.
+func (c *Correlator) each(n int, tile func(run runner, spec []complex64, t int)) {
+	if c.ny*c.nx == 1 {
 		wk := c.plan.workers[0]
 		if wk.spec == nil {
 			wk.spec = make([]complex64, c.plan.SpectrumLen())
 		}
-		c.tile(c.plan.parallel, wk.spec, dst, src, 0, 0, 0, 0)
-		return dst
+		tile(c.plan.parallel, wk.spec, 0)
+		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -185,15 +194,14 @@ func (c *Correlator) Correlate(dst, src []float32) []float32 {
 			defer wg.Done()
 			for {
 				t := int(next.Add(1) - 1)
-				if t >= tiles {
+				if t >= n {
 					return
 				}
-				c.tile(serial(wk), wk.spec, dst, src, t/c.nx, t%c.nx, 0, 0)
+				tile(serial(wk), wk.spec, t)
 			}
 		}()
 	}
 	wg.Wait()
-	return dst
 }
 
 // tile computes the outputs of tile (ty, tx) into dst. src holds the
@@ -241,33 +249,9 @@ func (c *Correlator) Bands() (th, uh, ny int) { return c.th, c.uh, c.ny }
 func (c *Correlator) CorrelateBand(dst, src []float32, ty int) {
 	y0 := ty * c.uh
 	dstRow0 := (y0 + c.sy - 1) / c.sy
-	if c.ny*c.nx == 1 {
-		wk := c.plan.workers[0]
-		if wk.spec == nil {
-			wk.spec = make([]complex64, c.plan.SpectrumLen())
-		}
-		c.tile(c.plan.parallel, wk.spec, dst, src, ty, 0, y0, dstRow0)
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for _, wk := range c.plan.workers {
-		if wk.spec == nil {
-			wk.spec = make([]complex64, c.plan.SpectrumLen())
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				tx := int(next.Add(1) - 1)
-				if tx >= c.nx {
-					return
-				}
-				c.tile(serial(wk), wk.spec, dst, src, ty, tx, y0, dstRow0)
-			}
-		}()
-	}
-	wg.Wait()
+	c.each(c.nx, func(run runner, spec []complex64, tx int) {
+		c.tile(run, spec, dst, src, ty, tx, y0, dstRow0)
+	})
 }
 
 // Correlate returns the valid correlation of the h×w plane src with the
