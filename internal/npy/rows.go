@@ -8,6 +8,20 @@ import (
 	"math"
 )
 
+// CHW reads a shape of rank 1 (W), 2 (H, W) or 3 (C, H, W) as a
+// tensor's (C, H, W); ok is false for any other rank.
+func CHW(shape []int) (c, h, w int, ok bool) {
+	switch len(shape) {
+	case 1:
+		return 1, 1, shape[0], true
+	case 2:
+		return 1, shape[0], shape[1], true
+	case 3:
+		return shape[0], shape[1], shape[2], true
+	}
+	return 0, 0, 0, false
+}
+
 // RowReader reads a C-order .npy array of rank 1 to 3 as (C, H, W) rows:
 // row y is row y of every channel. Channels after the first lie further
 // on in the file, so with more than one channel the data must be an
@@ -34,15 +48,9 @@ func NewRowReader(r io.Reader, ra io.ReaderAt, size int64) (*RowReader, error) {
 		return nil, err
 	}
 	rr := &RowReader{r: r, ra: ra, off: h.off, dt: h.dt, Rank: len(h.Shape)}
-	switch s := h.Shape; len(s) {
-	case 1:
-		rr.C, rr.H, rr.W = 1, 1, s[0]
-	case 2:
-		rr.C, rr.H, rr.W = 1, s[0], s[1]
-	case 3:
-		rr.C, rr.H, rr.W = s[0], s[1], s[2]
-	default:
-		return nil, fmt.Errorf("%d-D array: not read row by row", len(s))
+	var ok bool
+	if rr.C, rr.H, rr.W, ok = CHW(h.Shape); !ok {
+		return nil, fmt.Errorf("%d-D array: not read row by row", len(h.Shape))
 	}
 	if rr.C*rr.H*rr.W == 0 {
 		return nil, errors.New("empty array")
@@ -95,14 +103,8 @@ type RowWriter struct {
 // (offset 0 where w starts).
 func NewRowWriter(w io.Writer, wa io.WriterAt, shape []int) (*RowWriter, error) {
 	rw := &RowWriter{out: w, wa: wa}
-	switch len(shape) {
-	case 1:
-		rw.c, rw.h, rw.w = 1, 1, shape[0]
-	case 2:
-		rw.c, rw.h, rw.w = 1, shape[0], shape[1]
-	case 3:
-		rw.c, rw.h, rw.w = shape[0], shape[1], shape[2]
-	default:
+	var ok bool
+	if rw.c, rw.h, rw.w, ok = CHW(shape); !ok {
 		return nil, fmt.Errorf("npy: rank %d is not written row by row", len(shape))
 	}
 	if rw.c > 1 && wa == nil {

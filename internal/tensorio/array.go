@@ -39,15 +39,9 @@ func decodeArray(r io.Reader, size int64, format string, check func(Header) erro
 		var shapeCheck func([]int) error
 		if check != nil {
 			shapeCheck = func(s []int) error {
-				h := Header{C: 1, H: 1, Format: "npy"}
-				switch len(s) {
-				case 1:
-					h.W = s[0]
-				case 2:
-					h.H, h.W = s[0], s[1]
-				case 3:
-					h.C, h.H, h.W = s[0], s[1], s[2]
-				default:
+				h := Header{Format: "npy"}
+				var ok bool
+				if h.C, h.H, h.W, ok = npy.CHW(s); !ok {
 					return nil // not an input: data() says so
 				}
 				if h.C < 1 || h.H < 1 || h.W < 1 {
