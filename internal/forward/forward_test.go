@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,7 +143,7 @@ func TestDtypes(t *testing.T) {
 	}
 	for _, k := range []string{"f16", "bf16", "f64", "f32"} {
 		g, w := got[k], want[k]
-		if g == nil || w == nil || !sameShape(g.Shape, w.Shape) {
+		if g == nil || w == nil || !slices.Equal(g.Shape, w.Shape) {
 			t.Fatalf("%s: got %v, want %v", k, g, w)
 		}
 		for i := range w.Data {

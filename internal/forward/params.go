@@ -2,6 +2,7 @@ package forward
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/convtool/convtool/internal/shape"
@@ -129,7 +130,7 @@ func Check(res *shape.NetResult, w Weights, file string) error {
 		switch {
 		case !ok:
 			e.Missing = append(e.Missing, p)
-		case !sameShape(a.Shape, p.Shape):
+		case !slices.Equal(a.Shape, p.Shape):
 			e.Misshaped = append(e.Misshaped, Misshaped{Key: p.Key, Got: a.Shape, Want: p.Shape})
 		}
 	}
@@ -142,17 +143,4 @@ func Check(res *shape.NetResult, w Weights, file string) error {
 		return nil
 	}
 	return e
-}
-
-// sameShape compares shapes exactly, as torch's load_state_dict does.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
