@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/shape"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -87,7 +88,7 @@ func Explain(w io.Writer, in *tensor.Tensor, k *kernel.Kernel, p Params) error {
 				}
 				out[oy*pr.wo+ox] = float32(sum)
 				fmt.Fprintf(bw, "\noutput[%d][%d][%d]: window rows %s, columns %s\n", c, oy, ox,
-					span(y0, pr.dy, k.H), span(x0, pr.dx, k.W))
+					shape.Taps(y0, pr.dy, k.H), shape.Taps(x0, pr.dx, k.W))
 				wl, pl := matrixLines(k.H, k.W, win), matrixLines(k.H, k.W, prod)
 				ww := max(len(wl[0]), len("window"))
 				fmt.Fprintf(bw, "  %-*s    %s\n", ww, "window", "window x kernel")
@@ -105,22 +106,6 @@ func Explain(w io.Writer, in *tensor.Tensor, k *kernel.Kernel, p Params) error {
 		writeMatrix(bw, "  ", pr.ho, pr.wo, out)
 	}
 	return bw.Flush()
-}
-
-// span names the rows (or columns) a window covers: "2..4", or "0,2,4"
-// when dilation leaves gaps.
-func span(start, d, k int) string {
-	if d == 1 {
-		if k == 1 {
-			return strconv.Itoa(start)
-		}
-		return fmt.Sprintf("%d..%d", start, start+k-1)
-	}
-	parts := make([]string, k)
-	for i := range parts {
-		parts[i] = strconv.Itoa(start + i*d)
-	}
-	return strings.Join(parts, ",")
 }
 
 // num formats v with 6 significant digits; -0 prints as 0, which is what a
@@ -221,7 +206,7 @@ func ExplainLayer(w io.Writer, in *tensor.Tensor, b *kernel.Bank, bias []float32
 		fmt.Fprintf(bw, "\ngroups (each sees only its own input channels):\n")
 		for gi := range g {
 			fmt.Fprintf(bw, "  group %d: input channels %s -> output channels %s\n", gi,
-				span(gi*inPerG, 1, inPerG), span(gi*outPerG, 1, outPerG))
+				shape.Taps(gi*inPerG, 1, inPerG), shape.Taps(gi*outPerG, 1, outPerG))
 		}
 	}
 	if p.Transpose {
@@ -255,7 +240,7 @@ func ExplainLayer(w io.Writer, in *tensor.Tensor, b *kernel.Bank, bias []float32
 		gi := o / outPerG
 		fmt.Fprintf(bw, "\noutput channel %d", o)
 		if g > 1 {
-			fmt.Fprintf(bw, " (group %d: input channels %s)", gi, span(gi*inPerG, 1, inPerG))
+			fmt.Fprintf(bw, " (group %d: input channels %s)", gi, shape.Taps(gi*inPerG, 1, inPerG))
 		}
 		fmt.Fprintf(bw, ": kernel %dx%dx%d", inPerG, kh, kw)
 		if bias != nil {
@@ -288,7 +273,7 @@ func ExplainLayer(w io.Writer, in *tensor.Tensor, b *kernel.Bank, bias []float32
 					if first {
 						if i == 0 {
 							fmt.Fprintf(bw, "\noutput[%d][%d][%d]: window rows %s, columns %s of each input channel\n", o, oy, ox,
-								span(y0, pr.dy, kh), span(x0, pr.dx, kw))
+								shape.Taps(y0, pr.dy, kh), shape.Taps(x0, pr.dx, kw))
 						}
 						wl, pl := matrixLines(kh, kw, win), matrixLines(kh, kw, prod)
 						ww := max(len(wl[0]), len("window"))
@@ -322,7 +307,7 @@ func ExplainLayer(w io.Writer, in *tensor.Tensor, b *kernel.Bank, bias []float32
 					}
 				} else {
 					fmt.Fprintf(bw, "output[%d][%d][%d] rows %s, columns %s: %s = %s\n", o, oy, ox,
-						span(y0, pr.dy, kh), span(x0, pr.dx, kw), signedSum(terms), num(float32(total)))
+						shape.Taps(y0, pr.dy, kh), shape.Taps(x0, pr.dx, kw), signedSum(terms), num(float32(total)))
 				}
 			}
 		}

@@ -126,7 +126,7 @@ func cellText(src []float32, h, w, y, x int, p Params) string {
 
 // explainWindow prints one output sample's window and what it took.
 func explainWindow(bw *bufio.Writer, src []float32, h, w, c, oy, ox, y0, x0 int, p Params, got float32) {
-	fmt.Fprintf(bw, "\noutput[%d][%d][%d]: window rows %s, columns %s", c, oy, ox, span(y0, p.DH, p.KH), span(x0, p.DW, p.KW))
+	fmt.Fprintf(bw, "\noutput[%d][%d][%d]: window rows %s, columns %s", c, oy, ox, shape.Taps(y0, p.DH, p.KH), shape.Taps(x0, p.DW, p.KW))
 	lastY, lastX := y0+(p.KH-1)*p.DH, x0+(p.KW-1)*p.DW
 	if lastY >= h+p.PH || lastX >= w+p.PW {
 		fmt.Fprintf(bw, " (partial: past the padded input %dx%d)", h+2*p.PH, w+2*p.PW)
@@ -174,22 +174,6 @@ func explainWindow(bw *bufio.Writer, src []float32, h, w, c, oy, ox, y0, x0 int,
 		}
 		fmt.Fprintln(bw)
 	}
-}
-
-// span names the rows (or columns) a window covers: "2..4", or "0,2,4"
-// when dilation leaves gaps.
-func span(start, d, k int) string {
-	if d == 1 {
-		if k == 1 {
-			return strconv.Itoa(start)
-		}
-		return fmt.Sprintf("%d..%d", start, start+k-1)
-	}
-	parts := make([]string, k)
-	for i := range parts {
-		parts[i] = strconv.Itoa(start + i*d)
-	}
-	return strings.Join(parts, ",")
 }
 
 // num formats v with 6 significant digits (-0 as 0).

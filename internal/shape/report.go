@@ -2,6 +2,7 @@ package shape
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -327,4 +328,21 @@ func (r *NetResult) Table() string {
 		b.WriteString("\n" + strings.Join(append(notes, warns...), "\n") + "\n")
 	}
 	return b.String()
+}
+
+// Taps names the rows (or columns) a window of k taps d apart covers from
+// start: "2..4", or "0,2,4" when dilation leaves gaps. The --explain
+// printers of conv and pool head each window with it.
+func Taps(start, d, k int) string {
+	if d == 1 {
+		if k == 1 {
+			return strconv.Itoa(start)
+		}
+		return fmt.Sprintf("%d..%d", start, start+k-1)
+	}
+	parts := make([]string, k)
+	for i := range parts {
+		parts[i] = strconv.Itoa(start + i*d)
+	}
+	return strings.Join(parts, ",")
 }
