@@ -66,6 +66,18 @@ func productText(xs []int) string {
 	return s
 }
 
+// checkAxis is the check every one-axis size starts with: kernel, stride
+// and dilation in range (checkGeom) and an input of at least one sample.
+func checkAxis(in, k, s, d int) error {
+	if err := checkGeom(k, s, d); err != nil {
+		return err
+	}
+	if in < 1 {
+		return fmt.Errorf("input length %d: must be at least 1", in)
+	}
+	return nil
+}
+
 // Extent is a dilated kernel's extent d(k−1)+1, checked: k and d must be
 // at least 1 and the extent must fit an int.
 func Extent(k, d int) (int, error) {
@@ -103,11 +115,8 @@ func Padded(in, lo, hi int) (int, error) {
 // parameter is out of range, a quantity overflows, or the dilated kernel
 // is larger than the padded input (no output).
 func OutSize(in, k, s, d, lo, hi int) (int, error) {
-	if err := checkGeom(k, s, d); err != nil {
+	if err := checkAxis(in, k, s, d); err != nil {
 		return 0, err
-	}
-	if in < 1 {
-		return 0, fmt.Errorf("input length %d: must be at least 1", in)
 	}
 	ke, err := Extent(k, d)
 	if err != nil {
@@ -128,11 +137,8 @@ func OutSize(in, k, s, d, lo, hi int) (int, error) {
 // checked. The output padding op must be below the stride or the dilation,
 // and the result at least 1.
 func TransposedOutSize(in, k, s, d, p, op int) (int, error) {
-	if err := checkGeom(k, s, d); err != nil {
+	if err := checkAxis(in, k, s, d); err != nil {
 		return 0, err
-	}
-	if in < 1 {
-		return 0, fmt.Errorf("input length %d: must be at least 1", in)
 	}
 	if p < 0 || op < 0 {
 		return 0, fmt.Errorf("padding %d, output padding %d: must not be negative", p, op)
@@ -165,11 +171,8 @@ func TransposedOutSize(in, k, s, d, p, op int) (int, error) {
 // SamePadding is TensorFlow's SAME padding total along one axis,
 // max((ceil(in/s)−1)·s + d(k−1)+1 − in, 0), checked.
 func SamePadding(in, k, s, d int) (int, error) {
-	if err := checkGeom(k, s, d); err != nil {
+	if err := checkAxis(in, k, s, d); err != nil {
 		return 0, err
-	}
-	if in < 1 {
-		return 0, fmt.Errorf("input length %d: must be at least 1", in)
 	}
 	ke, err := Extent(k, d)
 	if err != nil {
@@ -194,11 +197,8 @@ func SamePadding(in, k, s, d int) (int, error) {
 // PyTorch's rule (see PoolOut), checked. It fails on padding above half
 // the window, an overflow, or an output below 1.
 func PoolSize(in, k, s, p, d int, ceil bool) (int, error) {
-	if err := checkGeom(k, s, d); err != nil {
+	if err := checkAxis(in, k, s, d); err != nil {
 		return 0, err
-	}
-	if in < 1 {
-		return 0, fmt.Errorf("input length %d: must be at least 1", in)
 	}
 	if p < 0 {
 		return 0, fmt.Errorf("padding %d: must not be negative", p)
