@@ -460,10 +460,3 @@ func abs32(x int32) int32 {
 	m := x >> 31
 	return (x ^ m) - m
 }
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
