@@ -44,15 +44,9 @@ type RowFilter struct {
 // convolution: callers then take the whole-image path.
 var ErrNotRowwise = errors.New("conv: this filter does not run row by row")
 
-// FilterMethod returns the method Filter(in, k, p, m) runs for an input of
-// c×h×w samples with finite values, or an error for a geometry Filter
-// refuses.
-func FilterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, error) {
-	used, _, err := filterMethod(c, h, w, k, p, m)
-	return used, err
-}
-
-// filterMethod is FilterMethod with the reason Filter's Report gives.
+// filterMethod returns the method Filter(in, k, p, m) runs for an input
+// of c×h×w samples with finite values and the reason Filter's Report
+// gives, or an error for a geometry Filter refuses.
 func filterMethod(c, h, w int, k *kernel.Kernel, p Params, m Method) (Method, string, error) {
 	if k == nil || len(k.Data) != k.H*k.W {
 		return "", "", errors.New("conv: bad kernel")
@@ -221,10 +215,6 @@ func (f *RowFilter) VRow(dst []float32, hrows [][]float32, taps []Tap) []Tap {
 	accumulate(dst, taps, 1)
 	return taps
 }
-
-// ColumnZero reports whether the separable column factor is zero at ky
-// (VRow does not read that row).
-func (f *RowFilter) ColumnZero(ky int) bool { return f.col[ky] == 0 }
 
 // Tap is scratch space for Row, HRow and VRow: one kernel weight and the
 // input it multiplies.

@@ -211,9 +211,6 @@ func NewReal(n int) *Real {
 	}
 }
 
-// Len returns the sequence length n.
-func (r *Real) Len() int { return r.p.n }
-
 // Forward computes the n/2+1 coefficients of src, zero-extended to n
 // values, into dst (nil allocates) and returns dst. It panics if src is
 // longer than n or dst does not hold n/2+1 values.

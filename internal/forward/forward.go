@@ -93,9 +93,6 @@ func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method 
 	return m, nil
 }
 
-// Input is the size the model was walked at.
-func (m *Model) Input() shape.Dims { return m.Net.Input }
-
 // LayerOutput is what Run reports for every layer as it finishes.
 type LayerOutput struct {
 	Index int
