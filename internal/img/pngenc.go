@@ -51,10 +51,8 @@ func encodePNG(w io.Writer, t *tensor.Tensor, depth, level int, m *Meta) error {
 	if !m.Empty() {
 		e.Meta = func() *Meta { return m }
 	}
-	raw := make([]byte, e.rowLen)
 	for y := range t.H {
-		rawRow(raw, t, y, e.bps)
-		if err := e.writeRaw(raw); err != nil {
+		if err := e.addRow(func(raw []byte) { rawRow(raw, t, y, e.bps) }); err != nil {
 			return err
 		}
 	}
@@ -88,7 +86,6 @@ type PNGWriter struct {
 	maxQueue            int
 	adler               uint32
 	err                 error
-	quantRow            []byte
 	headerWritten, done bool
 }
 
@@ -138,15 +135,12 @@ func (e *PNGWriter) WriteRow(row []float32) error {
 	if len(row) < e.c*e.width {
 		return errors.New("png: short row")
 	}
-	if e.quantRow == nil {
-		e.quantRow = make([]byte, e.rowLen)
-	}
-	quantRow(e.quantRow, row, e.c, e.width, e.bps)
-	return e.writeRaw(e.quantRow)
+	return e.addRow(func(raw []byte) { quantRow(raw, row, e.c, e.width, e.bps) })
 }
 
-// writeRaw adds one row of interleaved big-endian samples.
-func (e *PNGWriter) writeRaw(raw []byte) error {
+// addRow adds one row, which fill writes as interleaved big-endian
+// samples straight into its place in the band being gathered.
+func (e *PNGWriter) addRow(fill func(raw []byte)) error {
 	if e.err != nil {
 		return e.err
 	}
@@ -160,7 +154,7 @@ func (e *PNGWriter) writeRaw(raw []byte) error {
 		e.band = e.newBand()
 	}
 	b := e.band
-	copy(b.raw[b.n*e.rowLen:], raw)
+	fill(b.raw[b.n*e.rowLen : (b.n+1)*e.rowLen])
 	b.n++
 	e.y++
 	if b.n == e.bandRows || e.y == e.height {
