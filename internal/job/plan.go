@@ -88,7 +88,6 @@ type ConvPlan struct {
 	report    conv.Report     // what Compute ran and why, for the summary
 	layer     *conv.LayerPlan // Bank and Bias bound once, for repeated Computes
 	rescaleHi float64         // the top --rescale maps onto
-	origin    [2]int          // the kernel's anchor (row, column) when it has one, or -1,-1
 	read      fileFacts
 }
 
@@ -191,7 +190,6 @@ func (r *ConvRequest) checkKernelKind(is2D bool) error {
 func (p *ConvPlan) prepareKernel() {
 	r := &p.Req
 	p.Scale, p.Offset, p.Normalized = 1, 0, "no"
-	p.origin = [2]int{-1, -1}
 	if k := p.Kernel; k != nil {
 		if r.Normalize {
 			if k.ZeroSum() {
@@ -205,9 +203,6 @@ func (p *ConvPlan) prepareKernel() {
 		}
 		if r.Flip {
 			k = k.Rotate180() // the origin, if any, turns with it
-		}
-		if k.HasOrigin {
-			p.origin = [2]int{k.OriginY, k.OriginX}
 		}
 		p.Kernel = k
 	} else if r.Flip {
@@ -307,7 +302,8 @@ func (p *ConvPlan) resolvePadding(h, w int) error {
 		if err != nil {
 			return fmt.Errorf("%s: columns: %w", r.Input, err)
 		}
-		if oy, ox := p.origin[0], p.origin[1]; oy >= 0 {
+		if k := p.Kernel; k != nil && k.HasOrigin {
+			oy, ox := k.OriginY, k.OriginX
 			// An explicit anchor (ImageMagick's +X+Y) places the output
 			// pixel under that kernel element.
 			t, b = oy*pp.DilY, (kh-1-oy)*pp.DilY
