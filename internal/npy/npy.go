@@ -128,16 +128,16 @@ func readHeader(br io.Reader, size int64) (*npyHeader, error) {
 	n := int64(1)
 	for _, d := range shape {
 		if d != 0 && n > math.MaxInt64/int64(d) {
-			return nil, fmt.Errorf("shape %s has too many elements", shapeString(shape))
+			return nil, fmt.Errorf("shape %s has too many elements", ShapeText(shape))
 		}
 		n *= int64(d)
 	}
 	if n > math.MaxInt64/int64(dt.size) || n > int64(math.MaxInt)/4 {
-		return nil, fmt.Errorf("shape %s has too many elements", shapeString(shape))
+		return nil, fmt.Errorf("shape %s has too many elements", ShapeText(shape))
 	}
 	need := n * int64(dt.size)
 	if size >= 0 && need > size-prefix-hlen {
-		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", shapeString(shape), need, size-prefix-hlen)
+		return nil, fmt.Errorf("shape %s needs %d bytes of data but the file holds %d", ShapeText(shape), need, size-prefix-hlen)
 	}
 	return &npyHeader{Shape: shape, dt: dt, n: n, off: prefix + hlen}, nil
 }
@@ -444,7 +444,9 @@ func (p *parser) tuple() ([]int, error) {
 	}
 }
 
-func shapeString(s []int) string {
+// ShapeText writes a shape as numpy prints it: (0, 4, 4), or (5,) for
+// one dimension.
+func ShapeText(s []int) string {
 	parts := make([]string, len(s))
 	for i, d := range s {
 		parts[i] = strconv.Itoa(d)
@@ -459,7 +461,7 @@ func shapeString(s []int) string {
 // float32 C-order array of the given shape, padded with spaces and a final
 // newline so that the data starts at a multiple of 64 bytes.
 func Header(shape []int) []byte {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shapeString(shape))
+	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", ShapeText(shape))
 	var b bytes.Buffer
 	total := 10 + len(dict) + 1
 	pad := (64 - total%64) % 64
@@ -478,15 +480,15 @@ func Header(shape []int) []byte {
 func Write(w io.Writer, a *Array) error {
 	for _, d := range a.Shape {
 		if d < 0 {
-			return fmt.Errorf("npy: negative dimension in shape %s", shapeString(a.Shape))
+			return fmt.Errorf("npy: negative dimension in shape %s", ShapeText(a.Shape))
 		}
 	}
 	if a.Len() != len(a.Data) {
-		return fmt.Errorf("npy: shape %s holds %d values, not %d", shapeString(a.Shape), a.Len(), len(a.Data))
+		return fmt.Errorf("npy: shape %s holds %d values, not %d", ShapeText(a.Shape), a.Len(), len(a.Data))
 	}
 	hdr := Header(a.Shape)
 	if len(hdr)-10 > math.MaxUint16 {
-		return fmt.Errorf("npy: shape %s makes a header too long for format 1.0", shapeString(a.Shape))
+		return fmt.Errorf("npy: shape %s makes a header too long for format 1.0", ShapeText(a.Shape))
 	}
 	if _, err := w.Write(hdr); err != nil {
 		return err

@@ -89,7 +89,7 @@ func (a *Array) data(format string) (*Data, error) {
 		if n == 0 {
 			// Nothing to convolve, pool or transform: an empty result
 			// written with exit 0 would hide the mistake.
-			return nil, fmt.Errorf("shape %s holds no values (a dimension is 0)", shapeText(s))
+			return nil, fmt.Errorf("shape %s holds no values (a dimension is 0)", npy.ShapeText(s))
 		}
 	}
 	var t *tensor.Tensor

@@ -257,18 +257,6 @@ func fromTextBytes(b []byte, format string) (*Data, error) {
 	return nil, err
 }
 
-// shapeText writes a shape as numpy prints it: (0, 4, 4).
-func shapeText(s []int) string {
-	parts := make([]string, len(s))
-	for i, n := range s {
-		parts[i] = fmt.Sprint(n)
-	}
-	if len(s) == 1 {
-		return "(" + parts[0] + ",)"
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
-}
-
 // StdinLimit is the most convtool reads from stdin under --max-pixels n:
 // 8 bytes a pixel (16-bit RGBA, the largest uncompressed sample) plus 1
 // MiB of headers, so that any image, .npy or text a file of n pixels could
