@@ -508,22 +508,21 @@ func (p *Plan) compute(out []float32, rows [][]*slot) {
 	oc := p.OC
 	parallel(len(rows), func(i int, taps []conv.Tap) []conv.Tap {
 		dst := out[i*oc*wo : (i+1)*oc*wo]
-		under := make([][]float32, p.f.KH) // small; per row
-		for c := range p.nf {
-			if p.corr != nil {
-				break // correlateBand has filled the colour
-			}
-			d := dst[c*wo : (c+1)*wo]
-			if p.Method == conv.Separable {
-				for ky, s := range rows[i] {
-					under[ky] = s.h[c*wo : (c+1)*wo]
+		if p.corr == nil { // else correlateBand has filled the colour
+			under := make([][]float32, p.f.KH) // small; per row
+			for c := range p.nf {
+				d := dst[c*wo : (c+1)*wo]
+				if p.Method == conv.Separable {
+					for ky, s := range rows[i] {
+						under[ky] = s.h[c*wo : (c+1)*wo]
+					}
+					taps = p.f.VRow(d, under, taps)
+				} else {
+					for ky, s := range rows[i] {
+						under[ky] = s.padded[c*wp : (c+1)*wp]
+					}
+					taps = p.f.Row(d, under, taps)
 				}
-				taps = p.f.VRow(d, under, taps)
-			} else {
-				for ky, s := range rows[i] {
-					under[ky] = s.padded[c*wp : (c+1)*wp]
-				}
-				taps = p.f.Row(d, under, taps)
 			}
 		}
 		if p.o.Alpha == KeepAlpha {
