@@ -129,7 +129,7 @@ func TestWriteMatchesNumpySave(t *testing.T) {
 }
 
 func TestWriteRoundTripSpecials(t *testing.T) {
-	a := &Array{Shape: []int{2, 3}, Data: []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -0.0, math.SmallestNonzeroFloat32, math.MaxFloat32}}
+	a := &Array{Shape: []int{2, 3}, Data: []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, math.MaxFloat32}}
 	var buf bytes.Buffer
 	if err := Write(&buf, a); err != nil {
 		t.Fatal(err)
