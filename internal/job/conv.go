@@ -122,7 +122,9 @@ func RunConv(r ConvRequest, env *Env) (*Result, error) {
 	in, err := env.ReadChecked(r.Input, func(h tensorio.Header) error {
 		hd := Header{C: h.C, H: h.H, W: h.W, Image: h.Image, Format: h.Format}
 		if r.Gray {
-			hd.C = 1
+			if c, err := levels.GrayChannels(h.C); err == nil {
+				hd.C = c // grey, or grey and alpha; levels.Gray refuses the rest below
+			}
 		}
 		return p.Resolve(hd, env.Limits())
 	})

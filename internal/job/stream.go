@@ -72,8 +72,10 @@ func runConvStream(r ConvRequest, p *ConvPlan, env *Env, res *Result) (bool, err
 		}
 	}
 	h := Header{C: rr.C, H: rr.H, W: rr.W, Image: rr.Kind == tensorio.KindImage, Depth: rr.Depth, Alpha: rr.Alpha, Format: rr.Format}
-	if r.Gray && h.C >= 3 {
-		h.C -= 2 // grey, or grey and alpha
+	if r.Gray {
+		if c, err := levels.GrayChannels(h.C); err == nil {
+			h.C = c // grey, or grey and alpha
+		}
 	}
 	// An input within --max-pixels keeps the whole-image path's limits on
 	// its padded and output planes; one past it (which only streaming can

@@ -79,18 +79,30 @@ const (
 	lumaB = 0.114
 )
 
+// GrayChannels is how many channels Gray leaves of c: grey and RGB give
+// one, grey+alpha and RGBA two. Any other count is an error.
+func GrayChannels(c int) (int, error) {
+	switch c {
+	case 1, 2:
+		return c, nil
+	case 3, 4:
+		return c - 2, nil
+	}
+	return 0, errors.New("--gray needs a grey, RGB or RGBA input")
+}
+
 // Gray converts an RGB or RGBA tensor (3 or 4 channels) to grey, or grey
 // plus alpha, keeping any alpha channel as it is. A 1- or 2-channel tensor
 // is returned unchanged.
 func Gray(t *tensor.Tensor) (*tensor.Tensor, error) {
-	switch t.C {
-	case 1, 2:
-		return t, nil
-	case 3, 4:
-	default:
-		return nil, errors.New("--gray needs a grey, RGB or RGBA input")
+	c, err := GrayChannels(t.C)
+	if err != nil {
+		return nil, err
 	}
-	out := tensor.New(t.C-2, t.H, t.W)
+	if c == t.C {
+		return t, nil
+	}
+	out := tensor.New(c, t.H, t.W)
 	r, g, b, y := t.Plane(0), t.Plane(1), t.Plane(2), out.Plane(0)
 	for i := range y {
 		y[i] = float32(lumaR*float64(r[i]) + lumaG*float64(g[i]) + lumaB*float64(b[i]))

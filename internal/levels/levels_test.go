@@ -53,3 +53,27 @@ func TestGray(t *testing.T) {
 		t.Error("Gray accepted 5 channels")
 	}
 }
+
+// TestGrayChannelsMatchesGray: the channel count the plan uses from a
+// header (before any pixel) is the count Gray leaves after decoding.
+func TestGrayChannelsMatchesGray(t *testing.T) {
+	for c := 0; c <= 5; c++ {
+		got, err := GrayChannels(c)
+		if c == 0 {
+			if err == nil {
+				t.Errorf("GrayChannels(0) = %d, want an error", got)
+			}
+			continue
+		}
+		out, gerr := Gray(tensor.New(c, 2, 3))
+		if (err == nil) != (gerr == nil) {
+			t.Fatalf("%d channels: GrayChannels error %v, Gray error %v", c, err, gerr)
+		}
+		if err == nil && got != out.C {
+			t.Errorf("%d channels: GrayChannels says %d, Gray leaves %d", c, got, out.C)
+		}
+	}
+	if c, _ := GrayChannels(4); c != 2 {
+		t.Errorf("RGBA under --gray: %d channels, want grey and alpha (2)", c)
+	}
+}

@@ -117,12 +117,9 @@ func NewPlan(c, h, w int, o Options) (*Plan, error) {
 	}
 	cf := c
 	if o.Gray {
-		switch c {
-		case 1, 2:
-		case 3, 4:
-			cf = c - 2
-		default:
-			return nil, errors.New("--gray needs a grey, RGB or RGBA input")
+		var err error
+		if cf, err = levels.GrayChannels(c); err != nil {
+			return nil, err
 		}
 	}
 	nf, alphaC := cf, -1
