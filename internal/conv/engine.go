@@ -36,12 +36,47 @@ type problem struct {
 	// nonzero counts w's nonzero weights when a LayerPlan knew it; -1:
 	// count them (workload).
 	nonzero int
+	// pool supplies the output and scratch (Params.Pool); scratch lists
+	// what release hands back to it.
+	pool    *tensor.Pool
+	scratch [][]float32
+	// plan, if set, is the LayerPlan the weights came from (it caches
+	// their packing).
+	plan *LayerPlan
+}
+
+// newOut returns the output tensor for a method that sets every value.
+func (pr *problem) newOut() *tensor.Tensor {
+	return pr.pool.Get(pr.outC, pr.ho, pr.wo)
+}
+
+// floats returns n floats of scratch with unspecified values, from the
+// pool when there is one (release returns them).
+func (pr *problem) floats(n int) []float32 {
+	if d := pr.pool.Floats(n); d != nil {
+		pr.scratch = append(pr.scratch, d)
+		return d
+	}
+	d := make([]float32, n)
+	if pr.pool != nil {
+		pr.scratch = append(pr.scratch, d)
+	}
+	return d
+}
+
+// release hands the scratch back to the pool.
+func (pr *problem) release() {
+	for _, d := range pr.scratch {
+		pr.pool.PutFloats(d)
+	}
+	pr.scratch = nil
 }
 
 // input returns the padded input, building it on first use.
 func (pr *problem) input() *tensor.Tensor {
 	if pr.in == nil {
-		pr.in = tensor.New(pr.inC, pr.hp, pr.wp)
+		// Every row is written whole below: scratch needs no zeroing.
+		pr.in = &tensor.Tensor{C: pr.inC, H: pr.hp, W: pr.wp, Data: pr.floats(pr.inC * pr.hp * pr.wp)}
 		parallel(pr.inC, func(c int) {
 			pr.pad.rows(pr.in.Plane(c), c, 0, pr.hp)
 		})
@@ -349,7 +384,7 @@ func direct(pr *problem) *tensor.Tensor {
 	if whole {
 		pr.input()
 	}
-	out := tensor.New(pr.outC, pr.ho, pr.wo)
+	out := pr.newOut()
 	band := bandRows(pr.ho, pr.outC)
 	span := (pr.kh-1)*pr.dy + 1
 	if !whole && pr.sx == 1 {
