@@ -197,3 +197,16 @@ func BenchmarkResNetSmall(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDepthwisePaths times issue 10's depthwise layer on the padded
+// copy and in place (go test -run '^$' -bench DepthwisePaths ./internal/conv/).
+func BenchmarkDepthwisePaths(b *testing.B) {
+	for _, off := range []bool{true, false} {
+		name := map[bool]string{true: "copy", false: "inplace"}[off]
+		b.Run(name, func(b *testing.B) {
+			defer func(v bool) { inPlace3x3Off = v }(inPlace3x3Off)
+			inPlace3x3Off = off
+			benchLayer(b, 256, 256, 56, 3, 1, 1, 256, Direct)
+		})
+	}
+}
