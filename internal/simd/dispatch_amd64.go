@@ -102,6 +102,24 @@ func zeros(n int) *float32 {
 	return &z[0]
 }
 
+// lastMasks keeps the lane masks of the last row shape asked for: a
+// layer asks for the same ones plane after plane.
+var lastMasks atomic.Pointer[maskEntry]
+
+type maskEntry struct {
+	n, width, left int
+	m              [32]uint16
+}
+
+func cachedMasks(n, width, left int) *[32]uint16 {
+	if e := lastMasks.Load(); e != nil && e.n == n && e.width == width && e.left == left {
+		return &e.m
+	}
+	e := &maskEntry{n: n, width: width, left: left, m: depthwiseMasks(n, width, left)}
+	lastMasks.Store(e)
+	return &e.m
+}
+
 // depthwiseAt runs DepthwisePlane3x3 on dw3x3PadAVX512 at the AVX-512
 // level: a table of row pointers (padding rows at zeros) and the edge
 // blocks' lane masks; the last one to three rows as a pass of four into
@@ -110,7 +128,7 @@ func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, wid
 	if l != AVX512 {
 		return false
 	}
-	masks := depthwiseMasks(n, width, left)
+	masks := cachedMasks(n, width, left)
 	var buf [maxStackRows + 6]*float32
 	ptrs := buf[:0]
 	if nout+6 > len(buf) {
