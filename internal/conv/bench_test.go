@@ -1,6 +1,7 @@
 package conv
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -208,5 +209,50 @@ func BenchmarkDepthwisePaths(b *testing.B) {
 			inPlace3x3Off = off
 			benchLayer(b, 256, 256, 56, 3, 1, 1, 256, Direct)
 		})
+	}
+}
+
+// BenchmarkGemmPaths times gemm's implicit and packed paths on the target
+// layers and ResNet-18's small planes
+// (go test -run '^$' -bench GemmPaths ./internal/conv/).
+func BenchmarkGemmPaths(b *testing.B) {
+	layers := append([]struct {
+		name                      string
+		cin, cout, hw, k, s, p, g int
+	}{}, resnetSmallPlanes...)
+	for _, tl := range targetLayers {
+		if tl.g == 1 {
+			layers = append(layers, struct {
+				name                      string
+				cin, cout, hw, k, s, p, g int
+			}{tl.name, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g})
+		}
+	}
+	for _, tl := range layers {
+		for _, off := range []bool{true, false} {
+			name := tl.name + map[bool]string{true: "/packed", false: "/implicit"}[off]
+			b.Run(name, func(b *testing.B) {
+				defer func(v bool) { implicitOff = v }(implicitOff)
+				implicitOff = off
+				benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, GEMM)
+			})
+		}
+	}
+}
+
+// BenchmarkImplicitKC times gemm's implicit path at several K block sizes
+// (go test -run '^$' -bench ImplicitKC ./internal/conv/).
+func BenchmarkImplicitKC(b *testing.B) {
+	for _, kc := range []int{64, 128, 256, 1 << 20} {
+		for _, tl := range []struct {
+			name                      string
+			cin, cout, hw, k, s, p, g int
+		}{targetLayers[0], targetLayers[3], resnetSmallPlanes[0], resnetSmallPlanes[1]} {
+			b.Run(fmt.Sprintf("%s/kc%d", tl.name, kc), func(b *testing.B) {
+				defer func(v int) { implicitKC = v }(implicitKC)
+				implicitKC = kc
+				benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, GEMM)
+			})
+		}
 	}
 }

@@ -40,6 +40,9 @@ func gemm(pr *problem) *tensor.Tensor {
 	}
 	inPlace := pr.in == nil && pr.kh == 1 && pr.kw == 1 && pr.sy == 1 && pr.sx == 1 &&
 		pr.pad.top == 0 && pr.pad.left == 0 && pr.hp == pr.pad.src.H && pr.wp == pr.pad.src.W
+	if pr.useImplicit(inPlace, nr) {
+		return gemmImplicit(pr, kern, pr.packedA(outPerG, K, mr))
+	}
 	var src []float32
 	inPlane := pr.hp * pr.wp
 	ph := phases{pitch: pr.wp, width: pr.wp, plane: inPlane}
@@ -61,12 +64,7 @@ func gemm(pr *problem) *tensor.Tensor {
 		return out
 	}
 	mp := (outPerG + mr - 1) / mr
-	var apack []float32
-	if pr.plan != nil {
-		apack = pr.plan.packedWeights(pr.groups, outPerG, K, mr)
-	} else {
-		apack = packWeights(pr.w, pr.groups, outPerG, K, mr)
-	}
+	apack := pr.packedA(outPerG, K, mr)
 	// Chunks of whole panels: a few tasks per worker for balance, at most
 	// 16 panels so that the packed B block stays in L2.
 	workers := runtime.GOMAXPROCS(0)
@@ -142,6 +140,15 @@ func gemm(pr *problem) *tensor.Tensor {
 		}
 	})
 	return out
+}
+
+// packedA returns the weights packed into panels of mr rows: the
+// LayerPlan's cached packing when there is a plan, else packed now.
+func (pr *problem) packedA(outPerG, K, mr int) []float32 {
+	if pr.plan != nil {
+		return pr.plan.packedWeights(pr.groups, outPerG, K, mr)
+	}
+	return packWeights(pr.w, pr.groups, outPerG, K, mr)
 }
 
 // smallPlaneOff turns gemmSmall off, so that tests can compare it with

@@ -32,6 +32,17 @@ func gemmTileAt(l Level, mr, nr, k int, a, b []float32, ldb int, c []float32, ld
 	}
 }
 
+func gemmOffsAt(l Level, mr, nr int, a, b []float32, offs []int, c []float32, ldc int, add bool) {
+	switch l {
+	case AVX512:
+		sgemmOffs8x32AVX512(len(offs), &a[0], &b[0], &offs[0], &c[0], ldc, add)
+	case AVX2:
+		sgemmOffs6x16AVX2(len(offs), &a[0], &b[0], &offs[0], &c[0], ldc, add)
+	default:
+		gemmOffsGeneric(mr, nr, a, b, offs, c, ldc, add)
+	}
+}
+
 // maxStackRows is how many row pointers convRowsAt keeps on the stack.
 const maxStackRows = 64
 

@@ -19,3 +19,7 @@ func convRowsAt(_ Level, out []float32, ldo, nout, n int, rows [][]float32, k []
 func depthwiseAt(Level, []float32, int, int, int, []float32, int, int, int, int, []float32) bool {
 	return false
 }
+
+func gemmOffsAt(_ Level, mr, nr int, a, b []float32, offs []int, c []float32, ldc int, add bool) {
+	gemmOffsGeneric(mr, nr, a, b, offs, c, ldc, add)
+}

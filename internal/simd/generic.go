@@ -103,3 +103,33 @@ func rowTaps(out []float32, taps [][]float32, ks []float32) {
 		}
 	}
 }
+
+// gemmOffsGeneric is TileOffs in Go: B's row p at byte offset offs[p].
+func gemmOffsGeneric(mr, nr int, a, b []float32, offs []int, c []float32, ldc int, add bool) {
+	const maxTile = 8 * 32
+	var buf [maxTile]float32
+	acc := buf[:mr*nr]
+	if mr*nr > maxTile {
+		acc = make([]float32, mr*nr)
+	}
+	for p, off := range offs {
+		bp := b[off/4 : off/4+nr]
+		ap := a[p*mr : p*mr+mr]
+		for i, av := range ap {
+			row := acc[i*nr : i*nr+nr]
+			for j, bv := range bp {
+				row[j] += av * bv
+			}
+		}
+	}
+	for i := range mr {
+		dst, src := c[i*ldc:i*ldc+nr], acc[i*nr:i*nr+nr]
+		if add {
+			for j, v := range src {
+				dst[j] += v
+			}
+		} else {
+			copy(dst, src)
+		}
+	}
+}

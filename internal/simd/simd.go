@@ -208,3 +208,51 @@ func depthwiseMasks(n, width, left int) [32]uint16 {
 	}
 	return m
 }
+
+// Offsets are the rows of an implicit B matrix for TileOffs: row p is the
+// NR floats starting Offsets' p-th float offset into b. Made once per
+// matrix product (NewOffsets checks and converts them), they let a
+// convolution's B be shifted views of its input planes instead of a
+// packed im2col copy.
+type Offsets struct {
+	bytes []int // 4 × the float offsets: what the assembly adds to b
+	max   int   // the largest float offset
+}
+
+// NewOffsets prepares float offsets (each ≥ 0) for TileOffs.
+func NewOffsets(offs []int) Offsets {
+	o := Offsets{bytes: make([]int, len(offs))}
+	for i, v := range offs {
+		if v < 0 {
+			panic(fmt.Sprintf("simd: NewOffsets: offset %d is %d", i, v))
+		}
+		o.bytes[i] = 4 * v
+		o.max = max(o.max, v)
+	}
+	return o
+}
+
+// Len is the number of rows (k steps).
+func (o Offsets) Len() int { return len(o.bytes) }
+
+// Slice returns rows p0 ≤ p < p1: the k steps of one block of K.
+func (o Offsets) Slice(p0, p1 int) Offsets {
+	s := Offsets{bytes: o.bytes[p0:p1]}
+	for _, v := range s.bytes {
+		s.max = max(s.max, v/4)
+	}
+	return s
+}
+
+// TileOffs sets the MR×NR tile of C (row stride ldc) to A·B over every
+// k step of offs (at least one), or adds A·B to it when add is set; A is
+// packed as for Tile, B's row p is b[offs_p : offs_p+NR]. It panics if a
+// slice is too short: the assembly cannot check.
+func (g GemmKernel) TileOffs(a, b []float32, offs Offsets, c []float32, ldc int, add bool) {
+	k := len(offs.bytes)
+	if k < 1 || len(a) < k*g.MR || ldc < g.NR || len(c) < (g.MR-1)*ldc+g.NR || len(b) < offs.max+g.NR {
+		panic(fmt.Sprintf("simd: TileOffs(k=%d, len(a)=%d, len(b)=%d, max offset %d, len(c)=%d, ldc=%d) out of range for %d×%d",
+			k, len(a), len(b), offs.max, len(c), ldc, g.MR, g.NR))
+	}
+	gemmOffsAt(g.level, g.MR, g.NR, a, b, offs.bytes, c, ldc, add)
+}

@@ -33,3 +33,13 @@ func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int,
 //
 //go:noescape
 func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, rows **float32, off int, k *float32, masks *uint16)
+
+// sgemmOffs8x32AVX512 sets (add: adds to) the 8×32 tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds 8 floats per step, and B's row p starts offs[p] bytes past b.
+//
+//go:noescape
+func sgemmOffs8x32AVX512(k int, a *float32, b *float32, offs *int, c *float32, ldc int, add bool)
+
+// sgemmOffs6x16AVX2 sets (add: adds to) the 6×16 tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds 6 floats per step, and B's row p starts offs[p] bytes past b.
+//
+//go:noescape
+func sgemmOffs6x16AVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc int, add bool)

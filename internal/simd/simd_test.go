@@ -257,6 +257,7 @@ func FuzzKernels(f *testing.F) {
 			checkRows(t, rng, rc)
 			checkTile(t, rng, gc)
 			checkPlane3x3(t, rng, planeCase{1 + int(nout%13), rc.n, rc.stepExtra % 6, rc.ldoExtra, rc.off})
+			checkTileOffs(t, rng, Current(), 1+int(k%600), rc.ldoExtra%5, rc.off)
 		})
 	})
 }

@@ -26,6 +26,12 @@
 //     nine weights in registers, so each input vector is loaded once and
 //     used by every output row it reaches (a third of convRows' loads).
 //
+//   - sgemmOffs: the sgemm micro-kernels with B's k-th row found at a
+//     byte offset from a table instead of a fixed stride: B is then the
+//     (phase-split) padded input itself, each k step a shifted view of
+//     one plane, and a convolution needs no im2col packing (gemm's
+//     implicit path);
+//
 //   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
 //     rows in place through a table of row pointers (a nil row is a
 //     padding row of zeros) with the padding columns masked off its first
@@ -35,6 +41,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -61,6 +69,8 @@ func main() {
 	convRowsAVX2()
 	dw3x3AVX512()
 	dw3x3PadAVX512()
+	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
+	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
 	Generate()
 }
 
@@ -619,6 +629,93 @@ func dw3x3PadAVX512() {
 	SUBQ(Imm(R), nout)
 	JMP(LabelRef("dwp_pass"))
 	Label("dwp_done")
+	VZEROUPPER()
+	RET()
+}
+
+// sgemmOffs emits an MR×NR micro-kernel (mr rows, nv vectors of vb bytes a
+// row) whose k-th row of B starts offs[p] bytes past b: C (row stride
+// ldc floats) = A·B over k ≥ 1 steps, A packed mr floats a step. It always
+// stores: the implicit gemm runs the whole K in one call.
+func sgemmOffs(name string, mr, nv, vb int, avx512 bool) {
+	TEXT(name, NOSPLIT, "func(k int, a, b *float32, offs *int, c *float32, ldc int, add bool)")
+	Pragma("noescape")
+	Doc(name + fmt.Sprintf(" sets (add: adds to) the %d×%d tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds %d floats per step, and B's row p starts offs[p] bytes past b.", mr, nv*vb/4, mr))
+	k := Load(Param("k"), GP64())
+	a := Load(Param("a"), GP64())
+	b := Load(Param("b"), GP64())
+	offs := Load(Param("offs"), GP64())
+	acc := make([]reg.VecVirtual, mr*nv)
+	for i := range acc {
+		if avx512 {
+			acc[i] = ZMM()
+		} else {
+			acc[i] = YMM()
+		}
+		zero(acc[i], avx512)
+	}
+	bv := make([]reg.VecVirtual, nv)
+	for j := range bv {
+		if avx512 {
+			bv[j] = ZMM()
+		} else {
+			bv[j] = YMM()
+		}
+	}
+	var bc reg.VecVirtual
+	if !avx512 {
+		bc = YMM()
+	}
+	t := GP64()
+	Label(name + "_loop")
+	MOVQ(Mem{Base: offs}, t)
+	ADDQ(b, t)
+	for j := range nv {
+		VMOVUPS(Mem{Base: t, Disp: j * vb}, bv[j])
+	}
+	for i := range mr {
+		am := Mem{Base: a, Disp: 4 * i}
+		if avx512 {
+			for j := range nv {
+				VFMADD231PS_BCST(am, bv[j], acc[i*nv+j])
+			}
+			continue
+		}
+		VBROADCASTSS(am, bc)
+		for j := range nv {
+			VFMADD231PS(bv[j], bc, acc[i*nv+j])
+		}
+	}
+	ADDQ(Imm(uint64(4*mr)), a)
+	ADDQ(Imm(8), offs)
+	DECQ(k)
+	JNZ(LabelRef(name + "_loop"))
+	c := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(Imm(2), ldc)
+	add := Load(Param("add"), GP8())
+	TESTB(add, add)
+	JNZ(LabelRef(name + "_add"))
+	for i := range mr {
+		for j := range nv {
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	Label(name + "_add")
+	for i := range mr {
+		for j := range nv {
+			VADDPS(Mem{Base: c, Disp: j * vb}, acc[i*nv+j], acc[i*nv+j])
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
 	VZEROUPPER()
 	RET()
 }

@@ -1,0 +1,81 @@
+package simd
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestTileOffs checks TileOffs at every level against a float64 product
+// (K in two blocks, the second added),
+// over step counts from 1 up, offsets that repeat, overlap, run
+// backwards and end exactly at the end of b, and unaligned slices; and
+// that the tile's row stride is honoured (values between rows untouched).
+func TestTileOffs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	eachLevel(t, func(l Level) {
+		for _, k := range []int{1, 2, 3, 9, 17, 64, 147, 576} {
+			for range 3 {
+				checkTileOffs(t, rng, l, k, rng.IntN(5), rng.IntN(16))
+			}
+		}
+	})
+}
+
+func checkTileOffs(t *testing.T, rng *rand.Rand, l Level, k, ldcExtra, off int) {
+	t.Helper()
+	g := Sgemm()
+	blen := 50 + rng.IntN(400)
+	b := randSlice(rng, blen+g.NR, off)
+	offs := make([]int, k)
+	for p := range offs {
+		offs[p] = rng.IntN(blen + 1)
+	}
+	offs[rng.IntN(k)] = blen // a row that ends at b's last float
+	a := randSlice(rng, k*g.MR, rng.IntN(16))
+	ldc := g.NR + ldcExtra
+	c := make([]float32, (g.MR-1)*ldc+g.NR)
+	for i := range c {
+		c[i] = -7 // untouched between rows; overwritten inside the tile
+	}
+	// Two blocks of K: the first stores, the second adds.
+	all := NewOffsets(offs)
+	split := k / 2
+	if split == 0 {
+		g.TileOffs(a, b, all, c, ldc, false)
+	} else {
+		g.TileOffs(a, b, all.Slice(0, split), c, ldc, false)
+		g.TileOffs(a[split*g.MR:], b, all.Slice(split, k), c, ldc, true)
+	}
+	for i := range g.MR {
+		for j := range g.NR {
+			var ref, mag float64
+			for p, o := range offs {
+				v := float64(a[p*g.MR+i]) * float64(b[o+j])
+				ref += v
+				mag += math.Abs(v)
+			}
+			if got := c[i*ldc+j]; !within(got, ref, mag, k) {
+				t.Fatalf("%s k=%d: c[%d][%d] = %v, float64 %v", l, k, i, j, got, ref)
+			}
+		}
+		for j := g.NR; j < ldc && i < g.MR-1; j++ {
+			if c[i*ldc+j] != -7 {
+				t.Fatalf("%s k=%d: c[%d][%d] between rows written", l, k, i, j)
+			}
+		}
+	}
+}
+
+// TestTileOffsRefusesShortB: an offset whose row would run past b panics
+// before the assembly reads past it.
+func TestTileOffsRefusesShortB(t *testing.T) {
+	g := Sgemm()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for a row past the end of b")
+		}
+	}()
+	b := make([]float32, 40)
+	g.TileOffs(make([]float32, g.MR), b, NewOffsets([]int{0, 40 - g.NR + 1}).Slice(1, 2), make([]float32, g.MR*g.NR), g.NR, false)
+}
