@@ -441,49 +441,6 @@ realPreAVX2_done:
 	VZEROUPPER
 	RET
 
-// func pass2AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
-// Requires: AVX, AVX512F
-TEXT ·pass2AVX512(SB), NOSPLIT, $0-88
-	MOVQ   x_base+0(FP), AX
-	MOVQ   y_base+24(FP), CX
-	MOVQ   s+48(FP), DX
-	MOVQ   m+56(FP), BX
-	MOVQ   tw_base+64(FP), SI
-	MOVQ   DX, DI
-	SHLQ   $0x03, DI
-	MOVQ   DI, R8
-	IMULQ  BX, R8
-	LEAQ   (R8)(R8*2), R9
-	LEAQ   (DI)(DI*2), R9
-	IMUL3Q $0x00000001, DI, R9
-
-pass2AVX512_group:
-	VBROADCASTSD (SI), Z0
-	VMOVSLDUP    Z0, Z1
-	VMOVSHDUP    Z0, Z0
-	MOVQ         DX, R10
-
-pass2AVX512_step:
-	VMOVUPS        (AX), Z2
-	VMOVUPS        (AX)(R8*1), Z3
-	VADDPS         Z3, Z2, Z4
-	VSUBPS         Z3, Z2, Z2
-	VMOVUPS        Z4, (CX)
-	VPERMILPS      $0xb1, Z2, Z3
-	VMULPS         Z0, Z3, Z3
-	VFMADDSUB231PS Z1, Z2, Z3
-	VMOVUPS        Z3, (CX)(DI*1)
-	ADDQ           $0x40, AX
-	ADDQ           $0x40, CX
-	SUBQ           $0x08, R10
-	JNZ            pass2AVX512_step
-	ADDQ           R9, CX
-	ADDQ           $0x00000008, SI
-	DECQ           BX
-	JNZ            pass2AVX512_group
-	VZEROUPPER
-	RET
-
 // func pass3AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
 // Requires: AVX, AVX512F
 TEXT ·pass3AVX512(SB), NOSPLIT, $0-88

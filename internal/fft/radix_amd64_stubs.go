@@ -39,11 +39,6 @@ func realPostAVX2(out []complex64, res []complex64, w []complex64, m int, lanes 
 //go:noescape
 func realPreAVX2(z []complex64, g []complex64, w []complex64, m int, lanes int)
 
-// pass2AVX512 is pass2 for s a positive multiple of 8, with AVX-512F.
-//
-//go:noescape
-func pass2AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
-
 // pass3AVX512 is pass3 for s a positive multiple of 8, with AVX-512F.
 //
 //go:noescape

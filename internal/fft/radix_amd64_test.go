@@ -20,13 +20,14 @@ const asmTol = 1e-6
 // passFunc is one radix pass, Go, assembly or the dispatcher.
 type passFunc func(x, y []complex64, s, m int, tw []complex64)
 
-// asmPasses are the assembly passes of each level by radix, called
-// directly so that a test knows which one ran, and width is the values
+// asmPasses are the assembly passes of each level by radix (AVX-512 has
+// no radix 2: AVX2 runs it), called directly so that a test knows which
+// one ran, and width is the values
 // per register, of which s must be a multiple.
 var (
 	asmPasses = map[level]map[int]passFunc{
 		levelAVX2:   {2: pass2AVX2, 3: pass3AVX2, 4: pass4AVX2, 5: pass5AVX2},
-		levelAVX512: {2: pass2AVX512, 3: pass3AVX512, 4: pass4AVX512, 5: pass5AVX512},
+		levelAVX512: {3: pass3AVX512, 4: pass4AVX512, 5: pass5AVX512},
 	}
 	width      = map[level]int{levelAVX2: 4, levelAVX512: 8}
 	goPasses   = map[int]passFunc{2: pass2Go, 3: pass3Go, 4: pass4Go, 5: pass5Go}
@@ -91,12 +92,16 @@ func TestPassesAsmMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	eachAsmLevel(t, func(t *testing.T, l level) {
 		for _, r := range []int{2, 3, 4, 5} {
+			pass, ok := asmPasses[l][r]
+			if !ok {
+				continue
+			}
 			for _, k := range []int{1, 2, 3, 5, 16, 25} {
 				s := k * width[l]
 				for _, m := range []int{1, 2, 3, 7} {
 					for _, off := range []int{0, 1, 3} {
 						t.Run(fmt.Sprintf("r%d_s%d_m%d_off%d", r, s, m, off), func(t *testing.T) {
-							checkPass(t, rng, asmPasses[l][r], r, s, m, off)
+							checkPass(t, rng, pass, r, s, m, off)
 						})
 					}
 				}
