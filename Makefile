@@ -22,7 +22,8 @@ FUZZ_TARGETS = \
 	./internal/forward:FuzzDecodeSafetensors \
 	./cmd/convtool:FuzzIntegerFlags \
 	./cmd/convtool:FuzzArgs \
-	./internal/simd:FuzzKernels
+	./internal/simd:FuzzKernels \
+	./internal/simd:FuzzDepthwisePlane3x3
 
 .PHONY: build test test-purego vet-cross vet fmt-check bench fuzz fixtures gallery clean
 

@@ -88,6 +88,10 @@ func reportRates(b *testing.B, flops, cpu0 float64) {
 }
 
 // benchLayer times a PyTorch-style layer and reports GFLOP/s as 2·MACs.
+// It runs the layer as a network run does (internal/forward): weights
+// prepared once in a LayerPlan, the output taken from a tensor.Pool and
+// handed back when done with, as PyTorch's warm allocator hands its
+// output tensor the block the previous call freed.
 func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	in := benchInput(cin, hw, hw)
 	w := &kernel.Bank{N0: cout, N1: cin / g, KH: k, KW: k, Data: make([]float32, cout*cin/g*k*k)}
@@ -101,12 +105,20 @@ func benchLayer(b *testing.B, cin, cout, hw, k, s, p, g int, m Method) {
 	pr.StrideY, pr.StrideX, pr.Groups, pr.Pad = s, s, g, Pad{p, p, p, p}
 	ho, _ := OutSize(hw, k, s, 1, p, p)
 	b.SetBytes(int64(4 * in.Len()))
-	Layer(in, w, nil, pr, m) // warm: the first call faults in the heap it then reuses
+	pr.Pool = new(tensor.Pool)
+	lp, err := NewLayerPlan(w, nil, pr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, _, _ := lp.Apply(in, pr, m) // warm: the first call fills the pool
+	pr.Pool.Put(out)
 	cpu0 := cpuSeconds()
 	for b.Loop() {
-		if _, used, err := Layer(in, w, nil, pr, m); err != nil || (m != Auto && used != m) {
+		out, used, err := lp.Apply(in, pr, m)
+		if err != nil || (m != Auto && used != m) {
 			b.Fatalf("ran %s: %v", used, err)
 		}
+		pr.Pool.Put(out)
 	}
 	flops := 2 * float64(cout*ho*ho) * float64(cin/g*k*k) * float64(b.N)
 	reportRates(b, flops, cpu0)
@@ -182,6 +194,19 @@ func BenchmarkResNetSmall(b *testing.B) {
 	for _, tl := range resnetSmallPlanes {
 		b.Run(tl.name, func(b *testing.B) {
 			benchLayer(b, tl.cin, tl.cout, tl.hw, tl.k, tl.s, tl.p, tl.g, GEMM)
+		})
+	}
+}
+
+// BenchmarkDepthwisePaths times issue 10's depthwise layer on the padded
+// copy and in place (go test -run '^$' -bench DepthwisePaths ./internal/conv/).
+func BenchmarkDepthwisePaths(b *testing.B) {
+	for _, off := range []bool{true, false} {
+		name := map[bool]string{true: "copy", false: "inplace"}[off]
+		b.Run(name, func(b *testing.B) {
+			defer func(v bool) { inPlace3x3Off = v }(inPlace3x3Off)
+			inPlace3x3Off = off
+			benchLayer(b, 256, 256, 56, 3, 1, 1, 256, Direct)
 		})
 	}
 }

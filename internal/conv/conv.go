@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/convtool/convtool/internal/kernel"
@@ -45,6 +46,7 @@ func Filter(in *tensor.Tensor, k *kernel.Kernel, p Params, m Method) (*tensor.Te
 		rep.chosen = m
 	}
 	m = finiteOnlyFFT(m, in)
+	defer pr.release()
 	var out *tensor.Tensor
 	switch m {
 	case Direct:
@@ -126,6 +128,25 @@ type LayerPlan struct {
 	groups     int
 	transposed bool
 	nonzero    int
+
+	// packed caches gemm's packed weights (packWeights) for the
+	// micro-kernel height it was packed for: weights packed once per
+	// layer, not once per call.
+	mu       sync.Mutex
+	packed   []float32
+	packedMR int
+	packedK  int
+}
+
+// packedWeights returns the plan's weights packed for gemm, packing them
+// on first use (and again if the micro-kernel changed).
+func (lp *LayerPlan) packedWeights(groups, outPerG, K, mr int) []float32 {
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	if lp.packed == nil || lp.packedMR != mr || lp.packedK != K {
+		lp.packed, lp.packedMR, lp.packedK = packWeights(lp.w, groups, outPerG, K, mr), mr, K
+	}
+	return lp.packed
 }
 
 // NewLayerPlan checks w and bias against the groups and direction in p
@@ -190,7 +211,7 @@ func (lp *LayerPlan) Apply(in *tensor.Tensor, p Params, m Method) (*tensor.Tenso
 		return nil, "", err
 	}
 	pr.outC, pr.inPerG, pr.groups = lp.outC, in.C/g, g
-	pr.w, pr.nonzero = lp.w, lp.nonzero
+	pr.w, pr.nonzero, pr.plan = lp.w, lp.nonzero, lp
 	rep := newReport(p.Report)
 	asked := m
 	if m == "" || m == Auto {
@@ -198,6 +219,7 @@ func (lp *LayerPlan) Apply(in *tensor.Tensor, p Params, m Method) (*tensor.Tenso
 		rep.chosen = m
 	}
 	m = finiteOnlyFFT(m, in)
+	defer pr.release()
 	var out *tensor.Tensor
 	switch m {
 	case Direct, Separable:
@@ -232,7 +254,7 @@ func prepare(in *tensor.Tensor, p Params, kh, kw int) (*problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &problem{kh: kh, kw: kw, dy: p.DilY, dx: p.DilX, ho: ho, wo: wo, progress: p.Progress, nonzero: -1}
+	pr := &problem{kh: kh, kw: kw, dy: p.DilY, dx: p.DilX, ho: ho, wo: wo, progress: p.Progress, nonzero: -1, pool: p.Pool}
 	if p.Transpose {
 		ey, ex := p.DilY*(kh-1)-p.Pad.Top, p.DilX*(kw-1)-p.Pad.Left
 		pr.in = zeroInserted(in, p.StrideY, p.StrideX, ey, ey+p.OutPadY, ex, ex+p.OutPadX)

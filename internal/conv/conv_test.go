@@ -188,6 +188,21 @@ func testFixtures(t *testing.T) {
 					if err := closeEnough(got, want); err != nil {
 						t.Errorf("%s (ran %s): %v", m, used, err)
 					}
+					// Again as a network run calls it: output and scratch
+					// from a pool whose recycled storage is NaN, so a
+					// value the method fails to write shows.
+					pp := p
+					pp.Pool = &tensor.Pool{Poison: true}
+					for range 2 {
+						got, used, err = Layer(x, w, bias, pp, m)
+						if err != nil {
+							t.Fatalf("%s pooled: %v", m, err)
+						}
+						if err := closeEnough(got, want); err != nil {
+							t.Errorf("%s pooled (ran %s): %v", m, used, err)
+						}
+						pp.Pool.Put(got)
+					}
 				}
 			default:
 				t.Fatalf("unknown kind %q", fc.Kind)

@@ -36,12 +36,47 @@ type problem struct {
 	// nonzero counts w's nonzero weights when a LayerPlan knew it; -1:
 	// count them (workload).
 	nonzero int
+	// pool supplies the output and scratch (Params.Pool); scratch lists
+	// what release hands back to it.
+	pool    *tensor.Pool
+	scratch [][]float32
+	// plan, if set, is the LayerPlan the weights came from (it caches
+	// their packing).
+	plan *LayerPlan
+}
+
+// newOut returns the output tensor for a method that sets every value.
+func (pr *problem) newOut() *tensor.Tensor {
+	return pr.pool.Get(pr.outC, pr.ho, pr.wo)
+}
+
+// floats returns n floats of scratch with unspecified values, from the
+// pool when there is one (release returns them).
+func (pr *problem) floats(n int) []float32 {
+	if d := pr.pool.Floats(n); d != nil {
+		pr.scratch = append(pr.scratch, d)
+		return d
+	}
+	d := make([]float32, n)
+	if pr.pool != nil {
+		pr.scratch = append(pr.scratch, d)
+	}
+	return d
+}
+
+// release hands the scratch back to the pool.
+func (pr *problem) release() {
+	for _, d := range pr.scratch {
+		pr.pool.PutFloats(d)
+	}
+	pr.scratch = nil
 }
 
 // input returns the padded input, building it on first use.
 func (pr *problem) input() *tensor.Tensor {
 	if pr.in == nil {
-		pr.in = tensor.New(pr.inC, pr.hp, pr.wp)
+		// Every row is written whole below: scratch needs no zeroing.
+		pr.in = &tensor.Tensor{C: pr.inC, H: pr.hp, W: pr.wp, Data: pr.floats(pr.inC * pr.hp * pr.wp)}
 		parallel(pr.inC, func(c int) {
 			pr.pad.rows(pr.in.Plane(c), c, 0, pr.hp)
 		})
@@ -349,7 +384,7 @@ func direct(pr *problem) *tensor.Tensor {
 	if whole {
 		pr.input()
 	}
-	out := tensor.New(pr.outC, pr.ho, pr.wo)
+	out := pr.newOut()
 	band := bandRows(pr.ho, pr.outC)
 	span := (pr.kh-1)*pr.dy + 1
 	if !whole && pr.sx == 1 {
@@ -359,12 +394,21 @@ func direct(pr *problem) *tensor.Tensor {
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
 	scratch := make([][]float32, runtime.GOMAXPROCS(0))
+	inPlace3x3 := !whole && pr.depthwise3x3InPlace()
 	pr.tasksW(pr.outC*nb, func(wk, t int) {
 		o, b := t/nb, t%nb
 		g := o / outPerG
 		w := pr.w[o*pr.inPerG*ksz : (o+1)*pr.inPerG*ksz]
 		plane := out.Plane(o)
 		oy0, oy1 := b*band, min((b+1)*band, pr.ho)
+		if inPlace3x3 && !anyZero(w) {
+			// Read the input plane where it is: padding rows and
+			// columns are the kernel's zeros.
+			src := pr.pad.src
+			simd.DepthwisePlane3x3(plane[oy0*pr.wo:], pr.wo, oy1-oy0, pr.wo, src.Plane(g), src.H, src.W,
+				oy0-pr.pad.top, pr.pad.left, w)
+			return
+		}
 		if pr.sx == 1 && !whole {
 			// Pad the band's input rows into scratch: a plane of its own.
 			y0, y1 := oy0*pr.sy, (oy1-1)*pr.sy+span
@@ -414,6 +458,24 @@ func direct(pr *problem) *tensor.Tensor {
 		}
 	})
 	return out
+}
+
+// inPlace3x3Off turns the in-place 3×3 path off, so that tests and
+// benchmarks can compare it with the padded-copy path.
+var inPlace3x3Off bool
+
+// depthwise3x3InPlace reports whether direct's one-plane-per-output
+// tasks can run on simd.DepthwisePlane3x3 reading the input in place: a
+// 3×3 kernel at unit stride and dilation over zero padding of at most one
+// column a side (any rows), at a level where that kernel needs no copy.
+func (pr *problem) depthwise3x3InPlace() bool {
+	ps := pr.pad
+	if ps == nil || inPlace3x3Off || pr.kh != 3 || pr.kw != 3 || pr.sy != 1 || pr.sx != 1 || pr.dy != 1 || pr.dx != 1 ||
+		ps.edge != Zero || !simd.DepthwiseInPlace() {
+		return false
+	}
+	right := ps.wp - ps.src.W - ps.left
+	return ps.left >= 0 && ps.left <= 1 && right >= 0 && right <= 1 && pr.wo == ps.wp-2
 }
 
 // directBand sets nout output rows at dst (row pitch wo) with one call of

@@ -30,7 +30,7 @@ import (
 func gemm(pr *problem) *tensor.Tensor {
 	kern := simd.Sgemm()
 	mr, nr := kern.MR, kern.NR
-	out := tensor.New(pr.outC, pr.ho, pr.wo)
+	out := pr.newOut()
 	outPerG := pr.outC / pr.groups
 	ksz := pr.kh * pr.kw
 	K := pr.inPerG * ksz
@@ -61,7 +61,12 @@ func gemm(pr *problem) *tensor.Tensor {
 		return out
 	}
 	mp := (outPerG + mr - 1) / mr
-	apack := packWeights(pr.w, pr.groups, outPerG, K, mr)
+	var apack []float32
+	if pr.plan != nil {
+		apack = pr.plan.packedWeights(pr.groups, outPerG, K, mr)
+	} else {
+		apack = packWeights(pr.w, pr.groups, outPerG, K, mr)
+	}
 	// Chunks of whole panels: a few tasks per worker for balance, at most
 	// 16 panels so that the packed B block stays in L2.
 	workers := runtime.GOMAXPROCS(0)
@@ -173,7 +178,7 @@ func gemmSmall(pr *problem, kern simd.GemmKernel, out *tensor.Tensor, src []floa
 
 	// bpack holds, per group and K block, np panels of kb × nr; block
 	// (g, b) starts at (g·K + b·kc)·np·nr.
-	bpack := make([]float32, pr.groups*K*np*nr)
+	bpack := pr.floats(pr.groups * K * np * nr)
 	type packScratch struct {
 		runs  []run
 		bases []int
@@ -314,7 +319,7 @@ func (pr *problem) phaseSplit() ([]float32, phases) {
 	sx := pr.sx
 	width := (pr.wp + sx - 1) / sx
 	ph := phases{width: width, pitch: sx * width, plane: pr.hp * sx * width}
-	dst := make([]float32, pr.inC*ph.plane)
+	dst := pr.floats(pr.inC * ph.plane)
 	parallel(pr.inC, func(c int) {
 		plane := in.Plane(c)
 		for y := range pr.hp {
@@ -322,9 +327,12 @@ func (pr *problem) phaseSplit() ([]float32, phases) {
 			d := dst[c*ph.plane+y*ph.pitch:]
 			for q := range min(sx, pr.wp) {
 				dq := d[q*width : (q+1)*width]
-				for j, x := 0, q; x < len(row); j, x = j+1, x+sx {
+				j := 0
+				for x := q; x < len(row); j, x = j+1, x+sx {
 					dq[j] = row[x]
 				}
+				clear(dq[j:]) // past the row's end: scratch is not zeroed
+
 			}
 		}
 	})

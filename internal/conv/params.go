@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convtool/convtool/internal/shape"
+	"github.com/convtool/convtool/internal/tensor"
 )
 
 // Pad is the number of samples added on each side of the input.
@@ -41,6 +42,11 @@ type Params struct {
 	// why, and how long the arithmetic took. Like Progress it is not part
 	// of the geometry.
 	Report *Report
+	// Pool, if set, supplies the output tensor (and padding scratch, which
+	// goes back to it when the call ends) from storage a network run has
+	// finished with, as PyTorch's allocator does; the caller Puts the
+	// output back when done with it. Nil allocates afresh.
+	Pool *tensor.Pool
 }
 
 // Report says how a Filter or Layer call ran, for a summary.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -24,6 +25,10 @@ type Model struct {
 	// uses counts, per owner, the readers of its buffer (the final output
 	// counts one more, so it is never dropped).
 	uses []int
+	// pool recycles the storage of outputs no later layer reads into the
+	// outputs of later layers (and of later runs): a run after the first
+	// finds its buffers mapped and warm, as PyTorch's allocator does.
+	pool *tensor.Pool
 }
 
 // step is one layer prepared for Run.
@@ -56,7 +61,7 @@ func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method 
 	if err := Check(res, w, file); err != nil {
 		return nil, err
 	}
-	m := &Model{Net: res}
+	m := &Model{Net: res, pool: new(tensor.Pool)}
 	index := map[string]int{}
 	for i := range res.Layers {
 		r := res.Layers[i].Result
@@ -71,7 +76,7 @@ func BuildWith(n *shape.Network, in *shape.Dims, w Weights, file string, method 
 				st.refs = append(st.refs, index[name])
 			}
 		}
-		if st.run, err = prepare(r, w, method); err != nil {
+		if st.run, err = prepare(r, w, method, m.pool); err != nil {
 			return nil, &shape.LineError{File: n.Name, Line: l.Line, Msg: fmt.Sprintf("%s (%s): %v", l.Name, l.Spec(false), err)}
 		}
 		st.owner = i
@@ -151,8 +156,14 @@ func (m *Model) Run(x *tensor.Tensor, hook func(LayerOutput) error) (*tensor.Ten
 			}
 		}
 		for k := range outs[:i] {
-			if outs[k] != nil && uses[m.steps[k].owner] == 0 {
+			if t := outs[k]; t != nil && uses[m.steps[k].owner] == 0 {
 				outs[k] = nil
+				// Recycle the storage unless the caller's input or a
+				// live output (an in-place or pass-through layer's)
+				// still holds it.
+				if !overlaps(t.Data, x.Data) && !anyOverlaps(t.Data, outs[:i+1]) {
+					m.pool.Put(t)
+				}
 			}
 		}
 	}
@@ -165,7 +176,7 @@ type runFunc = func(x *tensor.Tensor, refs []*tensor.Tensor, inPlace bool) (*ten
 
 // prepare returns the function that computes layer r, with its weights
 // bound. It is the one switch over layer kinds.
-func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
+func prepare(r *shape.Result, w Weights, method conv.Method, tp *tensor.Pool) (runFunc, error) {
 	l := r.Layer
 	get := func(suffix string) []float32 {
 		if a, ok := w[l.Name+"."+suffix]; ok {
@@ -177,9 +188,9 @@ func prepare(r *shape.Result, w Weights, method conv.Method) (runFunc, error) {
 	case shape.Input, shape.Identity, shape.Dropout:
 		return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) { return x, nil }, nil
 	case shape.Conv, shape.DWConv, shape.ConvT:
-		return convLayer(r, get("weight"), get("bias"), method)
+		return convLayer(r, get("weight"), get("bias"), method, tp)
 	case shape.BatchNorm:
-		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var"), l.Eps), nil
+		return batchNorm(get("weight"), get("bias"), get("running_mean"), get("running_var"), l.Eps, tp), nil
 	case shape.FC:
 		return fc(r.Out.C, get("weight"), get("bias")), nil
 	case shape.ReLU:
@@ -323,9 +334,10 @@ func pointwise(f func(float32) float32) runFunc {
 // convLayer binds a convolution's weights and geometry into a
 // conv.LayerPlan once, at Build: auto's count of nonzero weights (and a
 // transposed layer's turned weights) are not redone on every run.
-func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc, error) {
+func convLayer(r *shape.Result, w, bias []float32, method conv.Method, tp *tensor.Pool) (runFunc, error) {
 	l, g := r.Layer, r.Geom
 	p := conv.NewParams()
+	p.Pool = tp
 	p.StrideY, p.StrideX = g.Stride.H, g.Stride.W
 	p.DilY, p.DilX = g.Dilation.H, g.Dilation.W
 	p.Pad = conv.Pad{Top: g.PadLo.H, Bottom: g.PadHi.H, Left: g.PadLo.W, Right: g.PadHi.W}
@@ -364,7 +376,7 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method) (runFunc,
 
 // batchNorm folds eval-mode batch norm into one scale and shift a channel,
 // computed in float64 as torch computes (x−mean)/sqrt(var+eps)·w+b.
-func batchNorm(w, b, mean, variance []float32, eps float64) runFunc {
+func batchNorm(w, b, mean, variance []float32, eps float64, tp *tensor.Pool) runFunc {
 	scale := make([]float32, len(w))
 	shift := make([]float32, len(w))
 	for c := range w {
@@ -375,7 +387,7 @@ func batchNorm(w, b, mean, variance []float32, eps float64) runFunc {
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
 		out := x
 		if !inPlace {
-			out = tensor.New(x.C, x.H, x.W)
+			out = tp.Get(x.C, x.H, x.W)
 		}
 		parallelRange(x.C, func(lo, hi int) {
 			for c := lo; c < hi; c++ {
@@ -427,4 +439,23 @@ func lrn(x *tensor.Tensor, p shape.LRNParams) *tensor.Tensor {
 		}
 	}
 	return out
+}
+
+// overlaps reports whether a and b share any storage.
+func overlaps(a, b []float32) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	a0, b0 := uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&b[0]))
+	return a0 < b0+4*uintptr(len(b)) && b0 < a0+4*uintptr(len(a))
+}
+
+// anyOverlaps reports whether d shares storage with any tensor in ts.
+func anyOverlaps(d []float32, ts []*tensor.Tensor) bool {
+	for _, t := range ts {
+		if t != nil && overlaps(d, t.Data) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package forward
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -75,22 +76,29 @@ func TestAgainstPyTorch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			seen := 0
-			_, err = m.Run(toTensor(t, in), func(o LayerOutput) error {
-				ref, ok := want[o.Layer.Name]
-				if !ok {
-					t.Errorf("%s: no PyTorch output in the fixture", o.Layer.Name)
+			// The second run takes its buffers from the storage the
+			// first recycled, poisoned with NaN: a layer that leaves a
+			// value unwritten, or a buffer recycled while still read,
+			// shows in the comparison.
+			m.pool.Poison = true
+			for run := range 2 {
+				seen := 0
+				_, err = m.Run(toTensor(t, in), func(o LayerOutput) error {
+					ref, ok := want[o.Layer.Name]
+					if !ok {
+						t.Errorf("%s: no PyTorch output in the fixture", o.Layer.Name)
+						return nil
+					}
+					seen++
+					compare(t, fmt.Sprintf("run %d: %s", run, o.Layer.Name), o.Out, toTensor(t, ref))
 					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
-				seen++
-				compare(t, o.Layer.Name, o.Out, toTensor(t, ref))
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seen != len(want) {
-				t.Errorf("compared %d layers, the fixture has %d", seen, len(want))
+				if seen != len(want) {
+					t.Errorf("compared %d layers, the fixture has %d", seen, len(want))
+				}
 			}
 		})
 	}
@@ -312,6 +320,17 @@ func TestPresetsRun(t *testing.T) {
 			for _, v := range out.Data {
 				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 					t.Fatalf("output holds %g", v)
+				}
+			}
+			// Again on recycled storage poisoned with NaN: the same bits.
+			m.pool.Poison = true
+			again, err := m.Run(x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range again.Data {
+				if math.Float32bits(v) != math.Float32bits(out.Data[i]) {
+					t.Fatalf("second run (recycled buffers): value %d is %g, first run %g", i, v, out.Data[i])
 				}
 			}
 		})

@@ -2,7 +2,11 @@
 
 package simd
 
-import "golang.org/x/sys/cpu"
+import (
+	"sync/atomic"
+
+	"golang.org/x/sys/cpu"
+)
 
 // Detected returns the best level the CPU supports.
 func Detected() Level {
@@ -82,4 +86,74 @@ func tailMasks512(n int) uint64 {
 func consecutive3(rows [][]float32, step int) bool {
 	return len(rows) == 3 && step > 0 && len(rows[0]) > 2*step && len(rows[1]) > 0 && len(rows[2]) > 0 &&
 		&rows[1][0] == &rows[0][step] && &rows[2][0] == &rows[0][2*step]
+}
+
+// zeroRow is a row of zeros that the padding rows of DepthwisePlane3x3
+// point at; it grows (never shrinks, never written) to the widest row
+// asked for.
+var zeroRow atomic.Pointer[[]float32]
+
+func zeros(n int) *float32 {
+	if z := zeroRow.Load(); z != nil && len(*z) >= n {
+		return &(*z)[0]
+	}
+	z := make([]float32, max(n, 1024))
+	zeroRow.Store(&z)
+	return &z[0]
+}
+
+// lastMasks keeps the lane masks of the last row shape asked for: a
+// layer asks for the same ones plane after plane.
+var lastMasks atomic.Pointer[maskEntry]
+
+type maskEntry struct {
+	n, width, left int
+	m              [32]uint16
+}
+
+func cachedMasks(n, width, left int) *[32]uint16 {
+	if e := lastMasks.Load(); e != nil && e.n == n && e.width == width && e.left == left {
+		return &e.m
+	}
+	e := &maskEntry{n: n, width: width, left: left, m: depthwiseMasks(n, width, left)}
+	lastMasks.Store(e)
+	return &e.m
+}
+
+// depthwiseAt runs DepthwisePlane3x3 on dw3x3PadAVX512 at the AVX-512
+// level: a table of row pointers (padding rows at zeros) and the edge
+// blocks' lane masks; the last one to three rows as a pass of four into
+// scratch.
+func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, width, y0, left int, k []float32) bool {
+	if l != AVX512 {
+		return false
+	}
+	masks := cachedMasks(n, width, left)
+	var buf [maxStackRows + 6]*float32
+	ptrs := buf[:0]
+	if nout+6 > len(buf) {
+		ptrs = make([]*float32, 0, nout+6)
+	}
+	z := zeros(width)
+	// Every pass reads six rows and prefetches the next pass's four: the
+	// table runs to m+6 rows (padding rows at zeros).
+	m := nout &^ 3
+	for r := range m + 6 {
+		if y := y0 + r; y >= 0 && y < h {
+			ptrs = append(ptrs, &src[y*width])
+		} else {
+			ptrs = append(ptrs, z)
+		}
+	}
+	if m > 0 {
+		dw3x3PadAVX512(&out[0], ldo, m, n, &ptrs[0], left, &k[0], &masks[0])
+	}
+	if rem := nout - m; rem > 0 {
+		tmp := make([]float32, 4*n)
+		dw3x3PadAVX512(&tmp[0], n, 4, n, &ptrs[m], left, &k[0], &masks[0])
+		for j := range rem {
+			copy(out[(m+j)*ldo:(m+j)*ldo+n], tmp[j*n:(j+1)*n])
+		}
+	}
+	return true
 }

@@ -139,3 +139,72 @@ func gemmTile(l Level) (mr, nr int) {
 	}
 	return 4, 16
 }
+
+// DepthwisePlane3x3 sets out[j·ldo + x], for j < nout and x < n, to
+//
+//	Σ over ky, kx < 3 of  k[ky·3+kx] · in(y0+j+ky, x+kx−left)
+//
+// where in(y, c) is src[y·width + c] inside the h×width plane src and zero
+// outside it: a 3×3 correlation of a zero-padded plane (a depthwise
+// layer's, rows y0… under the first output row) without making the padded
+// copy. The padding is at most one column a side: 0 ≤ left ≤ 1 and
+// 0 ≤ n+2−left−width ≤ 1; rows may be padded by any amount. The sums are
+// ConvRows' on the padded rows, in its order, so the bits are too. At the
+// AVX-512 level (see DepthwiseInPlace) the kernel reads the plane where it
+// is; elsewhere this pads the rows into scratch and calls ConvRows. It
+// panics if a slice is too short or the padding is wider.
+func DepthwisePlane3x3(out []float32, ldo, nout, n int, src []float32, h, width, y0, left int, k []float32) {
+	if nout <= 0 || n <= 0 {
+		return
+	}
+	right := n + 2 - left - width
+	if left < 0 || left > 1 || right < 0 || right > 1 || ldo < n || len(out) < (nout-1)*ldo+n ||
+		h < 0 || len(src) < h*width || len(k) < 9 {
+		panic(fmt.Sprintf("simd: DepthwisePlane3x3(len(out)=%d, ldo=%d, nout=%d, n=%d, len(src)=%d, h=%d, width=%d, left=%d, len(k)=%d) out of range",
+			len(out), ldo, nout, n, len(src), h, width, left, len(k)))
+	}
+	if depthwiseAt(current, out, ldo, nout, n, src, h, width, y0, left, k) {
+		return
+	}
+	// Pad the rows into scratch and run the row kernel on them.
+	pitch := n + 2
+	buf := make([]float32, (nout+2)*pitch)
+	for r := range nout + 2 {
+		if y := y0 + r; y >= 0 && y < h {
+			copy(buf[r*pitch+left:], src[y*width:(y+1)*width])
+		}
+	}
+	ConvRows(out, ldo, nout, n, [][]float32{buf, buf[pitch:], buf[2*pitch:]}, k, 3, 1, pitch)
+}
+
+// DepthwiseInPlace reports whether DepthwisePlane3x3 reads its plane in
+// place at the current level; where it does not, a caller that pads rows
+// into its own reused scratch and calls ConvRows does the same work with
+// fewer allocations.
+func DepthwiseInPlace() bool { return current == AVX512 }
+
+// depthwiseMasks returns dw3x3PadAVX512's lane masks for rows of n output
+// samples over width input samples, left of them padded: for the first and
+// then the last block of 64, twelve load masks (kx-major, four vectors)
+// keeping each load inside [0, width), and four store masks keeping each
+// store inside [0, n).
+func depthwiseMasks(n, width, left int) [32]uint16 {
+	var m [32]uint16
+	// span is the mask of lanes l < 16 with lo ≤ base+l < hi.
+	span := func(base, lo, hi int) uint16 {
+		a, b := min(max(lo-base, 0), 16), min(max(hi-base, 0), 16)
+		return uint16((1<<b - 1) &^ (1<<a - 1))
+	}
+	last := (n - 1) / 64
+	for s, b := range [2]int{0, last} {
+		for v := range 4 {
+			x := 64*b + 16*v
+			for kx := range 3 {
+				// Lane l reads column x+l+kx−left: keep it in [0, width).
+				m[s*16+kx*4+v] = span(x+kx-left, 0, width)
+			}
+			m[s*16+12+v] = span(x, 0, n)
+		}
+	}
+	return m
+}

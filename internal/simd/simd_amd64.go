@@ -28,3 +28,8 @@ func convRowsAVX2(out *float32, ldo int, nout int, n int, rows **float32, nrows 
 //
 //go:noescape
 func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int, k *float32, tail uint64)
+
+// dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·rows[j+ky][x + kx − off]; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.
+//
+//go:noescape
+func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, rows **float32, off int, k *float32, masks *uint16)

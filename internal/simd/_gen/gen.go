@@ -14,15 +14,22 @@
 //     steps, A packed MR values per step, B NR values per step at a
 //     stride of ldb floats (packed panels, or the input itself for a 1×1
 //     layer);
+//
 //   - convRows: nout output rows of n samples, each the sum over nrows
 //     input rows and kw taps per row of k·src[x + tap·dx], the row
 //     pointers moving by step floats from one output row to the next (two
 //     rows a pass: eight independent FMA chains). It is the inner loop of the direct method (filters, depthwise and
 //     multi-channel layers at unit stride) and of the separable passes;
+//
 //   - dw3x3 (AVX-512): convRows' commonest case, a 3×3 kernel over three
 //     consecutive rows of one plane, four output rows a pass with the
 //     nine weights in registers, so each input vector is loaded once and
 //     used by every output row it reaches (a third of convRows' loads).
+//
+//   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
+//     rows in place through a table of row pointers (a nil row is a
+//     padding row of zeros) with the padding columns masked off its first
+//     and last blocks' loads, so a depthwise layer needs no padded copy.
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
 package main
@@ -53,6 +60,7 @@ func main() {
 	convRows512()
 	convRowsAVX2()
 	dw3x3AVX512()
+	dw3x3PadAVX512()
 	Generate()
 }
 
@@ -485,6 +493,132 @@ func dw3x3AVX512() {
 	SUBQ(Imm(R), nout)
 	JMP(LabelRef("dw_pass"))
 	Label("dw_done")
+	VZEROUPPER()
+	RET()
+}
+
+// dw3x3PadAVX512 emits dw3x3AVX512 for unpadded input: output rows j <
+// nout (a multiple of four) of n samples, row j the sum over ky, kx < 3 of
+// k[ky·3+kx]·row_{j+ky}[x + kx − off], where row_r starts at rows[r] (a
+// pointer per input row; Go points the padding rows at zeros) and off is
+// the left padding. Interior blocks of 64 load unmasked; the first and
+// the last block take their lane masks from masks: for each of the two,
+// twelve load masks (kx-major, four vectors each) that keep the loads
+// inside the row, then four store masks. Masked-off lanes load zeros
+// without touching memory, which is exactly what a padded copy would hold,
+// so the FMA sequence and the bits are dw3x3AVX512's on the padded rows.
+func dw3x3PadAVX512() {
+	const R, nacc, vb = 4, 4, 64
+	TEXT("dw3x3PadAVX512", NOSPLIT, "func(out *float32, ldo, nout, n int, rows **float32, off int, k *float32, masks *uint16)")
+	Pragma("noescape")
+	Doc("dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·rows[j+ky][x + kx − off]; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.")
+	out := Load(Param("out"), GP64())
+	rows := Load(Param("rows"), GP64())
+	nout := Load(Param("nout"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	off := Load(Param("off"), GP64())
+	SHLQ(Imm(2), off)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(2), ldo)
+	kp := Load(Param("k"), GP64())
+	mp := Load(Param("masks"), GP64())
+	w := make([]reg.VecVirtual, 9)
+	for i := range w {
+		w[i] = ZMM()
+		VBROADCASTSS(Mem{Base: kp, Disp: 4 * i}, w[i])
+	}
+	acc := make([]reg.VecVirtual, R*nacc)
+	for i := range acc {
+		acc[i] = ZMM()
+	}
+	tmp := ZMM()
+	km := K()
+	x := GP64()
+	q := GP64()
+	o := GP64()
+
+	// set < 0: unmasked; 0: the first block's masks; 1: the last's.
+	emitPass := func(set int) {
+		for _, a := range acc {
+			VPXORD(a, a, a)
+		}
+		// Fetch this block of the next pass's four new rows into L1
+		// while this pass computes: six short rows at a time are too
+		// many streams for the hardware prefetcher to follow.
+		for i := range R {
+			MOVQ(Mem{Base: rows, Disp: 8 * (R + 2 + i)}, q)
+			for v := range nacc {
+				PREFETCHT0(Mem{Base: q, Index: x, Scale: 1, Disp: v * vb})
+			}
+		}
+		for i := range R + 2 {
+			MOVQ(Mem{Base: rows, Disp: 8 * i}, q)
+			SUBQ(off, q)
+			ADDQ(x, q)
+			for kx := range 3 {
+				for v := range nacc {
+					src := Mem{Base: q, Disp: 4*(kx) + v*vb}
+					if set >= 0 {
+						KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + kx*4 + v)}, km)
+						VMOVUPS_Z(src, km, tmp)
+					} else {
+						VMOVUPS(src, tmp)
+					}
+					for r := range R {
+						ky := i - r
+						if ky < 0 || ky > 2 {
+							continue
+						}
+						VFMADD231PS(tmp, w[ky*3+kx], acc[r*nacc+v])
+					}
+				}
+			}
+		}
+		MOVQ(out, o)
+		for r := range R {
+			for v := range nacc {
+				dst := Mem{Base: o, Index: x, Scale: 1, Disp: v * vb}
+				if set >= 0 {
+					KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + 12 + v)}, km)
+					VMOVUPS(acc[r*nacc+v], km, dst)
+				} else {
+					VMOVUPS(acc[r*nacc+v], dst)
+				}
+			}
+			if r < R-1 {
+				ADDQ(ldo, o)
+			}
+		}
+	}
+
+	Label("dwp_pass")
+	TESTQ(nout, nout)
+	JLE(LabelRef("dwp_done"))
+	XORQ(x, x)
+	emitPass(0)
+	MOVQ(U32(4*16*nacc), x)
+	Label("dwp_block")
+	blk := GP64()
+	MOVQ(x, blk)
+	ADDQ(U32(4*16*nacc), blk)
+	CMPQ(blk, end)
+	JGE(LabelRef("dwp_last"))
+	emitPass(-1)
+	ADDQ(U32(4*16*nacc), x)
+	JMP(LabelRef("dwp_block"))
+	Label("dwp_last")
+	CMPQ(x, end)
+	JGE(LabelRef("dwp_next"))
+	emitPass(1)
+	Label("dwp_next")
+	for range R {
+		ADDQ(ldo, out)
+	}
+	ADDQ(Imm(8*R), rows)
+	SUBQ(Imm(R), nout)
+	JMP(LabelRef("dwp_pass"))
+	Label("dwp_done")
 	VZEROUPPER()
 	RET()
 }
