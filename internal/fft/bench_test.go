@@ -1,6 +1,7 @@
 package fft
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -93,4 +94,67 @@ func BenchmarkCorrelateTensor3x4096_k31(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkKernels times each butterfly alone, at the level the binary
+// runs (-level to pick a lower one), on the shapes the 2-D transforms give
+// them: a batch of 8 columns of 2048 or 2160 values (16 or 17 thousand
+// complex64, in L2), in a pass's first (s = 8, many groups) and last
+// (one or few groups, long runs) position, and the real transform's
+// combine and split steps on 8 rows of 2048.
+func BenchmarkKernels(b *testing.B) {
+	const lanes = 8
+	fill := func(z []complex64) {
+		for i := range z {
+			z[i] = complex(float32(i%13)-6, float32(i%7)-3)
+		}
+	}
+	for _, c := range []struct{ r, n int }{{4, 2048}, {2, 2048}, {3, 2160}, {5, 2160}} {
+		for _, s := range []int{lanes, lanes * c.n / c.r} {
+			m := c.n * lanes / (c.r * s)
+			b.Run(fmt.Sprintf("pass%d_s%d_m%d", c.r, s, m), func(b *testing.B) {
+				x, y := make([]complex64, c.n*lanes), make([]complex64, c.n*lanes)
+				fill(x)
+				tw := make([]complex64, m*(c.r-1))
+				for i := range tw {
+					tw[i] = expi(i, len(tw)+1)
+				}
+				f := map[int]func(x, y []complex64, s, m int, tw []complex64){2: pass2, 3: pass3, 4: pass4, 5: pass5}[c.r]
+				b.SetBytes(int64(8 * len(x)))
+				for b.Loop() {
+					f(x, y, s, m, tw)
+				}
+			})
+		}
+	}
+	const m = 1024
+	b.Run("mulConj", func(b *testing.B) {
+		z, w := make([]complex64, 2*m*lanes), make([]complex64, 2*m*lanes)
+		fill(z)
+		fill(w)
+		b.SetBytes(int64(8 * len(z)))
+		for b.Loop() {
+			mulConj(z, w)
+		}
+	})
+	p := newRealPlan(2 * m)
+	b.Run("realPost", func(b *testing.B) {
+		res, out := make([]complex64, m*lanes), make([]complex64, m*lanes)
+		fill(res)
+		b.SetBytes(int64(8 * len(res)))
+		for b.Loop() {
+			realPost(out, res, p.w, m, lanes)
+		}
+	})
+	b.Run("realPre", func(b *testing.B) {
+		if !hasRealPre(m, lanes) {
+			b.Skip("no assembly split step at this level")
+		}
+		g, z := make([]complex64, (m+1)*lanes), make([]complex64, m*lanes)
+		fill(g)
+		b.SetBytes(int64(8 * len(z)))
+		for b.Loop() {
+			realPre(z, g, p.w, m, lanes)
+		}
+	})
 }

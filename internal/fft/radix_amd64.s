@@ -12,7 +12,33 @@ DATA negodd<>+16(SB)/4, $0x00000000
 DATA negodd<>+20(SB)/4, $0x80000000
 DATA negodd<>+24(SB)/4, $0x00000000
 DATA negodd<>+28(SB)/4, $0x80000000
-GLOBL negodd<>(SB), RODATA|NOPTR, $32
+DATA negodd<>+32(SB)/4, $0x00000000
+DATA negodd<>+36(SB)/4, $0x80000000
+DATA negodd<>+40(SB)/4, $0x00000000
+DATA negodd<>+44(SB)/4, $0x80000000
+DATA negodd<>+48(SB)/4, $0x00000000
+DATA negodd<>+52(SB)/4, $0x80000000
+DATA negodd<>+56(SB)/4, $0x00000000
+DATA negodd<>+60(SB)/4, $0x80000000
+GLOBL negodd<>(SB), RODATA|NOPTR, $64
+
+DATA half<>+0(SB)/4, $(0.5)
+GLOBL half<>(SB), RODATA|NOPTR, $4
+
+DATA sin60<>+0(SB)/4, $(0.8660254)
+GLOBL sin60<>(SB), RODATA|NOPTR, $4
+
+DATA c5a<>+0(SB)/4, $(0.309017)
+GLOBL c5a<>(SB), RODATA|NOPTR, $4
+
+DATA c5b<>+0(SB)/4, $(-0.809017)
+GLOBL c5b<>(SB), RODATA|NOPTR, $4
+
+DATA s5a<>+0(SB)/4, $(0.95105654)
+GLOBL s5a<>(SB), RODATA|NOPTR, $4
+
+DATA s5b<>+0(SB)/4, $(0.58778524)
+GLOBL s5b<>(SB), RODATA|NOPTR, $4
 
 // func pass2AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
 // Requires: AVX, FMA3
@@ -118,12 +144,6 @@ pass3AVX2_step:
 	JNZ            pass3AVX2_group
 	VZEROUPPER
 	RET
-
-DATA half<>+0(SB)/4, $(0.5)
-GLOBL half<>(SB), RODATA|NOPTR, $4
-
-DATA sin60<>+0(SB)/4, $(0.8660254)
-GLOBL sin60<>(SB), RODATA|NOPTR, $4
 
 // func pass4AVX2(x []complex64, y []complex64, s int, m int, tw []complex64)
 // Requires: AVX, FMA3
@@ -287,18 +307,6 @@ pass5AVX2_step:
 	VZEROUPPER
 	RET
 
-DATA c5a<>+0(SB)/4, $(0.309017)
-GLOBL c5a<>(SB), RODATA|NOPTR, $4
-
-DATA c5b<>+0(SB)/4, $(-0.809017)
-GLOBL c5b<>(SB), RODATA|NOPTR, $4
-
-DATA s5a<>+0(SB)/4, $(0.95105654)
-GLOBL s5a<>(SB), RODATA|NOPTR, $4
-
-DATA s5b<>+0(SB)/4, $(0.58778524)
-GLOBL s5b<>(SB), RODATA|NOPTR, $4
-
 // func mulConjAVX2(z []complex64, w []complex64, n int)
 // Requires: AVX, FMA3
 TEXT ·mulConjAVX2(SB), NOSPLIT, $0-56
@@ -307,7 +315,7 @@ TEXT ·mulConjAVX2(SB), NOSPLIT, $0-56
 	MOVQ    n+48(FP), DX
 	VMOVUPS negodd<>+0(SB), Y0
 
-mulConj_loop:
+mulConjAVX2_loop:
 	VMOVUPS        (AX), Y1
 	VMOVUPS        (CX), Y2
 	VMOVSLDUP      Y2, Y3
@@ -320,7 +328,7 @@ mulConj_loop:
 	ADDQ           $0x20, AX
 	ADDQ           $0x20, CX
 	SUBQ           $0x04, DX
-	JNZ            mulConj_loop
+	JNZ            mulConjAVX2_loop
 	VZEROUPPER
 	RET
 
@@ -341,17 +349,17 @@ TEXT ·realPostAVX2(SB), NOSPLIT, $0-88
 	ADDQ         SI, AX
 	ADDQ         $0x08, DX
 	DECQ         BX
-	JZ           realPost_done
+	JZ           realPostAVX2_done
 	VMOVUPS      negodd<>+0(SB), Y0
-	VBROADCASTSS half2<>+0(SB), Y1
+	VBROADCASTSS half<>+0(SB), Y1
 
-realPost_k:
+realPostAVX2_k:
 	VBROADCASTSD (DX), Y2
 	VMOVSLDUP    Y2, Y3
 	VMOVSHDUP    Y2, Y2
 	XORQ         R8, R8
 
-realPost_lane:
+realPostAVX2_lane:
 	VMOVUPS        (CX)(R8*1), Y4
 	VMOVUPS        (DI)(R8*1), Y5
 	VXORPS         Y0, Y5, Y5
@@ -367,20 +375,17 @@ realPost_lane:
 	VMOVUPS        Y5, (AX)(R8*1)
 	ADDQ           $0x20, R8
 	CMPQ           R8, SI
-	JNE            realPost_lane
+	JNE            realPostAVX2_lane
 	ADDQ           SI, CX
 	SUBQ           SI, DI
 	ADDQ           SI, AX
 	ADDQ           $0x08, DX
 	DECQ           BX
-	JNZ            realPost_k
+	JNZ            realPostAVX2_k
 
-realPost_done:
+realPostAVX2_done:
 	VZEROUPPER
 	RET
-
-DATA half2<>+0(SB)/4, $(0.5)
-GLOBL half2<>(SB), RODATA|NOPTR, $4
 
 // func realPreAVX2(z []complex64, g []complex64, w []complex64, m int, lanes int)
 // Requires: AVX, FMA3
@@ -399,16 +404,16 @@ TEXT ·realPreAVX2(SB), NOSPLIT, $0-88
 	ADDQ    SI, AX
 	ADDQ    $0x08, DX
 	DECQ    BX
-	JZ      realPre_done
+	JZ      realPreAVX2_done
 	VMOVUPS negodd<>+0(SB), Y0
 
-realPre_k:
+realPreAVX2_k:
 	VBROADCASTSD (DX), Y1
 	VMOVSLDUP    Y1, Y2
 	VMOVSHDUP    Y1, Y1
 	XORQ         R8, R8
 
-realPre_lane:
+realPreAVX2_lane:
 	VMOVUPS        (CX)(R8*1), Y3
 	VMOVUPS        (DI)(R8*1), Y4
 	VXORPS         Y0, Y4, Y4
@@ -424,14 +429,372 @@ realPre_lane:
 	VMOVUPS        Y5, (AX)(R8*1)
 	ADDQ           $0x20, R8
 	CMPQ           R8, SI
-	JNE            realPre_lane
+	JNE            realPreAVX2_lane
 	ADDQ           SI, CX
 	SUBQ           SI, DI
 	ADDQ           SI, AX
 	ADDQ           $0x08, DX
 	DECQ           BX
-	JNZ            realPre_k
+	JNZ            realPreAVX2_k
 
-realPre_done:
+realPreAVX2_done:
+	VZEROUPPER
+	RET
+
+// func pass3AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+// Requires: AVX, AVX512F
+TEXT ·pass3AVX512(SB), NOSPLIT, $0-88
+	MOVQ         x_base+0(FP), AX
+	MOVQ         y_base+24(FP), CX
+	MOVQ         s+48(FP), DX
+	MOVQ         m+56(FP), BX
+	MOVQ         tw_base+64(FP), SI
+	VMOVUPS      negodd<>+0(SB), Z0
+	VBROADCASTSS half<>+0(SB), Z1
+	VBROADCASTSS sin60<>+0(SB), Z2
+	MOVQ         DX, DI
+	SHLQ         $0x03, DI
+	MOVQ         DI, R8
+	IMULQ        BX, R8
+	LEAQ         (R8)(R8*2), R9
+	LEAQ         (DI)(DI*2), R9
+	IMUL3Q       $0x00000002, DI, R9
+
+pass3AVX512_group:
+	VBROADCASTSD (SI), Z3
+	VMOVSLDUP    Z3, Z4
+	VMOVSHDUP    Z3, Z3
+	VBROADCASTSD 8(SI), Z5
+	VMOVSLDUP    Z5, Z6
+	VMOVSHDUP    Z5, Z5
+	MOVQ         DX, R10
+
+pass3AVX512_step:
+	VMOVUPS        (AX), Z7
+	VMOVUPS        (AX)(R8*1), Z8
+	VMOVUPS        (AX)(R8*2), Z9
+	VADDPS         Z9, Z8, Z10
+	VSUBPS         Z9, Z8, Z8
+	VADDPS         Z10, Z7, Z9
+	VMOVUPS        Z9, (CX)
+	VMOVUPS        Z7, Z7
+	VFNMADD231PS   Z1, Z10, Z7
+	VMULPS         Z2, Z8, Z8
+	VPERMILPS      $0xb1, Z8, Z8
+	VPXORD         Z0, Z8, Z8
+	VADDPS         Z8, Z7, Z9
+	VSUBPS         Z8, Z7, Z7
+	VPERMILPS      $0xb1, Z9, Z8
+	VMULPS         Z3, Z8, Z8
+	VFMADDSUB231PS Z4, Z9, Z8
+	VMOVUPS        Z8, (CX)(DI*1)
+	VPERMILPS      $0xb1, Z7, Z8
+	VMULPS         Z5, Z8, Z8
+	VFMADDSUB231PS Z6, Z7, Z8
+	VMOVUPS        Z8, (CX)(DI*2)
+	ADDQ           $0x40, AX
+	ADDQ           $0x40, CX
+	SUBQ           $0x08, R10
+	JNZ            pass3AVX512_step
+	ADDQ           R9, CX
+	ADDQ           $0x00000010, SI
+	DECQ           BX
+	JNZ            pass3AVX512_group
+	VZEROUPPER
+	RET
+
+// func pass4AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+// Requires: AVX, AVX512F
+TEXT ·pass4AVX512(SB), NOSPLIT, $0-88
+	MOVQ    x_base+0(FP), AX
+	MOVQ    y_base+24(FP), CX
+	MOVQ    s+48(FP), DX
+	MOVQ    m+56(FP), BX
+	MOVQ    tw_base+64(FP), SI
+	VMOVUPS negodd<>+0(SB), Z0
+	MOVQ    DX, DI
+	SHLQ    $0x03, DI
+	MOVQ    DI, R8
+	IMULQ   BX, R8
+	LEAQ    (R8)(R8*2), R9
+	LEAQ    (DI)(DI*2), R10
+	IMUL3Q  $0x00000003, DI, R11
+
+pass4AVX512_group:
+	VBROADCASTSD (SI), Z1
+	VMOVSLDUP    Z1, Z2
+	VMOVSHDUP    Z1, Z1
+	VBROADCASTSD 8(SI), Z3
+	VMOVSLDUP    Z3, Z4
+	VMOVSHDUP    Z3, Z3
+	VBROADCASTSD 16(SI), Z5
+	VMOVSLDUP    Z5, Z6
+	VMOVSHDUP    Z5, Z5
+	MOVQ         DX, R12
+
+pass4AVX512_step:
+	VMOVUPS        (AX), Z7
+	VMOVUPS        (AX)(R8*1), Z8
+	VMOVUPS        (AX)(R8*2), Z9
+	VMOVUPS        (AX)(R9*1), Z10
+	VADDPS         Z9, Z7, Z11
+	VSUBPS         Z9, Z7, Z7
+	VADDPS         Z10, Z8, Z9
+	VSUBPS         Z10, Z8, Z8
+	VPERMILPS      $0xb1, Z8, Z8
+	VPXORD         Z0, Z8, Z8
+	VADDPS         Z9, Z11, Z10
+	VMOVUPS        Z10, (CX)
+	VSUBPS         Z9, Z11, Z10
+	VADDPS         Z8, Z7, Z9
+	VSUBPS         Z8, Z7, Z7
+	VPERMILPS      $0xb1, Z9, Z8
+	VMULPS         Z1, Z8, Z8
+	VFMADDSUB231PS Z2, Z9, Z8
+	VMOVUPS        Z8, (CX)(DI*1)
+	VPERMILPS      $0xb1, Z10, Z8
+	VMULPS         Z3, Z8, Z8
+	VFMADDSUB231PS Z4, Z10, Z8
+	VMOVUPS        Z8, (CX)(DI*2)
+	VPERMILPS      $0xb1, Z7, Z8
+	VMULPS         Z5, Z8, Z8
+	VFMADDSUB231PS Z6, Z7, Z8
+	VMOVUPS        Z8, (CX)(R10*1)
+	ADDQ           $0x40, AX
+	ADDQ           $0x40, CX
+	SUBQ           $0x08, R12
+	JNZ            pass4AVX512_step
+	ADDQ           R11, CX
+	ADDQ           $0x00000018, SI
+	DECQ           BX
+	JNZ            pass4AVX512_group
+	VZEROUPPER
+	RET
+
+// func pass5AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+// Requires: AVX, AVX512F
+TEXT ·pass5AVX512(SB), NOSPLIT, $0-88
+	MOVQ         x_base+0(FP), AX
+	MOVQ         y_base+24(FP), CX
+	MOVQ         s+48(FP), DX
+	MOVQ         m+56(FP), BX
+	MOVQ         tw_base+64(FP), SI
+	VMOVUPS      negodd<>+0(SB), Z0
+	VBROADCASTSS c5a<>+0(SB), Z1
+	VBROADCASTSS c5b<>+0(SB), Z2
+	VBROADCASTSS s5a<>+0(SB), Z3
+	VBROADCASTSS s5b<>+0(SB), Z4
+	MOVQ         DX, DI
+	SHLQ         $0x03, DI
+	MOVQ         DI, R8
+	IMULQ        BX, R8
+	LEAQ         (R8)(R8*2), R9
+	LEAQ         (DI)(DI*2), R10
+	IMUL3Q       $0x00000004, DI, R11
+
+pass5AVX512_group:
+	VBROADCASTSD (SI), Z5
+	VMOVSLDUP    Z5, Z6
+	VMOVSHDUP    Z5, Z5
+	VBROADCASTSD 8(SI), Z7
+	VMOVSLDUP    Z7, Z8
+	VMOVSHDUP    Z7, Z7
+	VBROADCASTSD 16(SI), Z9
+	VMOVSLDUP    Z9, Z10
+	VMOVSHDUP    Z9, Z9
+	VBROADCASTSD 24(SI), Z11
+	VMOVSLDUP    Z11, Z12
+	VMOVSHDUP    Z11, Z11
+	MOVQ         DX, R12
+
+pass5AVX512_step:
+	VMOVUPS        (AX), Z13
+	VMOVUPS        (AX)(R8*1), Z14
+	VMOVUPS        (AX)(R8*2), Z15
+	VMOVUPS        (AX)(R9*1), Z16
+	VMOVUPS        (AX)(R8*4), Z17
+	VADDPS         Z17, Z14, Z18
+	VSUBPS         Z17, Z14, Z14
+	VADDPS         Z16, Z15, Z17
+	VSUBPS         Z16, Z15, Z15
+	VADDPS         Z18, Z13, Z16
+	VADDPS         Z17, Z16, Z16
+	VMOVUPS        Z16, (CX)
+	VMOVUPS        Z13, Z16
+	VFMADD231PS    Z1, Z18, Z16
+	VFMADD231PS    Z2, Z17, Z16
+	VMOVUPS        Z13, Z13
+	VFMADD231PS    Z2, Z18, Z13
+	VFMADD231PS    Z1, Z17, Z13
+	VMULPS         Z3, Z14, Z17
+	VFMADD231PS    Z4, Z15, Z17
+	VMULPS         Z4, Z14, Z14
+	VFNMADD231PS   Z3, Z15, Z14
+	VPERMILPS      $0xb1, Z17, Z15
+	VPXORD         Z0, Z15, Z15
+	VPERMILPS      $0xb1, Z14, Z14
+	VPXORD         Z0, Z14, Z14
+	VADDPS         Z15, Z16, Z17
+	VSUBPS         Z15, Z16, Z15
+	VPERMILPS      $0xb1, Z17, Z16
+	VMULPS         Z5, Z16, Z16
+	VFMADDSUB231PS Z6, Z17, Z16
+	VMOVUPS        Z16, (CX)(DI*1)
+	VPERMILPS      $0xb1, Z15, Z16
+	VMULPS         Z11, Z16, Z16
+	VFMADDSUB231PS Z12, Z15, Z16
+	VMOVUPS        Z16, (CX)(DI*4)
+	VADDPS         Z14, Z13, Z17
+	VSUBPS         Z14, Z13, Z15
+	VPERMILPS      $0xb1, Z17, Z13
+	VMULPS         Z7, Z13, Z13
+	VFMADDSUB231PS Z8, Z17, Z13
+	VMOVUPS        Z13, (CX)(DI*2)
+	VPERMILPS      $0xb1, Z15, Z13
+	VMULPS         Z9, Z13, Z13
+	VFMADDSUB231PS Z10, Z15, Z13
+	VMOVUPS        Z13, (CX)(R10*1)
+	ADDQ           $0x40, AX
+	ADDQ           $0x40, CX
+	SUBQ           $0x08, R12
+	JNZ            pass5AVX512_step
+	ADDQ           R11, CX
+	ADDQ           $0x00000020, SI
+	DECQ           BX
+	JNZ            pass5AVX512_group
+	VZEROUPPER
+	RET
+
+// func mulConjAVX512(z []complex64, w []complex64, n int)
+// Requires: AVX, AVX512F
+TEXT ·mulConjAVX512(SB), NOSPLIT, $0-56
+	MOVQ    z_base+0(FP), AX
+	MOVQ    w_base+24(FP), CX
+	MOVQ    n+48(FP), DX
+	VMOVUPS negodd<>+0(SB), Z0
+
+mulConjAVX512_loop:
+	VMOVUPS        (AX), Z1
+	VMOVUPS        (CX), Z2
+	VMOVSLDUP      Z2, Z3
+	VMOVSHDUP      Z2, Z2
+	VPERMILPS      $0xb1, Z1, Z4
+	VMULPS         Z2, Z4, Z4
+	VFMADDSUB231PS Z3, Z1, Z4
+	VPXORD         Z0, Z4, Z4
+	VMOVUPS        Z4, (AX)
+	ADDQ           $0x40, AX
+	ADDQ           $0x40, CX
+	SUBQ           $0x08, DX
+	JNZ            mulConjAVX512_loop
+	VZEROUPPER
+	RET
+
+// func realPostAVX512(out []complex64, res []complex64, w []complex64, m int, lanes int)
+// Requires: AVX, AVX512F
+TEXT ·realPostAVX512(SB), NOSPLIT, $0-88
+	MOVQ         out_base+0(FP), AX
+	MOVQ         res_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         m+72(FP), BX
+	MOVQ         lanes+80(FP), SI
+	SHLQ         $0x03, SI
+	MOVQ         BX, DI
+	DECQ         DI
+	IMULQ        SI, DI
+	ADDQ         CX, DI
+	ADDQ         SI, CX
+	ADDQ         SI, AX
+	ADDQ         $0x08, DX
+	DECQ         BX
+	JZ           realPostAVX512_done
+	VMOVUPS      negodd<>+0(SB), Z0
+	VBROADCASTSS half<>+0(SB), Z1
+
+realPostAVX512_k:
+	VBROADCASTSD (DX), Z2
+	VMOVSLDUP    Z2, Z3
+	VMOVSHDUP    Z2, Z2
+	XORQ         R8, R8
+
+realPostAVX512_lane:
+	VMOVUPS        (CX)(R8*1), Z4
+	VMOVUPS        (DI)(R8*1), Z5
+	VPXORD         Z0, Z5, Z5
+	VADDPS         Z5, Z4, Z6
+	VSUBPS         Z5, Z4, Z4
+	VPERMILPS      $0xb1, Z4, Z4
+	VPXORD         Z0, Z4, Z4
+	VPERMILPS      $0xb1, Z4, Z5
+	VMULPS         Z2, Z5, Z5
+	VFMADDSUB231PS Z3, Z4, Z5
+	VADDPS         Z5, Z6, Z5
+	VMULPS         Z1, Z5, Z5
+	VMOVUPS        Z5, (AX)(R8*1)
+	ADDQ           $0x40, R8
+	CMPQ           R8, SI
+	JNE            realPostAVX512_lane
+	ADDQ           SI, CX
+	SUBQ           SI, DI
+	ADDQ           SI, AX
+	ADDQ           $0x08, DX
+	DECQ           BX
+	JNZ            realPostAVX512_k
+
+realPostAVX512_done:
+	VZEROUPPER
+	RET
+
+// func realPreAVX512(z []complex64, g []complex64, w []complex64, m int, lanes int)
+// Requires: AVX, AVX512F
+TEXT ·realPreAVX512(SB), NOSPLIT, $0-88
+	MOVQ    z_base+0(FP), AX
+	MOVQ    g_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    m+72(FP), BX
+	MOVQ    lanes+80(FP), SI
+	SHLQ    $0x03, SI
+	MOVQ    BX, DI
+	DECQ    DI
+	IMULQ   SI, DI
+	ADDQ    CX, DI
+	ADDQ    SI, CX
+	ADDQ    SI, AX
+	ADDQ    $0x08, DX
+	DECQ    BX
+	JZ      realPreAVX512_done
+	VMOVUPS negodd<>+0(SB), Z0
+
+realPreAVX512_k:
+	VBROADCASTSD (DX), Z1
+	VMOVSLDUP    Z1, Z2
+	VMOVSHDUP    Z1, Z1
+	XORQ         R8, R8
+
+realPreAVX512_lane:
+	VMOVUPS        (CX)(R8*1), Z3
+	VMOVUPS        (DI)(R8*1), Z4
+	VPXORD         Z0, Z4, Z4
+	VADDPS         Z4, Z3, Z5
+	VSUBPS         Z4, Z3, Z3
+	VPERMILPS      $0xb1, Z3, Z4
+	VMULPS         Z1, Z4, Z4
+	VFMSUBADD231PS Z2, Z3, Z4
+	VPERMILPS      $0xb1, Z4, Z3
+	VPXORD         Z0, Z3, Z3
+	VSUBPS         Z3, Z5, Z5
+	VPXORD         Z0, Z5, Z5
+	VMOVUPS        Z5, (AX)(R8*1)
+	ADDQ           $0x40, R8
+	CMPQ           R8, SI
+	JNE            realPreAVX512_lane
+	ADDQ           SI, CX
+	SUBQ           SI, DI
+	ADDQ           SI, AX
+	ADDQ           $0x08, DX
+	DECQ           BX
+	JNZ            realPreAVX512_k
+
+realPreAVX512_done:
 	VZEROUPPER
 	RET

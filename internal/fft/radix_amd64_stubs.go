@@ -38,3 +38,33 @@ func realPostAVX2(out []complex64, res []complex64, w []complex64, m int, lanes 
 //
 //go:noescape
 func realPreAVX2(z []complex64, g []complex64, w []complex64, m int, lanes int)
+
+// pass3AVX512 is pass3 for s a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func pass3AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+
+// pass4AVX512 is pass4 for s a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func pass4AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+
+// pass5AVX512 is pass5 for s a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func pass5AVX512(x []complex64, y []complex64, s int, m int, tw []complex64)
+
+// mulConjAVX512 sets z[i] = conj(z[i]·w[i]) for i < n, n a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func mulConjAVX512(z []complex64, w []complex64, n int)
+
+// realPostAVX512 combines the half-length spectra of a real transform, k = 1..m-1, lanes a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func realPostAVX512(out []complex64, res []complex64, w []complex64, m int, lanes int)
+
+// realPreAVX512 splits real spectra into the half-length sequence of the inverse, k = 1..m-1, lanes a positive multiple of 8, with AVX-512F.
+//
+//go:noescape
+func realPreAVX512(z []complex64, g []complex64, w []complex64, m int, lanes int)

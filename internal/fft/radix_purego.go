@@ -5,11 +5,7 @@ package fft
 // Without the assembly (other architectures, or -tags purego) every pass
 // is the pure-Go one.
 
-const useAVX2 = false
-
-// Accelerated reports whether the transforms run the assembly butterflies
-// (AVX2 and FMA) rather than the pure-Go ones, about 3.5 times slower.
-func Accelerated() bool { return false }
+func detectLevel() level { return levelGo }
 
 func pass2(x, y []complex64, s, m int, tw []complex64) { pass2Go(x, y, s, m, tw) }
 func pass3(x, y []complex64, s, m int, tw []complex64) { pass3Go(x, y, s, m, tw) }
@@ -20,4 +16,6 @@ func mulConj(z, w []complex64) { mulConjGo(z, w) }
 
 func realPost(out, res, w []complex64, m, lanes int) bool { return false }
 
-func realPre(z, g, w []complex64, m, lanes int) bool { return false }
+func hasRealPre(m, lanes int) bool { return false }
+
+func realPre(z, g, w []complex64, m, lanes int) {}

@@ -151,7 +151,7 @@ func (p *realPlan) loadSpec(z []complex64, lanes, l int, spec []complex64) {
 // the lane layout).
 func (p *realPlan) loadSpecLanes(z []complex64, spec [][]complex64, g []complex64) {
 	lanes, m := len(spec), p.cn
-	if p.n%2 != 0 || lanes%4 != 0 || m < 2 || !useAVX2 {
+	if p.n%2 != 0 || !hasRealPre(m, lanes) {
 		for l, sp := range spec {
 			p.loadSpec(z, lanes, l, sp)
 		}
