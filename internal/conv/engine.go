@@ -276,30 +276,41 @@ func tapSlices(taps []tap) ([][]float32, []float32) {
 	return srcs, ks
 }
 
-// accumulateStrided sets every out[x] to Σ tap.k·tap.src[x·stride]: the
-// strided case, which the unit-stride SIMD row kernel does not cover.
+// accumulateStrided sets every out[x] to Σ tap.k·tap.src[x·stride]: each
+// tap's samples at the stride are gathered into scratch (the tap's stride
+// phase) and the unit-stride row kernel sums them, one row of one-tap
+// rows, in tap order: the sums direct's strided band path (directPhases)
+// makes for a whole band, bit for bit.
 func accumulateStrided(out []float32, taps []tap, stride int) {
-	clear(out)
-	if len(out) == 0 {
+	n := len(out)
+	if n == 0 {
 		return
 	}
-	last := (len(out)-1)*stride + 1
-	i := 0
-	for ; i+4 <= len(taps); i += 4 {
-		k0, k1, k2, k3 := taps[i].k, taps[i+1].k, taps[i+2].k, taps[i+3].k
-		s0, s1, s2, s3 := taps[i].src[:last], taps[i+1].src[:last], taps[i+2].src[:last], taps[i+3].src[:last]
-		for x := range out {
-			j := x * stride
-			out[x] += k0*s0[j] + k1*s1[j] + k2*s2[j] + k3*s3[j]
-		}
+	if len(taps) == 0 {
+		clear(out)
+		return
 	}
-	for ; i < len(taps); i++ {
-		k0, s0 := taps[i].k, taps[i].src[:last]
-		for x := range out {
-			out[x] += k0 * s0[x*stride]
-		}
+	bp := phaseScratch.Get().(*[]float32)
+	if cap(*bp) < len(taps)*n {
+		*bp = make([]float32, len(taps)*n)
 	}
+	buf := (*bp)[:len(taps)*n]
+	rows := make([][]float32, len(taps))
+	ks := make([]float32, len(taps))
+	for i, t := range taps {
+		d := buf[i*n : (i+1)*n]
+		src := t.src[:(n-1)*stride+1]
+		for x := range d {
+			d[x] = src[x*stride]
+		}
+		rows[i], ks[i] = d, t.k
+	}
+	simd.ConvRows(out, n, 1, n, rows, ks, 1, 1, 0)
+	phaseScratch.Put(bp)
 }
+
+// phaseScratch holds accumulateStrided's gathered rows between calls.
+var phaseScratch = sync.Pool{New: func() any { return new([]float32) }}
 
 // bandRows picks the height of a row band so that rows × planes makes a
 // few tasks per worker (for balance) without making bands so thin that the
@@ -387,8 +398,17 @@ func direct(pr *problem) *tensor.Tensor {
 	out := pr.newOut()
 	band := bandRows(pr.ho, pr.outC)
 	span := (pr.kh-1)*pr.dy + 1
-	if !whole && pr.sx == 1 {
-		band = max(1, min(band, (bandScratchFloats/max(pr.wp, 1)-span)/pr.sy+1))
+	if !whole {
+		band = max(1, min(band, (bandScratchFloats/max(pr.wp+pr.sx, 1)-span)/pr.sy+1))
+	}
+	// At a horizontal stride, the row kernel reads the input split into
+	// its stride phases (each tap's samples then lie one after another):
+	// the whole padded input split once for a multi-channel layer, each
+	// band's rows into scratch otherwise.
+	var wholePhases []float32
+	var ph phases
+	if whole && pr.sx > 1 && pr.live == nil {
+		wholePhases, ph = pr.phaseSplit()
 	}
 	nb := (pr.ho + band - 1) / band
 	outPerG := pr.outC / pr.groups
@@ -407,6 +427,24 @@ func direct(pr *problem) *tensor.Tensor {
 			src := pr.pad.src
 			simd.DepthwisePlane3x3(plane[oy0*pr.wo:], pr.wo, oy1-oy0, pr.wo, src.Plane(g), src.H, src.W,
 				oy0-pr.pad.top, pr.pad.left, w)
+			return
+		}
+		if pr.sx > 1 && pr.live == nil {
+			y0 := oy0 * pr.sy
+			if !whole {
+				// Split the band's padded rows into phases.
+				y1 := (oy1-1)*pr.sy + span
+				width := (pr.wp + pr.sx - 1) / pr.sx
+				bp := phases{width: width, pitch: pr.sx * width, plane: (y1 - y0) * pr.sx * width}
+				if cap(scratch[wk]) < bp.plane+pr.wp {
+					scratch[wk] = make([]float32, bp.plane+pr.wp)
+				}
+				buf := scratch[wk][:bp.plane+pr.wp]
+				pr.phaseRows(buf[:bp.plane], buf[bp.plane:], g, y0, y1, bp)
+				pr.directPhases(plane[oy0*pr.wo:], w, buf, bp, g, oy1-oy0, 0, true)
+				return
+			}
+			pr.directPhases(plane[oy0*pr.wo:], w, wholePhases, ph, g, oy1-oy0, y0, false)
 			return
 		}
 		if pr.sx == 1 && !whole {
@@ -476,6 +514,54 @@ func (pr *problem) depthwise3x3InPlace() bool {
 	}
 	right := ps.wp - ps.src.W - ps.left
 	return ps.left >= 0 && ps.left <= 1 && right >= 0 && right <= 1 && pr.wo == ps.wp-2
+}
+
+// phaseRows splits padded rows y0…y1-1 of plane c into dst, laid out as
+// ph (row y−y0 at (y−y0)·ph.pitch, phase q of it at q·ph.width); row is
+// scratch for one padded row.
+func (pr *problem) phaseRows(dst, row []float32, c, y0, y1 int, ph phases) {
+	sx := pr.sx
+	for y := y0; y < y1; y++ {
+		pr.pad.row(row, c, y)
+		d := dst[(y-y0)*ph.pitch:]
+		for q := range sx {
+			dq := d[q*ph.width : (q+1)*ph.width]
+			j := 0
+			for x := q; x < pr.wp; j, x = j+1, x+sx {
+				dq[j] = row[x]
+			}
+			clear(dq[j:])
+		}
+	}
+}
+
+// directPhases sets nout output rows at dst (row pitch wo) of output
+// channel group g at a horizontal stride, from the padded input split into
+// phases (layout ph): src holds either one band's rows of the one input
+// plane (band: row 0 is under the first output row) or every channel's
+// whole phase-split plane (row y0 under the first output row). Each
+// nonzero weight is one one-sample tap, in the order of the per-row path
+// (channels, kernel rows, columns), and the row kernel sums a whole band
+// of them: the sums, and the bits, of accumulateStrided row by row.
+func (pr *problem) directPhases(dst, w, src []float32, ph phases, g, nout, y0 int, band bool) {
+	rows := make([][]float32, 0, len(w))
+	ks := make([]float32, 0, len(w))
+	for i := range pr.inPerG {
+		base := y0 * ph.pitch
+		if !band {
+			base += (g*pr.inPerG + i) * ph.plane
+		}
+		for ky := range pr.kh {
+			ws := w[(i*pr.kh+ky)*pr.kw : (i*pr.kh+ky+1)*pr.kw]
+			for kx, kv := range ws {
+				if kv != 0 {
+					rows = append(rows, src[base+ph.at(ky*pr.dy, kx*pr.dx, pr.sx):])
+					ks = append(ks, kv)
+				}
+			}
+		}
+	}
+	simd.ConvRows(dst, pr.wo, nout, pr.wo, rows, ks, 1, 1, pr.sy*ph.pitch)
 }
 
 // directBand sets nout output rows at dst (row pitch wo) with one call of
