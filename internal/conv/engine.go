@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/convtool/convtool/internal/par"
 	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
@@ -351,30 +352,10 @@ func parallel(n int, f func(i int)) {
 	parallelW(n, func(_, i int) { f(i) })
 }
 
-// parallelW is parallel telling f which worker runs each index.
-func parallelW(n int, f func(w, i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			f(0, i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(w, i)
-			}
-		})
-	}
-	wg.Wait()
-}
+// parallelW is parallel telling f which worker runs each index: the
+// loop runs on internal/par's team of workers, which stay awake between
+// the loops of a layer or a network.
+func parallelW(n int, f func(w, i int)) { par.For(n, f) }
 
 // bandScratchFloats bounds the padded rows a direct band task of a filter
 // or a depthwise layer copies into its worker's scratch (256 KiB, so they
