@@ -132,38 +132,33 @@ func cachedMasks(n, width, left int) *[32]uint16 {
 }
 
 // depthwiseAt runs DepthwisePlane3x3 on dw3x3PadAVX512 at the AVX-512
-// level: a table of row pointers (padding rows at zeros) and the edge
-// blocks' lane masks; the last one to three rows as a pass of four into
-// scratch.
+// level (the kernel finds each row, or the zero row, itself); the last one
+// to three rows as a pass of four into scratch.
 func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, width, y0, left int, k []float32) bool {
 	if l != AVX512 {
 		return false
 	}
 	masks := cachedMasks(n, width, left)
-	var buf [maxStackRows + 6]*float32
-	ptrs := buf[:0]
-	if nout+6 > len(buf) {
-		ptrs = make([]*float32, 0, nout+6)
-	}
 	z := zeros(width)
-	// Every pass reads six rows and prefetches the next pass's four: the
-	// table runs to m+6 rows (padding rows at zeros).
-	m := nout &^ 3
-	for r := range m + 6 {
-		if y := y0 + r; y >= 0 && y < h {
-			ptrs = append(ptrs, &src[y*width])
-		} else {
-			ptrs = append(ptrs, z)
-		}
+	var base *float32
+	if len(src) > 0 {
+		base = &src[0]
+	} else {
+		base, h = z, 0
 	}
+	m := nout &^ 3
 	if m > 0 {
-		dw3x3PadAVX512(&out[0], ldo, m, n, &ptrs[0], left, &k[0], &masks[0])
+		dw3x3PadAVX512(&out[0], ldo, m, n, base, width, y0, h, z, left, &k[0], &masks[0])
 	}
 	if rem := nout - m; rem > 0 {
-		tmp := make([]float32, 4*n)
-		dw3x3PadAVX512(&tmp[0], n, 4, n, &ptrs[m], left, &k[0], &masks[0])
+		var tmp [4 * 64]float32
+		t := tmp[:]
+		if 4*n > len(tmp) {
+			t = make([]float32, 4*n)
+		}
+		dw3x3PadAVX512(&t[0], n, 4, n, base, width, y0+m, h, z, left, &k[0], &masks[0])
 		for j := range rem {
-			copy(out[(m+j)*ldo:(m+j)*ldo+n], tmp[j*n:(j+1)*n])
+			copy(out[(m+j)*ldo:(m+j)*ldo+n], t[j*n:(j+1)*n])
 		}
 	}
 	return true

@@ -29,10 +29,10 @@ func convRowsAVX2(out *float32, ldo int, nout int, n int, rows **float32, nrows 
 //go:noescape
 func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int, k *float32, tail uint64)
 
-// dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·rows[j+ky][x + kx − off]; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.
+// dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·in(y0+j+ky, x + kx − off), in(y, c) being src[y·pitch + c] for 0 ≤ y < h and zero[c] otherwise; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.
 //
 //go:noescape
-func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, rows **float32, off int, k *float32, masks *uint16)
+func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, src *float32, pitch int, y0 int, h int, zero *float32, off int, k *float32, masks *uint16)
 
 // sgemmOffs8x32AVX512 sets (add: adds to) the 8×32 tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds 8 floats per step, and B's row p starts offs[p] bytes past b.
 //

@@ -33,9 +33,9 @@
 //     implicit path);
 //
 //   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
-//     rows in place through a table of row pointers (a nil row is a
-//     padding row of zeros) with the padding columns masked off its first
-//     and last blocks' loads, so a depthwise layer needs no padded copy.
+//     plane in place (rows outside it read a row of zeros) with the
+//     padding columns masked off its first and last blocks' loads, so a
+//     depthwise layer needs no padded copy.
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
 package main
@@ -509,9 +509,10 @@ func dw3x3AVX512() {
 
 // dw3x3PadAVX512 emits dw3x3AVX512 for unpadded input: output rows j <
 // nout (a multiple of four) of n samples, row j the sum over ky, kx < 3 of
-// k[ky·3+kx]·row_{j+ky}[x + kx − off], where row_r starts at rows[r] (a
-// pointer per input row; Go points the padding rows at zeros) and off is
-// the left padding. Interior blocks of 64 load unmasked; the first and
+// k[ky·3+kx]·in(y0+j+ky, x + kx − off), where in(y, ·) is row y of the
+// plane at src (pitch floats a row) for 0 ≤ y < h and the zero row
+// otherwise (one unsigned compare and a conditional move a row), and off
+// is the left padding. Interior blocks of 64 load unmasked; the first and
 // the last block take their lane masks from masks: for each of the two,
 // twelve load masks (kx-major, four vectors each) that keep the loads
 // inside the row, then four store masks. Masked-off lanes load zeros
@@ -519,25 +520,34 @@ func dw3x3AVX512() {
 // so the FMA sequence and the bits are dw3x3AVX512's on the padded rows.
 func dw3x3PadAVX512() {
 	const R, nacc, vb = 4, 4, 64
-	TEXT("dw3x3PadAVX512", NOSPLIT, "func(out *float32, ldo, nout, n int, rows **float32, off int, k *float32, masks *uint16)")
+	TEXT("dw3x3PadAVX512", NOSPLIT, "func(out *float32, ldo, nout, n int, src *float32, pitch, y0, h int, zero *float32, off int, k *float32, masks *uint16)")
 	Pragma("noescape")
-	Doc("dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·rows[j+ky][x + kx − off]; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.")
-	out := Load(Param("out"), GP64())
-	rows := Load(Param("rows"), GP64())
-	nout := Load(Param("nout"), GP64())
-	end := Load(Param("n"), GP64())
-	SHLQ(Imm(2), end)
-	off := Load(Param("off"), GP64())
-	SHLQ(Imm(2), off)
-	ldo := Load(Param("ldo"), GP64())
-	SHLQ(Imm(2), ldo)
+	Doc("dw3x3PadAVX512 sets out[j·ldo + x], for j < nout (a multiple of 4) and x < n, to the sum over ky, kx < 3 of k[ky·3+kx]·in(y0+j+ky, x + kx − off), in(y, c) being src[y·pitch + c] for 0 ≤ y < h and zero[c] otherwise; masks holds, for the first and then the last block of 64 samples, twelve load masks (kx-major) and four store masks.")
 	kp := Load(Param("k"), GP64())
-	mp := Load(Param("masks"), GP64())
 	w := make([]reg.VecVirtual, 9)
 	for i := range w {
 		w[i] = ZMM()
 		VBROADCASTSS(Mem{Base: kp, Disp: 4 * i}, w[i])
 	}
+	out := Load(Param("out"), GP64())
+	nout := Load(Param("nout"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(2), ldo)
+	mp := Load(Param("masks"), GP64())
+	// The left padding is folded into the row bases once: a row's sample
+	// c−off is at base + 4c.
+	off := Load(Param("off"), GP64())
+	SHLQ(Imm(2), off)
+	src := Load(Param("src"), GP64())
+	SUBQ(off, src)
+	zero := Load(Param("zero"), GP64())
+	SUBQ(off, zero)
+	pitch := Load(Param("pitch"), GP64())
+	SHLQ(Imm(2), pitch)
+	yj := Load(Param("y0"), GP64())
+	h := Load(Param("h"), GP64())
 	acc := make([]reg.VecVirtual, R*nacc)
 	for i := range acc {
 		acc[i] = ZMM()
@@ -546,7 +556,21 @@ func dw3x3PadAVX512() {
 	km := K()
 	x := GP64()
 	q := GP64()
-	o := GP64()
+	t := GP64()
+
+	// rowBase sets q to the base of input row yj+i: the plane's row, or
+	// the zero row outside [0, h) (unsigned: a negative row is huge).
+	rowBase := func(i int) {
+		MOVQ(yj, t)
+		if i > 0 {
+			ADDQ(Imm(uint64(i)), t)
+		}
+		MOVQ(t, q)
+		IMULQ(pitch, q)
+		ADDQ(src, q)
+		CMPQ(t, h)
+		CMOVQCC(zero, q)
+	}
 
 	// set < 0: unmasked; 0: the first block's masks; 1: the last's.
 	emitPass := func(set int) {
@@ -557,14 +581,13 @@ func dw3x3PadAVX512() {
 		// while this pass computes: six short rows at a time are too
 		// many streams for the hardware prefetcher to follow.
 		for i := range R {
-			MOVQ(Mem{Base: rows, Disp: 8 * (R + 2 + i)}, q)
+			rowBase(R + 2 + i)
 			for v := range nacc {
 				PREFETCHT0(Mem{Base: q, Index: x, Scale: 1, Disp: v * vb})
 			}
 		}
 		for i := range R + 2 {
-			MOVQ(Mem{Base: rows, Disp: 8 * i}, q)
-			SUBQ(off, q)
+			rowBase(i)
 			ADDQ(x, q)
 			for kx := range 3 {
 				for v := range nacc {
@@ -585,10 +608,10 @@ func dw3x3PadAVX512() {
 				}
 			}
 		}
-		MOVQ(out, o)
+		MOVQ(out, q)
 		for r := range R {
 			for v := range nacc {
-				dst := Mem{Base: o, Index: x, Scale: 1, Disp: v * vb}
+				dst := Mem{Base: q, Index: x, Scale: 1, Disp: v * vb}
 				if set >= 0 {
 					KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + 12 + v)}, km)
 					VMOVUPS(acc[r*nacc+v], km, dst)
@@ -597,7 +620,7 @@ func dw3x3PadAVX512() {
 				}
 			}
 			if r < R-1 {
-				ADDQ(ldo, o)
+				ADDQ(ldo, q)
 			}
 		}
 	}
@@ -609,10 +632,9 @@ func dw3x3PadAVX512() {
 	emitPass(0)
 	MOVQ(U32(4*16*nacc), x)
 	Label("dwp_block")
-	blk := GP64()
-	MOVQ(x, blk)
-	ADDQ(U32(4*16*nacc), blk)
-	CMPQ(blk, end)
+	MOVQ(x, t)
+	ADDQ(U32(4*16*nacc), t)
+	CMPQ(t, end)
 	JGE(LabelRef("dwp_last"))
 	emitPass(-1)
 	ADDQ(U32(4*16*nacc), x)
@@ -625,7 +647,7 @@ func dw3x3PadAVX512() {
 	for range R {
 		ADDQ(ldo, out)
 	}
-	ADDQ(Imm(8*R), rows)
+	ADDQ(Imm(R), yj)
 	SUBQ(Imm(R), nout)
 	JMP(LabelRef("dwp_pass"))
 	Label("dwp_done")
