@@ -2,8 +2,8 @@ package forward
 
 import (
 	"runtime"
-	"sync"
 
+	"github.com/convtool/convtool/internal/par"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -18,16 +18,7 @@ func parallelRange(n int, f func(lo, hi int)) {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	for p := range parts {
-		lo, hi := n*p/parts, n*(p+1)/parts
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	wg.Wait()
+	par.For(parts, func(_, p int) { f(n*p/parts, n*(p+1)/parts) })
 }
 
 // byChannels runs a channel-wise operation (pooling) on bands of x's
@@ -40,24 +31,18 @@ func byChannels(x *tensor.Tensor, oh, ow int, f func(*tensor.Tensor) (*tensor.Te
 	}
 	out := tensor.New(x.C, oh, ow)
 	errs := make([]error, parts)
-	var wg sync.WaitGroup
 	plane := x.H * x.W
-	for p := range parts {
+	par.For(parts, func(_, p int) {
 		c0, c1 := x.C*p/parts, x.C*(p+1)/parts
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			band, err := tensor.FromData(c1-c0, x.H, x.W, x.Data[c0*plane:c1*plane])
-			if err == nil {
-				var r *tensor.Tensor
-				if r, err = f(band); err == nil {
-					copy(out.Data[c0*oh*ow:c1*oh*ow], r.Data)
-				}
+		band, err := tensor.FromData(c1-c0, x.H, x.W, x.Data[c0*plane:c1*plane])
+		if err == nil {
+			var r *tensor.Tensor
+			if r, err = f(band); err == nil {
+				copy(out.Data[c0*oh*ow:c1*oh*ow], r.Data)
 			}
-			errs[p] = err
-		}()
-	}
-	wg.Wait()
+		}
+		errs[p] = err
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
