@@ -264,7 +264,7 @@ func BenchmarkStridedDepthwise(b *testing.B) {
 		name        string
 		c, hw, k, s int
 	}{{"dw96_3x3s2_112", 96, 112, 3, 2}, {"dw144_3x3s2_56", 144, 56, 3, 2}, {"dw3_5x5s2_2048", 3, 2048, 5, 2}} {
-		for _, m := range []Method{Direct, GEMM} {
+		for _, m := range []Method{Auto, Direct, GEMM} {
 			b.Run(tl.name+"/"+string(m), func(b *testing.B) {
 				benchLayer(b, tl.c, tl.c, tl.hw, tl.k, tl.s, tl.k/2, tl.c, m)
 			})

@@ -502,7 +502,13 @@ func (pr *problem) depthwise3x3InPlace() bool {
 // scratch for one padded row.
 func (pr *problem) phaseRows(dst, row []float32, c, y0, y1 int, ph phases) {
 	sx := pr.sx
+	ps := pr.pad
+	right := ps.wp - ps.src.W - ps.left
 	for y := y0; y < y1; y++ {
+		if sx == 2 && ps.edge == Zero && ps.left >= 0 && right >= 0 {
+			pr.phaseRow2(dst[(y-y0)*ph.pitch:][:ph.pitch], c, y, ph.width)
+			continue
+		}
 		pr.pad.row(row, c, y)
 		d := dst[(y-y0)*ph.pitch:]
 		for q := range sx {
@@ -513,6 +519,35 @@ func (pr *problem) phaseRows(dst, row []float32, c, y0, y1 int, ph phases) {
 			}
 			clear(dq[j:])
 		}
+	}
+}
+
+// phaseRow2 writes padded row y of plane c, split into its two stride
+// phases of width samples, into dst, straight from the source row (zero
+// padding, none cropped): the source's even samples land in the phase of
+// the left padding's parity, the odd ones in the other, and the padding
+// positions are zeros.
+func (pr *problem) phaseRow2(dst []float32, c, y, width int) {
+	ps := pr.pad
+	sy := y - ps.top
+	if sy < 0 || sy >= ps.src.H {
+		clear(dst)
+		return
+	}
+	W := ps.src.W
+	src := ps.src.Plane(c)[sy*W : (sy+1)*W]
+	// Padded column p = s + left: phase p%2, position p/2.
+	pe, oe := ps.left%2, ps.left/2         // where src's even samples go
+	po, oo := (ps.left+1)%2, (ps.left+1)/2 // and the odd ones
+	ne, no := (W+1)/2, W/2
+	ev, od := dst[pe*width:(pe+1)*width], dst[po*width:(po+1)*width]
+	clear(ev[:oe])
+	clear(ev[oe+ne:])
+	clear(od[:oo])
+	clear(od[oo+no:])
+	simd.Deinterleave2(ev[oe:], od[oo:], src, no)
+	if ne > no {
+		ev[oe+ne-1] = src[W-1]
 	}
 }
 

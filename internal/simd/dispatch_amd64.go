@@ -163,3 +163,23 @@ func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, wid
 	}
 	return true
 }
+
+// deint2Idx are deint2AVX512's permutation indices: the even lanes of a
+// pair of vectors, then the odd.
+var deint2Idx = func() (idx [32]uint32) {
+	for i := range 16 {
+		idx[i], idx[16+i] = uint32(2*i), uint32(2*i+1)
+	}
+	return idx
+}()
+
+// deint2At deinterleaves the first multiple of 16 pairs at the AVX-512
+// level and returns how many it did.
+func deint2At(l Level, even, odd, src []float32, n int) int {
+	if l != AVX512 || n < 16 {
+		return 0
+	}
+	m := n &^ 15
+	deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
+	return m
+}

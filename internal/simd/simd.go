@@ -256,3 +256,20 @@ func (g GemmKernel) TileOffs(a, b []float32, offs Offsets, c []float32, ldc int,
 	}
 	gemmOffsAt(g.level, g.MR, g.NR, a, b, offs.bytes, c, ldc, add)
 }
+
+// Deinterleave2 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n:
+// a row split into its two stride-2 phases. It panics if a slice is too
+// short.
+func Deinterleave2(even, odd, src []float32, n int) {
+	if n <= 0 {
+		return
+	}
+	if len(even) < n || len(odd) < n || len(src) < 2*n {
+		panic(fmt.Sprintf("simd: Deinterleave2(len(even)=%d, len(odd)=%d, len(src)=%d, n=%d) out of range", len(even), len(odd), len(src), n))
+	}
+	m := deint2At(current, even, odd, src, n)
+	even, odd, src = even[m:n], odd[m:n], src[2*m:2*n]
+	for i := range even {
+		even[i], odd[i] = src[2*i], src[2*i+1]
+	}
+}

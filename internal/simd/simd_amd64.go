@@ -43,3 +43,8 @@ func sgemmOffs8x32AVX512(k int, a *float32, b *float32, offs *int, c *float32, l
 //
 //go:noescape
 func sgemmOffs6x16AVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc int, add bool)
+
+// deint2AVX512 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 16; idx holds the 32 permutation indices 0, 2, …, 30 then 1, 3, …, 31.
+//
+//go:noescape
+func deint2AVX512(even *float32, odd *float32, src *float32, n int, idx *uint32)

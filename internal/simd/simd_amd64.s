@@ -2854,3 +2854,35 @@ sgemmOffs6x16AVX2_add:
 	VMOVUPS Y11, 32(AX)
 	VZEROUPPER
 	RET
+
+// func deint2AVX512(even *float32, odd *float32, src *float32, n int, idx *uint32)
+// Requires: AVX, AVX512F
+TEXT ·deint2AVX512(SB), NOSPLIT, $0-40
+	MOVQ      even+0(FP), AX
+	MOVQ      odd+8(FP), CX
+	MOVQ      src+16(FP), DX
+	MOVQ      n+24(FP), BX
+	MOVQ      idx+32(FP), SI
+	VMOVDQU32 (SI), Z0
+	VMOVDQU32 64(SI), Z1
+	TESTQ     BX, BX
+	JLE       deint_done
+
+deint_loop:
+	VMOVUPS   (DX), Z2
+	VMOVUPS   64(DX), Z3
+	VMOVAPS   Z0, Z4
+	VPERMI2PS Z3, Z2, Z4
+	VMOVAPS   Z1, Z5
+	VPERMI2PS Z3, Z2, Z5
+	VMOVUPS   Z4, (AX)
+	VMOVUPS   Z5, (CX)
+	ADDQ      $0x80, DX
+	ADDQ      $0x40, AX
+	ADDQ      $0x40, CX
+	SUBQ      $0x10, BX
+	JNZ       deint_loop
+
+deint_done:
+	VZEROUPPER
+	RET

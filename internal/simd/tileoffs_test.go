@@ -79,3 +79,26 @@ func TestTileOffsRefusesShortB(t *testing.T) {
 	b := make([]float32, 40)
 	g.TileOffs(make([]float32, g.MR), b, NewOffsets([]int{0, 40 - g.NR + 1}).Slice(1, 2), make([]float32, g.MR*g.NR), g.NR, false)
 }
+
+// TestDeinterleave2: every level splits rows of every length around
+// multiples of 16, from unaligned sources, into exactly the even and odd
+// samples, writing nothing past n.
+func TestDeinterleave2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	eachLevel(t, func(l Level) {
+		for n := range 70 {
+			src := randSlice(rng, 2*n+1, rng.IntN(16))
+			even, odd := make([]float32, n+1), make([]float32, n+1)
+			even[n], odd[n] = -9, -9
+			Deinterleave2(even, odd, src, n)
+			for i := range n {
+				if even[i] != src[2*i] || odd[i] != src[2*i+1] {
+					t.Fatalf("%s n=%d: pair %d is (%v, %v), want (%v, %v)", l, n, i, even[i], odd[i], src[2*i], src[2*i+1])
+				}
+			}
+			if even[n] != -9 || odd[n] != -9 {
+				t.Fatalf("%s n=%d: wrote past n", l, n)
+			}
+		}
+	})
+}

@@ -32,6 +32,9 @@
 //     one plane, and a convolution needs no im2col packing (gemm's
 //     implicit path);
 //
+//   - deint2 (AVX-512): a row split into its even and odd samples, the
+//     stride-2 phases the direct method's strided path reads;
+//
 //   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
 //     plane in place (rows outside it read a row of zeros) with the
 //     padding columns masked off its first and last blocks' loads, so a
@@ -71,6 +74,7 @@ func main() {
 	dw3x3PadAVX512()
 	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
 	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
+	deint2AVX512()
 	Generate()
 }
 
@@ -738,6 +742,43 @@ func sgemmOffs(name string, mr, nv, vb int, avx512 bool) {
 			ADDQ(ldc, c)
 		}
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// deint2AVX512 emits the stride-2 deinterleave: for i < n (a multiple of
+// 16), even[i] = src[2i] and odd[i] = src[2i+1], sixteen pairs a step by
+// two VPERMI2PS over two loads.
+func deint2AVX512() {
+	TEXT("deint2AVX512", NOSPLIT, "func(even, odd, src *float32, n int, idx *uint32)")
+	Pragma("noescape")
+	Doc("deint2AVX512 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 16; idx holds the 32 permutation indices 0, 2, …, 30 then 1, 3, …, 31.")
+	ev := Load(Param("even"), GP64())
+	od := Load(Param("odd"), GP64())
+	src := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	idx := Load(Param("idx"), GP64())
+	ie, io := ZMM(), ZMM()
+	VMOVDQU32(Mem{Base: idx}, ie)
+	VMOVDQU32(Mem{Base: idx, Disp: 64}, io)
+	a, b, e, o := ZMM(), ZMM(), ZMM(), ZMM()
+	TESTQ(n, n)
+	JLE(LabelRef("deint_done"))
+	Label("deint_loop")
+	VMOVUPS(Mem{Base: src}, a)
+	VMOVUPS(Mem{Base: src, Disp: 64}, b)
+	VMOVAPS(ie, e)
+	VPERMI2PS(b, a, e)
+	VMOVAPS(io, o)
+	VPERMI2PS(b, a, o)
+	VMOVUPS(e, Mem{Base: ev})
+	VMOVUPS(o, Mem{Base: od})
+	ADDQ(Imm(128), src)
+	ADDQ(Imm(64), ev)
+	ADDQ(Imm(64), od)
+	SUBQ(Imm(16), n)
+	JNZ(LabelRef("deint_loop"))
+	Label("deint_done")
 	VZEROUPPER()
 	RET()
 }
