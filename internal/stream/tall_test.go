@@ -35,11 +35,14 @@ func TestTallPNGBoundedHeap(t *testing.T) {
 		float64(mid)/1e6, float64(tall)/1e6, float64(w*300000)/1e6, float64(w*300000*4)/1e6)
 	// The window, the recycled batches and bands, and the PNG writers'
 	// bands in flight (the test's own writer among them) reach a steady
-	// few MiB by 100000 rows and stay there (seen: within 2.5 MB of each
-	// other). Holding the 300000 further rows would add 19.2 MB as bytes,
-	// 77 MB as float32.
-	if tall > mid+10<<20 || tall > 40<<20 {
-		t.Errorf("heap grew by %d bytes at 400000 rows, %d at 100000: the stream holds rows it should let go", tall, mid)
+	// 10–15 MB. When the samples fall (after each few compressed bands) is
+	// up to the scheduler, so the 100000-row run has been seen to peak
+	// anywhere from 3.9 to 13.6 MB: comparing the two runs would be a
+	// coin toss. The bound is absolute instead: a stream that held its rows
+	// would hold all 400000 of them, 25.6 MB as bytes (102 MB as float32)
+	// on top of the steady state, over 24 MB whatever the sampling.
+	if tall > 24<<20 {
+		t.Errorf("heap grew by %d bytes at 400000 rows (%d at 100000): the stream holds rows it should let go", tall, mid)
 	}
 }
 
