@@ -103,8 +103,6 @@ const (
 	nsRowStep   = 0.5     // the row kernel moving to the next input row, per block
 	cacheSlow   = 3.0     // the row kernel when the input planes of one output spill out of L2
 	l2Floats    = 1 << 18 // 1 MiB of L2
-	nsGoMAC     = 0.15    // one multiply-add of Go's strided tap loop
-	nsTapSetup  = 1.5     // one tap of one output row in Go's strided loop
 	nsGemmCall  = 1000.0  // per group: packing the weights, starting the tasks
 	nsSepCall   = 1000.0  // separable's per-call overhead
 )
@@ -123,14 +121,14 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 	case Direct:
 		rows := float64(wl.OutC) * float64(wl.HO)
 		taps := float64(wl.InPerGroup * wl.Taps) // nonzero weights, one row-kernel step each
-		if wl.StrideX != 1 {
-			return out*(taps*nsGoMAC+nsOut) + rows*taps*nsTapSetup
-		}
 		mac := cm.rowMAC
 		if wl.InPerGroup > 1 && wl.InPerGroup*wl.H*wl.W > l2Floats {
 			mac *= cacheSlow
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
+		if wl.StrideX != 1 {
+			padded *= 2 // padded, then split into stride phases
+		}
 		kern := rows * taps * (lanesRow*mac + blocks*nsRowStep)
 		if wl.InPerGroup == 1 && wl.KH == 3 && wl.KW == 3 && wl.Taps == 9 && wl.StrideY == 1 && cm.rows3x3 > 0 {
 			kern *= cm.rows3x3
@@ -142,9 +140,9 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		}
 		hrows := float64(wl.C) * float64(wl.H)
 		vrows := float64(wl.C) * float64(wl.HO)
-		rowPass := hrows * float64(wl.KW) * float64(wl.WO) * nsGoMAC
-		if wl.StrideX == 1 {
-			rowPass = hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		rowPass := hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		if wl.StrideX != 1 {
+			rowPass += hrows * float64(wl.KW) * float64(wl.WO) * nsPad // each tap's phase gathered
 		}
 		colPass := vrows * float64(wl.KH) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
 		return rowPass + colPass + hrows*float64(wl.W)*nsPad + out*nsOut + nsSepCall
@@ -160,8 +158,14 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 			return groups*(mEff*k*nEff*cm.gemmMAC*inPlaceSlow+nsGemmCall) + out*nsOut
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
-		if wl.StrideX != 1 {
+		if wl.StrideX != 1 || wl.StrideY != 1 {
 			padded *= 2 // then split into stride phases
+		}
+		if wl.KH*wl.KW > 1 && (wl.StrideY == 1 && wl.StrideX == 1 || n <= float64(8*cm.nr)) {
+			// The implicit path (useImplicit): no packing; the kernel's
+			// unaligned loads of B and the extended rows' extra columns
+			// cost about a tenth more.
+			return groups*(mEff*k*nEff*cm.gemmMAC*1.1+nsGemmCall) + padded*nsPad + out*nsOut
 		}
 		return groups*(mEff*k*nEff*cm.gemmMAC+k*n*nsPack+nsGemmCall) + padded*nsPad + out*nsOut
 	case FFT:
