@@ -17,13 +17,21 @@
 //   - direct: every output row is the sum of each nonzero weight times the
 //     padded input row segment under it, a band of rows per call of the
 //     SIMD row kernel (internal/simd), in parallel over channels and bands;
+//     a 3×3 depthwise plane reads its input in place (no padded copy), and
+//     a strided layer reads its input split into stride phases;
 //   - separable: a rank-1 kernel as a row pass then a column pass, on the
 //     same kernel;
 //   - gemm: weights times the im2col matrix, blocked as BLAS libraries do
 //     (packed panels, the im2col matrix never built whole) around the SIMD
-//     sgemm micro-kernel; small output planes (ResNet's 14² and 7²) split
-//     the output channels across cores instead of the columns;
+//     sgemm micro-kernel; where it measured faster (kernels wider than
+//     1×1 at unit stride, small planes) the implicit path reads the
+//     im2col matrix as shifted views of the stride-phase-split input,
+//     packing nothing; other small output planes split the output
+//     channels across cores instead of the columns;
 //   - fft: the convolution theorem (filled in by fft.go).
+//
+// Outputs and scratch come from Params.Pool when set (a network run's
+// recycled storage), and the parallel loops run on internal/par's team.
 //
 // Method "auto" asks Choose, a cost model of these methods at the SIMD
 // level in use, and never picks a method that cannot run; Params.Report
