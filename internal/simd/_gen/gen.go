@@ -576,8 +576,8 @@ func dw3x3PadAVX512() {
 		CMOVQCC(zero, q)
 	}
 
-	// set < 0: unmasked; 0: the first block's masks; 1: the last's.
-	emitPass := func(set int) {
+	// The unmasked pass: four output rows by four vectors.
+	emitPass := func() {
 		for _, a := range acc {
 			VPXORD(a, a, a)
 		}
@@ -595,19 +595,11 @@ func dw3x3PadAVX512() {
 			ADDQ(x, q)
 			for kx := range 3 {
 				for v := range nacc {
-					src := Mem{Base: q, Disp: 4*(kx) + v*vb}
-					if set >= 0 {
-						KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + kx*4 + v)}, km)
-						VMOVUPS_Z(src, km, tmp)
-					} else {
-						VMOVUPS(src, tmp)
-					}
+					VMOVUPS(Mem{Base: q, Disp: 4*kx + v*vb}, tmp)
 					for r := range R {
-						ky := i - r
-						if ky < 0 || ky > 2 {
-							continue
+						if ky := i - r; ky >= 0 && ky <= 2 {
+							VFMADD231PS(tmp, w[ky*3+kx], acc[r*nacc+v])
 						}
-						VFMADD231PS(tmp, w[ky*3+kx], acc[r*nacc+v])
 					}
 				}
 			}
@@ -615,16 +607,66 @@ func dw3x3PadAVX512() {
 		MOVQ(out, q)
 		for r := range R {
 			for v := range nacc {
-				dst := Mem{Base: q, Index: x, Scale: 1, Disp: v * vb}
-				if set >= 0 {
-					KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + 12 + v)}, km)
-					VMOVUPS(acc[r*nacc+v], km, dst)
-				} else {
-					VMOVUPS(acc[r*nacc+v], dst)
-				}
+				VMOVUPS(acc[r*nacc+v], Mem{Base: q, Index: x, Scale: 1, Disp: v * vb})
 			}
 			if r < R-1 {
 				ADDQ(ldo, q)
+			}
+		}
+	}
+	// The masked pass for an edge block (set 0: the first block's masks,
+	// 1: the last's), as two halves of two vectors each, so that a half's
+	// six load masks (three shifts by two vectors) sit in mask registers
+	// instead of being loaded before every load; the FMA order of each
+	// output is unchanged (input rows, then shifts).
+	lm := make([]reg.Register, 6)
+	for i := range lm {
+		lm[i] = K()
+	}
+	emitMasked := func(set int) {
+		for half := range 2 {
+			vs := []int{2 * half, 2*half + 1}
+			for kx := range 3 {
+				for vi, v := range vs {
+					KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + kx*4 + v)}, lm[kx*2+vi])
+				}
+			}
+			for r := range R {
+				for _, v := range vs {
+					VPXORD(acc[r*nacc+v], acc[r*nacc+v], acc[r*nacc+v])
+				}
+			}
+			if half == 0 {
+				for i := range R {
+					rowBase(R + 2 + i)
+					for v := range nacc {
+						PREFETCHT0(Mem{Base: q, Index: x, Scale: 1, Disp: v * vb})
+					}
+				}
+			}
+			for i := range R + 2 {
+				rowBase(i)
+				ADDQ(x, q)
+				for kx := range 3 {
+					for vi, v := range vs {
+						VMOVUPS_Z(Mem{Base: q, Disp: 4*kx + v*vb}, lm[kx*2+vi], tmp)
+						for r := range R {
+							if ky := i - r; ky >= 0 && ky <= 2 {
+								VFMADD231PS(tmp, w[ky*3+kx], acc[r*nacc+v])
+							}
+						}
+					}
+				}
+			}
+			MOVQ(out, q)
+			for r := range R {
+				for _, v := range vs {
+					KMOVW(Mem{Base: mp, Disp: 2 * (set*16 + 12 + v)}, km)
+					VMOVUPS(acc[r*nacc+v], km, Mem{Base: q, Index: x, Scale: 1, Disp: v * vb})
+				}
+				if r < R-1 {
+					ADDQ(ldo, q)
+				}
 			}
 		}
 	}
@@ -633,20 +675,20 @@ func dw3x3PadAVX512() {
 	TESTQ(nout, nout)
 	JLE(LabelRef("dwp_done"))
 	XORQ(x, x)
-	emitPass(0)
+	emitMasked(0)
 	MOVQ(U32(4*16*nacc), x)
 	Label("dwp_block")
 	MOVQ(x, t)
 	ADDQ(U32(4*16*nacc), t)
 	CMPQ(t, end)
 	JGE(LabelRef("dwp_last"))
-	emitPass(-1)
+	emitPass()
 	ADDQ(U32(4*16*nacc), x)
 	JMP(LabelRef("dwp_block"))
 	Label("dwp_last")
 	CMPQ(x, end)
 	JGE(LabelRef("dwp_next"))
-	emitPass(1)
+	emitMasked(1)
 	Label("dwp_next")
 	for range R {
 		ADDQ(ldo, out)
