@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convtool/convtool/internal/kernel"
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -183,6 +184,31 @@ func NewLayerPlan(w *kernel.Bank, bias []float32, p Params) (*LayerPlan, error) 
 		}
 	}
 	return lp, nil
+}
+
+// Prepack packs the plan's weights for the gemm micro-kernel now, if
+// Apply on a c×h×w input with p and m would run gemm on them, so that the
+// first Apply does not pay for it: a network packs its layers' weights as
+// it loads them (forward.Build), as it would otherwise do on its first
+// run. A transposed plan, or another method, needs nothing.
+func (lp *LayerPlan) Prepack(c, h, w int, p Params, m Method) error {
+	if lp.transposed || c%lp.groups != 0 {
+		return nil
+	}
+	pr, err := prepare(&tensor.Tensor{C: c, H: h, W: w}, p, lp.kh, lp.kw) // the shape alone: no data is read
+	if err != nil {
+		return err
+	}
+	pr.outC, pr.inPerG, pr.groups = lp.outC, c/lp.groups, lp.groups
+	pr.w, pr.nonzero, pr.plan = lp.w, lp.nonzero, lp
+	if m == "" || m == Auto {
+		m, _ = choose(pr.workload(false, false))
+	}
+	kern := simd.Sgemm()
+	if m == GEMM && pr.gemmPacksA(kern) {
+		pr.packedA(lp.outC/lp.groups, pr.inPerG*lp.kh*lp.kw, kern.MR)
+	}
+	return nil
 }
 
 // Apply runs the layer on in with the geometry, report and progress in p,

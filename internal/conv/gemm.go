@@ -38,8 +38,7 @@ func gemm(pr *problem) *tensor.Tensor {
 	if N == 0 || pr.outC == 0 {
 		return out
 	}
-	inPlace := pr.in == nil && pr.kh == 1 && pr.kw == 1 && pr.sy == 1 && pr.sx == 1 &&
-		pr.pad.top == 0 && pr.pad.left == 0 && pr.hp == pr.pad.src.H && pr.wp == pr.pad.src.W
+	inPlace := pr.gemmInPlace()
 	if pr.useImplicit(inPlace, nr) {
 		return gemmImplicit(pr, kern, pr.packedA(outPerG, K, mr))
 	}
@@ -140,6 +139,24 @@ func gemm(pr *problem) *tensor.Tensor {
 		}
 	})
 	return out
+}
+
+// gemmInPlace reports whether gemm reads pr's input in place as its B
+// matrix: a stride-1 1×1 layer without padding.
+func (pr *problem) gemmInPlace() bool {
+	return pr.in == nil && pr.kh == 1 && pr.kw == 1 && pr.sy == 1 && pr.sx == 1 &&
+		pr.pad.top == 0 && pr.pad.left == 0 && pr.hp == pr.pad.src.H && pr.wp == pr.pad.src.W
+}
+
+// gemmPacksA reports whether gemm on pr reads the whole packed weights
+// (packedA): every path but gemmSmall, which packs its weights block by
+// block into cache as it goes.
+func (pr *problem) gemmPacksA(kern simd.GemmKernel) bool {
+	inPlace := pr.gemmInPlace()
+	if pr.useImplicit(inPlace, kern.NR) {
+		return true
+	}
+	return inPlace || !smallPlane(pr.ho*pr.wo, pr.outC/pr.groups, pr.groups, kern.MR, kern.NR)
 }
 
 // packedA returns the weights packed into panels of mr rows: the

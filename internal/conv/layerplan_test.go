@@ -200,3 +200,47 @@ func TestPooledSameBits(t *testing.T) {
 		}
 	})
 }
+
+// TestPrepack: Prepack packs the weights of a layer that gemm runs (and
+// only then), and Apply then gives the bits it gives without Prepack.
+func TestPrepack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct {
+		name string
+		k, g int
+		m    Method
+	}{{"3x3 gemm", 3, 1, GEMM}, {"1x1 gemm", 1, 1, GEMM}, {"3x3 direct", 3, 1, Direct}, {"grouped auto", 3, 8, Auto}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewParams()
+			p.Groups, p.Pad = tc.g, Pad{tc.k / 2, tc.k / 2, tc.k / 2, tc.k / 2}
+			w := randBank(rng, 16, 8/tc.g, tc.k)
+			x := randInput(rng, 8, 20, 24)
+			lp, err := NewLayerPlan(w, nil, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := lp.Prepack(x.C, x.H, x.W, p, tc.m); err != nil {
+				t.Fatal(err)
+			}
+			packed := lp.packed != nil
+			got, used, err := lp.Apply(x, p, tc.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Packed ahead exactly when the layer runs on gemm (auto's
+			// choice depends on the SIMD level's cost model).
+			if packed != (used == GEMM) {
+				t.Fatalf("packed after Prepack: %v, but Apply ran %s", packed, used)
+			}
+			want, _, err := Layer(x, w, nil, p, tc.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range got.Data {
+				if math.Float32bits(v) != math.Float32bits(want.Data[i]) {
+					t.Fatalf("value %d: %v after Prepack, %v without", i, v, want.Data[i])
+				}
+			}
+		})
+	}
+}

@@ -368,6 +368,11 @@ func convLayer(r *shape.Result, w, bias []float32, method conv.Method, tp *tenso
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", l.Name, err)
 	}
+	// Pack the weights for the micro-kernel now, with the loading, not
+	// in the first run's arithmetic.
+	if err := lp.Prepack(r.In.C, r.In.H, r.In.W, p, method); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.Name, err)
+	}
 	return func(x *tensor.Tensor, _ []*tensor.Tensor, _ bool) (*tensor.Tensor, error) {
 		out, _, err := lp.Apply(x, p, method)
 		return out, err
