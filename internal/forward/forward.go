@@ -194,9 +194,9 @@ func prepare(r *shape.Result, w Weights, method conv.Method, tp *tensor.Pool) (r
 	case shape.FC:
 		return fc(r.Out.C, get("weight"), get("bias")), nil
 	case shape.ReLU:
-		return pointwise(func(v float32) float32 { return max(v, 0) }), nil
+		return clamp(0, float32(math.Inf(1)), tp), nil
 	case shape.ReLU6:
-		return pointwise(func(v float32) float32 { return min(max(v, 0), 6) }), nil
+		return clamp(0, 6, tp), nil
 	case shape.Tanh:
 		return pointwise(func(v float32) float32 { return float32(math.Tanh(float64(v))) }), nil
 	case shape.Sigmoid:
@@ -313,6 +313,25 @@ func prepare(r *shape.Result, w Weights, method conv.Method, tp *tensor.Pool) (r
 }
 
 func sigmoid(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
+
+// clamp is ReLU (lo 0, hi +Inf) and ReLU6 (0, 6): min(max(v, lo), hi),
+// NaN kept, with the loop written out (through pointwise, a function call
+// a value made the ReLU after ResNet's stem 2 ms of a 30 ms forward).
+func clamp(lo, hi float32, tp *tensor.Pool) runFunc {
+	return func(x *tensor.Tensor, _ []*tensor.Tensor, inPlace bool) (*tensor.Tensor, error) {
+		out := x
+		if !inPlace {
+			out = tp.Get(x.C, x.H, x.W)
+		}
+		parallelRange(len(x.Data), func(a, b int) {
+			o := out.Data[a:b]
+			for i, v := range x.Data[a:b] {
+				o[i] = min(max(v, lo), hi)
+			}
+		})
+		return out, nil
+	}
+}
 
 // pointwise applies f to every value into a new tensor.
 func pointwise(f func(float32) float32) runFunc {
