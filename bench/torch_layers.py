@@ -13,9 +13,12 @@ close --method auto came to the fastest method convtool has for the layer.
 
 Needs Debian's python3-torch (torch 1.13, oneDNN on the CPU) and Go. Both
 sides run on the same number of threads (torch.set_num_threads, GOMAXPROCS;
-on a loaded machine one thread each is the fairer race: OpenMP's barriers
-lose more than Go's scheduler when a thread is descheduled); times are of
-the call alone, warm, output allocation included on both sides.
+two, the issue's setting, by default; on a loaded machine one thread each is
+the fairer race: OpenMP's barriers lose more than Go's scheduler when a
+thread is descheduled); times are of the call alone, warm, output allocation
+included on both sides: PyTorch's from its allocator's free blocks, convtool's
+from a tensor.Pool the previous call's output went back to, as a network run
+does (internal/forward), the weights bound once in a conv.LayerPlan.
 """
 import argparse
 import os
