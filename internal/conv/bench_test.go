@@ -271,3 +271,13 @@ func BenchmarkStridedDepthwise(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDWScale times 3×3 depthwise layers of 16, 64 and 256 channels
+// at 56², to compare one core with two (GOMAXPROCS=1 and 2): with a
+// thread woken for every loop, two were no faster than one
+// (go test -run '^$' -bench DWScale -cpu 1,2 ./internal/conv/).
+func BenchmarkDWScale(b *testing.B) {
+	for _, c := range []int{16, 64, 256} {
+		b.Run(fmt.Sprintf("c%d", c), func(b *testing.B) { benchLayer(b, c, c, 56, 3, 1, 1, c, Direct) })
+	}
+}
