@@ -102,3 +102,15 @@ func FuzzDepthwisePlane3x3(f *testing.F) {
 		eachLevel(t, func(l Level) { testDepthwise(t, rng, l, n, nout, width, left) })
 	})
 }
+
+// BenchmarkDepthwisePlane3x3_56 times one 56² plane of a 3×3 depthwise
+// layer read in place (the padded path's twin is BenchmarkPlane3x3_56).
+func BenchmarkDepthwisePlane3x3_56(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n = 56
+	src, k, out := randSlice(rng, n*n, 0), randSlice(rng, 9, 0), make([]float32, n*n)
+	for b.Loop() {
+		DepthwisePlane3x3(out, n, n, n, src, n, n, -1, 1, k)
+	}
+	b.ReportMetric(2*float64(n*n*9)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
