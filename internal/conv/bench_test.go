@@ -281,3 +281,16 @@ func BenchmarkDWScale(b *testing.B) {
 		b.Run(fmt.Sprintf("c%d", c), func(b *testing.B) { benchLayer(b, c, c, 56, 3, 1, 1, c, Direct) })
 	}
 }
+
+// BenchmarkDWGroup times issue 10's depthwise layer with the in-place
+// path's tasks taking 1, 4, 8 or 16 consecutive planes
+// (go test -run '^$' -bench DWGroup -cpu 2 ./internal/conv/).
+func BenchmarkDWGroup(b *testing.B) {
+	for _, g := range []int{1, 4, 8, 16} {
+		b.Run(fmt.Sprintf("g%d", g), func(b *testing.B) {
+			defer func(v int) { dwGroup = v }(dwGroup)
+			dwGroup = g
+			benchLayer(b, 256, 256, 56, 3, 1, 1, 256, Direct)
+		})
+	}
+}
