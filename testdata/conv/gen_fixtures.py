@@ -205,6 +205,15 @@ for kshape in [(3, 3), (4, 4), (2, 3), (5, 2)]:
                 continue
             scipy_case(f"scipy_{tag}_{mode}_{boundary}", 7, 8, kk, mode, boundary)
 
+# --- depthwise layers on the in-place and stride-phase paths (zero padding
+# of at most one column a side): rows not a multiple of four, widths around
+# vector blocks, stride 2 with odd and even widths. Last, so that the cases
+# above keep their random draws.
+layer_case("l_dw_zero_s1", 5, 5, 10, 37, 3, 3, pad=(1, 1, 1, 1), groups=5, bias=True)
+layer_case("l_dw_zero_s1_wide", 2, 2, 7, 70, 3, 3, pad=(2, 0, 1, 0), groups=2)
+layer_case("l_dw_zero_s2", 6, 6, 15, 35, 3, 3, stride=(2, 2), pad=(1, 1, 1, 1), groups=6)
+layer_case("l_dw_zero_s2_even", 4, 8, 16, 34, 5, 5, stride=(2, 2), pad=(2, 2, 2, 2), groups=4)
+
 with open(os.path.join(HERE, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
     f.write("\n")
