@@ -291,27 +291,33 @@ func accumulateStrided(out []float32, taps []tap, stride int) {
 		clear(out)
 		return
 	}
-	bp := phaseScratch.Get().(*[]float32)
-	if cap(*bp) < len(taps)*n {
-		*bp = make([]float32, len(taps)*n)
+	sc := stridedScratch.Get().(*strided)
+	if cap(sc.buf) < len(taps)*n {
+		sc.buf = make([]float32, len(taps)*n)
 	}
-	buf := (*bp)[:len(taps)*n]
-	rows := make([][]float32, len(taps))
-	ks := make([]float32, len(taps))
+	rows, ks := sc.rows[:0], sc.ks[:0]
 	for i, t := range taps {
-		d := buf[i*n : (i+1)*n]
+		d := sc.buf[i*n : (i+1)*n]
 		src := t.src[:(n-1)*stride+1]
 		for x := range d {
 			d[x] = src[x*stride]
 		}
-		rows[i], ks[i] = d, t.k
+		rows, ks = append(rows, d), append(ks, t.k)
 	}
 	simd.ConvRows(out, n, 1, n, rows, ks, 1, 1, 0)
-	phaseScratch.Put(bp)
+	sc.rows, sc.ks = rows, ks
+	stridedScratch.Put(sc)
 }
 
-// phaseScratch holds accumulateStrided's gathered rows between calls.
-var phaseScratch = sync.Pool{New: func() any { return new([]float32) }}
+// strided is accumulateStrided's scratch, kept between calls (the
+// streaming path calls it once per output row).
+type strided struct {
+	buf  []float32
+	rows [][]float32
+	ks   []float32
+}
+
+var stridedScratch = sync.Pool{New: func() any { return new(strided) }}
 
 // bandRows picks the height of a row band so that rows × planes makes a
 // few tasks per worker (for balance) without making bands so thin that the
@@ -528,14 +534,35 @@ func (pr *problem) phaseRows(dst, row []float32, c, y0, y1 int, ph phases) {
 		}
 		pr.pad.row(row, c, y)
 		d := dst[(y-y0)*ph.pitch:]
-		for q := range sx {
-			dq := d[q*ph.width : (q+1)*ph.width]
-			j := 0
-			for x := q; x < pr.wp; j, x = j+1, x+sx {
-				dq[j] = row[x]
-			}
-			clear(dq[j:])
+		splitPhases(row, sx, func(q int) []float32 { return d[q*ph.width : (q+1)*ph.width] })
+	}
+}
+
+// splitPhases writes a padded row's sx stride phases, phase q (samples q,
+// q+sx, q+2sx…) into dst(q) and zeros after it, to dst(q)'s length: the
+// layout every strided path reads. At stride 2 the SIMD split does it.
+func splitPhases(row []float32, sx int, dst func(q int) []float32) {
+	if sx == 2 {
+		ev, od := dst(0), dst(1)
+		n := len(row) / 2
+		simd.Deinterleave2(ev, od, row, n)
+		if len(row)%2 == 1 {
+			ev[n] = row[len(row)-1]
+			n++
+			clear(od[len(row)/2:])
+		} else {
+			clear(od[n:])
 		}
+		clear(ev[n:])
+		return
+	}
+	for q := range sx {
+		d := dst(q)
+		j := 0
+		for x := q; x < len(row); j, x = j+1, x+sx {
+			d[j] = row[x]
+		}
+		clear(d[j:])
 	}
 }
 

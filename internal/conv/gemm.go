@@ -349,15 +349,7 @@ func (pr *problem) phaseSplit() ([]float32, phases) {
 		for y := range pr.hp {
 			row := plane[y*pr.wp : (y+1)*pr.wp]
 			d := dst[c*ph.plane+y*ph.pitch:]
-			for q := range min(sx, pr.wp) {
-				dq := d[q*width : (q+1)*width]
-				j := 0
-				for x := q; x < len(row); j, x = j+1, x+sx {
-					dq[j] = row[x]
-				}
-				clear(dq[j:]) // past the row's end: scratch is not zeroed
-
-			}
+			splitPhases(row, sx, func(q int) []float32 { return d[q*width : (q+1)*width] })
 		}
 	})
 	return dst, ph

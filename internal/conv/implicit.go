@@ -190,26 +190,20 @@ func (pr *problem) phasePlanes(slack int) (dst []float32, ph, pw int) {
 		row := rowBufs[w]
 		for y := range ph * sy {
 			qy := y % sy
-			for qx := range sx {
-				d := dst[((c*sy+qy)*sx+qx)*plane+(y/sy)*pw:][:pw]
-				if y >= pr.hp {
-					clear(d)
-					continue
+			d := func(qx int) []float32 { return dst[((c*sy+qy)*sx+qx)*plane+(y/sy)*pw:][:pw] }
+			if y >= pr.hp {
+				for qx := range sx {
+					clear(d(qx))
 				}
-				if qx == 0 {
-					if pr.in != nil {
-						row = pr.in.Plane(c)[y*pr.wp : (y+1)*pr.wp]
-					} else {
-						row = rowBufs[w]
-						pr.pad.row(row, c, y)
-					}
-				}
-				j := 0
-				for x := qx; x < pr.wp; j, x = j+1, x+sx {
-					d[j] = row[x]
-				}
-				clear(d[j:])
+				continue
 			}
+			if pr.in != nil {
+				row = pr.in.Plane(c)[y*pr.wp : (y+1)*pr.wp]
+			} else {
+				row = rowBufs[w]
+				pr.pad.row(row, c, y)
+			}
+			splitPhases(row, sx, d)
 		}
 	})
 	return dst, ph, pw
