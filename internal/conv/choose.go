@@ -161,7 +161,7 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		if wl.StrideX != 1 || wl.StrideY != 1 {
 			padded *= 2 // then split into stride phases
 		}
-		if wl.KH*wl.KW > 1 && (wl.StrideY == 1 && wl.StrideX == 1 || n <= float64(8*cm.nr)) {
+		if implicitFits(wl.KH, wl.KW, wl.StrideY, wl.StrideX, wl.HO*wl.WO, cm.nr) {
 			// The implicit path (useImplicit): no packing; the kernel's
 			// unaligned loads of B and the extended rows' extra columns
 			// cost about a tenth more.

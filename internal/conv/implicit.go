@@ -31,7 +31,14 @@ func (pr *problem) useImplicit(inPlace bool, nr int) bool {
 	if implicitAlways {
 		return true
 	}
-	return pr.kh*pr.kw > 1 && (pr.sy == 1 && pr.sx == 1 || pr.ho*pr.wo <= 8*nr)
+	return implicitFits(pr.kh, pr.kw, pr.sy, pr.sx, pr.ho*pr.wo, nr)
+}
+
+// implicitFits is useImplicit's rule, which the cost model shares: a
+// kernel wider than 1×1 at unit stride, or an output of at most eight
+// tile widths.
+func implicitFits(kh, kw, sy, sx, n, nr int) bool {
+	return kh*kw > 1 && (sy == 1 && sx == 1 || n <= 8*nr)
 }
 
 // gemmImplicit computes pr as gemm does, C = A·B group by group, without
