@@ -137,53 +137,14 @@ func sgemmBody(mr, nv, lanes, vb int, accs func() []reg.VecVirtual, vec func() r
 	for j := range nv {
 		VMOVUPS(Mem{Base: b, Disp: j * vb}, bv[j])
 	}
-	for i := range mr {
-		am := Mem{Base: a, Disp: 4 * i}
-		if bcst {
-			for j := range nv {
-				VFMADD231PS_BCST(am, bv[j], acc[i*nv+j])
-			}
-			continue
-		}
-		VBROADCASTSS(am, bc)
-		for j := range nv {
-			VFMADD231PS(bv[j], bc, acc[i*nv+j])
-		}
-	}
+	fmaStep(a, bv, bc, acc, mr, bcst)
 	ADDQ(Imm(uint64(4*mr)), a)
 	ADDQ(ldb, b)
 	DECQ(k)
 	JNZ(LabelRef("loop"))
 
 	Label("store")
-	c := Load(Param("c"), GP64())
-	ldc := Load(Param("ldc"), GP64())
-	SHLQ(Imm(2), ldc)
-	add := Load(Param("add"), GP8())
-	TESTB(add, add)
-	JNZ(LabelRef("accumulate"))
-	for i := range mr {
-		for j := range nv {
-			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
-		}
-		if i < mr-1 {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
-	Label("accumulate")
-	for i := range mr {
-		for j := range nv {
-			VADDPS(Mem{Base: c, Disp: j * vb}, acc[i*nv+j], acc[i*nv+j])
-			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
-		}
-		if i < mr-1 {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
+	storeTile(acc, mr, nv, vb, "accumulate")
 	_ = lanes
 }
 
@@ -741,51 +702,12 @@ func sgemmOffs(name string, mr, nv, vb int, avx512 bool) {
 	for j := range nv {
 		VMOVUPS(Mem{Base: t, Disp: j * vb}, bv[j])
 	}
-	for i := range mr {
-		am := Mem{Base: a, Disp: 4 * i}
-		if avx512 {
-			for j := range nv {
-				VFMADD231PS_BCST(am, bv[j], acc[i*nv+j])
-			}
-			continue
-		}
-		VBROADCASTSS(am, bc)
-		for j := range nv {
-			VFMADD231PS(bv[j], bc, acc[i*nv+j])
-		}
-	}
+	fmaStep(a, bv, bc, acc, mr, avx512)
 	ADDQ(Imm(uint64(4*mr)), a)
 	ADDQ(Imm(8), offs)
 	DECQ(k)
 	JNZ(LabelRef(name + "_loop"))
-	c := Load(Param("c"), GP64())
-	ldc := Load(Param("ldc"), GP64())
-	SHLQ(Imm(2), ldc)
-	add := Load(Param("add"), GP8())
-	TESTB(add, add)
-	JNZ(LabelRef(name + "_add"))
-	for i := range mr {
-		for j := range nv {
-			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
-		}
-		if i < mr-1 {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
-	Label(name + "_add")
-	for i := range mr {
-		for j := range nv {
-			VADDPS(Mem{Base: c, Disp: j * vb}, acc[i*nv+j], acc[i*nv+j])
-			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
-		}
-		if i < mr-1 {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
+	storeTile(acc, mr, nv, vb, name+"_add")
 }
 
 // deint2AVX512 emits the stride-2 deinterleave: for i < n (a multiple of
@@ -821,6 +743,60 @@ func deint2AVX512() {
 	SUBQ(Imm(16), n)
 	JNZ(LabelRef("deint_loop"))
 	Label("deint_done")
+	VZEROUPPER()
+	RET()
+}
+
+// fmaStep emits one k step of an sgemm micro-kernel: each of the mr A
+// values (at a) times the B vectors bv into the accumulators, broadcast
+// straight from memory by the FMAs (bcst, AVX-512) or through bc.
+func fmaStep(a reg.Register, bv []reg.VecVirtual, bc reg.VecVirtual, acc []reg.VecVirtual, mr int, bcst bool) {
+	nv := len(bv)
+	for i := range mr {
+		am := Mem{Base: a, Disp: 4 * i}
+		if bcst {
+			for j := range nv {
+				VFMADD231PS_BCST(am, bv[j], acc[i*nv+j])
+			}
+			continue
+		}
+		VBROADCASTSS(am, bc)
+		for j := range nv {
+			VFMADD231PS(bv[j], bc, acc[i*nv+j])
+		}
+	}
+}
+
+// storeTile emits an sgemm kernel's tail: the mr×nv accumulators stored to
+// C (params c, ldc), or added to it when the add param is set (from label
+// addLabel on), then return.
+func storeTile(acc []reg.VecVirtual, mr, nv, vb int, addLabel string) {
+	c := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(Imm(2), ldc)
+	add := Load(Param("add"), GP8())
+	TESTB(add, add)
+	JNZ(LabelRef(addLabel))
+	for i := range mr {
+		for j := range nv {
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	Label(addLabel)
+	for i := range mr {
+		for j := range nv {
+			VADDPS(Mem{Base: c, Disp: j * vb}, acc[i*nv+j], acc[i*nv+j])
+			VMOVUPS(acc[i*nv+j], Mem{Base: c, Disp: j * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
 	VZEROUPPER()
 	RET()
 }
