@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/convtool/convtool/internal/shape"
+	"github.com/convtool/convtool/internal/simd"
 	"github.com/convtool/convtool/internal/tensor"
 )
 
@@ -122,23 +123,44 @@ func Pool(x *tensor.Tensor, p Params) (*tensor.Tensor, error) {
 			cols[ox] = [2]int{j0, j1}
 		}
 	}
+	// A max pool runs the columns whose window lies whole in the input on
+	// the SIMD max kernel, one row per tap; at stride 2 each plane is
+	// first split into its even and odd columns, so every tap's samples
+	// follow each other.
+	lo, hi := 0, 0
+	var mr maxRows
+	if p.Op == Max {
+		lo, hi = inner(cols, p.KW)
+		if p.SW == 2 && hi > lo {
+			mr.half = (x.W + 1) / 2
+			mr.phases = make([]float32, x.H*2*mr.half)
+		}
+	}
 	for c := 0; c < x.C; c++ {
 		src, dst := x.Plane(c), out.Plane(c)
+		if mr.phases != nil {
+			for y := range x.H {
+				row, ph := src[y*x.W:(y+1)*x.W], mr.phases[y*2*mr.half:(y+1)*2*mr.half]
+				simd.Deinterleave2(ph[:mr.half], ph[mr.half:], row, x.W/2)
+				if x.W%2 == 1 {
+					ph[x.W/2] = row[x.W-1]
+				}
+			}
+		}
 		for oy := 0; oy < oh; oy++ {
 			y0 := oy*p.SH - p.PH
 			if cols != nil {
 				i0, i1 := tapRange(y0, x.H, p.KH, p.DH)
 				d := dst[oy*ow : (oy+1)*ow]
-				lo, hi := 0, 0
 				if p.Op == Max {
-					lo, hi = inner(cols, p.KW)
-					maxRow(d[lo:hi], src, x.W, y0, lo*p.SW-p.PW, i0, i1, &p)
+					mr.row(d[lo:hi], src, x.W, y0, lo*p.SW-p.PW, i0, i1, &p)
 				}
-				for ox, jr := range cols {
-					if ox >= lo && ox < hi {
-						continue // maxRow's
+				// The clipped columns at either end (mr.row did the rest).
+				for _, r := range [2][2]int{{0, lo}, {hi, ow}} {
+					for ox := r[0]; ox < r[1]; ox++ {
+						jr := cols[ox]
+						d[ox] = extreme(src, x.W, y0, ox*p.SW-p.PW, i0, i1, jr[0], jr[1], &p)
 					}
-					d[ox] = extreme(src, x.W, y0, ox*p.SW-p.PW, i0, i1, jr[0], jr[1], &p)
 				}
 			} else {
 				for ox := 0; ox < ow; ox++ {
@@ -232,15 +254,55 @@ func inner(cols [][2]int, kw int) (lo, hi int) {
 	return lo, hi
 }
 
-// maxRow sets d to the max pool of output columns whose windows lie whole
+// maxRows is max pooling's scratch: at stride 2 the plane split into
+// even and odd columns (each row's half even samples, then its odd), and
+// the taps of one output row.
+type maxRows struct {
+	phases []float32
+	half   int
+	taps   [][]float32
+}
+
+// row sets d to the max pool of output columns whose windows lie whole
 // inside the row (the first starting at input column x0) over taps
-// [i0, i1) of rows y0+i·DH: tap by tap across the row, so each output's
-// running max is its own chain, not one latency-bound chain per window.
-// The builtin max propagates NaN, as PyTorch does.
-func maxRow(d, src []float32, w, y0, x0, i0, i1 int, p *Params) {
+// [i0, i1) of rows y0+i·DH: one slice per tap, each output's samples one
+// after another (at stride 1 in the row, at stride 2 in a phase of it),
+// handed to simd.MaxRows, which propagates NaN as PyTorch does. Other
+// strides go tap by tap across the row in Go.
+func (mr *maxRows) row(d, src []float32, w, y0, x0, i0, i1 int, p *Params) {
 	if len(d) == 0 {
 		return
 	}
+	if i0 >= i1 {
+		for k := range d {
+			d[k] = float32(math.Inf(-1))
+		}
+		return
+	}
+	if p.SW > 1 && mr.phases == nil {
+		maxRowStrided(d, src, w, y0, x0, i0, i1, p)
+		return
+	}
+	mr.taps = mr.taps[:0]
+	for i := i0; i < i1; i++ {
+		y := y0 + i*p.DH
+		for j := range p.KW {
+			c := x0 + j*p.DW
+			if mr.phases == nil {
+				mr.taps = append(mr.taps, src[y*w+c:][:len(d)])
+				continue
+			}
+			base := y*2*mr.half + c%2*mr.half + c/2
+			mr.taps = append(mr.taps, mr.phases[base:][:len(d)])
+		}
+	}
+	simd.MaxRows(d, mr.taps)
+}
+
+// maxRowStrided is maxRows.row at a stride other than 1 or 2: tap by tap
+// across the row, so each output's running max is its own chain, not one
+// latency-bound chain per window. The builtin max propagates NaN.
+func maxRowStrided(d, src []float32, w, y0, x0, i0, i1 int, p *Params) {
 	for k := range d {
 		d[k] = float32(math.Inf(-1))
 	}
@@ -250,13 +312,6 @@ func maxRow(d, src []float32, w, y0, x0, i0, i1 int, p *Params) {
 		row := src[y*w : (y+1)*w]
 		for j := range p.KW {
 			r := row[x0+j*p.DW:]
-			if sw == 1 {
-				r = r[:len(d)]
-				for k, v := range r {
-					d[k] = max(d[k], v)
-				}
-				continue
-			}
 			for k := range d {
 				d[k] = max(d[k], r[k*sw])
 			}

@@ -183,3 +183,21 @@ func deint2At(l Level, even, odd, src []float32, n int) int {
 	deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
 	return m
 }
+
+// maxRowsAt runs MaxRows on maxRowsAVX512 at the AVX-512 level.
+func maxRowsAt(l Level, d []float32, rows [][]float32) bool {
+	if l != AVX512 {
+		return false
+	}
+	var buf [maxStackRows]*float32
+	ptrs := buf[:0]
+	if len(rows) > maxStackRows {
+		ptrs = make([]*float32, 0, len(rows))
+	}
+	for _, r := range rows {
+		ptrs = append(ptrs, &r[0])
+	}
+	n := len(d)
+	maxRowsAVX512(&d[0], n, &ptrs[0], len(ptrs), uint16(1<<(n%16)-1))
+	return true
+}

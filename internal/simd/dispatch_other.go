@@ -25,3 +25,5 @@ func gemmOffsAt(_ Level, mr, nr int, a, b []float32, offs []int, c []float32, ld
 }
 
 func deint2At(Level, []float32, []float32, []float32, int) int { return 0 }
+
+func maxRowsAt(Level, []float32, [][]float32) bool { return false }

@@ -273,3 +273,33 @@ func Deinterleave2(even, odd, src []float32, n int) {
 		even[i], odd[i] = src[2*i], src[2*i+1]
 	}
 }
+
+// MaxRows sets d[x], for x < len(d), to the largest of rows[r][x] over
+// every row (at least one, each holding len(d) samples), NaN wherever any
+// of them is NaN, as Go's max and PyTorch's max pooling give: the inner
+// loop of max pooling, one row per tap of the window. Equal zeros of
+// either sign may come out as either (the first one seen, at the AVX-512
+// level). It panics if a row is too short or there is none.
+func MaxRows(d []float32, rows [][]float32) {
+	if len(d) == 0 {
+		return
+	}
+	if len(rows) == 0 {
+		panic("simd: MaxRows of no rows")
+	}
+	for r, row := range rows {
+		if len(row) < len(d) {
+			panic(fmt.Sprintf("simd: MaxRows row %d holds %d samples, needs %d", r, len(row), len(d)))
+		}
+	}
+	if maxRowsAt(current, d, rows) {
+		return
+	}
+	copy(d, rows[0][:len(d)])
+	for _, row := range rows[1:] {
+		row = row[:len(d)]
+		for x, v := range row {
+			d[x] = max(d[x], v)
+		}
+	}
+}

@@ -2868,3 +2868,67 @@ deint_loop:
 deint_done:
 	VZEROUPPER
 	RET
+
+// func maxRowsAVX512(d *float32, n int, rows **float32, nrows int, tail uint16)
+// Requires: AVX, AVX512F
+TEXT ·maxRowsAVX512(SB), NOSPLIT, $0-34
+	MOVQ         d+0(FP), AX
+	MOVQ         n+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+16(FP), DX
+	MOVQ         nrows+24(FP), BX
+	MOVWLZX      tail+32(FP), SI
+	KMOVW        SI, K1
+	VBROADCASTSS maxConsts<>+0(SB), Z0
+	VBROADCASTSS maxConsts<>+4(SB), Z1
+	XORQ         SI, SI
+
+mr_block:
+	MOVQ    SI, DI
+	ADDQ    $0x40, DI
+	CMPQ    DI, CX
+	JG      mr_tail
+	VMOVAPS Z0, Z2
+	KXORW   K2, K2, K2
+	XORQ    DI, DI
+
+mr_row:
+	MOVQ      (DX)(DI*8), R8
+	VMOVUPS   (R8)(SI*1), Z3
+	VCMPPS    $0x03, Z3, Z3, K3
+	KORW      K3, K2, K2
+	VMAXPS    Z2, Z3, Z2
+	INCQ      DI
+	CMPQ      DI, BX
+	JL        mr_row
+	VBLENDMPS Z1, Z2, K2, Z2
+	VMOVUPS   Z2, (AX)(SI*1)
+	ADDQ      $0x40, SI
+	JMP       mr_block
+
+mr_tail:
+	CMPQ    SI, CX
+	JGE     mr_done
+	VMOVAPS Z0, Z2
+	KXORW   K2, K2, K2
+	XORQ    DI, DI
+
+mr_trow:
+	MOVQ      (DX)(DI*8), R8
+	VMOVUPS.Z (R8)(SI*1), K1, Z3
+	VCMPPS    $0x03, Z3, Z3, K3
+	KORW      K3, K2, K2
+	VMAXPS    Z2, Z3, Z2
+	INCQ      DI
+	CMPQ      DI, BX
+	JL        mr_trow
+	VBLENDMPS Z1, Z2, K2, Z2
+	VMOVUPS   Z2, K1, (AX)(SI*1)
+
+mr_done:
+	VZEROUPPER
+	RET
+
+DATA maxConsts<>+0(SB)/4, $0xff800000
+DATA maxConsts<>+4(SB)/4, $0x7fc00000
+GLOBL maxConsts<>(SB), RODATA|NOPTR, $8

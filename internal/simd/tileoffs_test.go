@@ -102,3 +102,46 @@ func TestDeinterleave2(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxRows: every level gives, for lengths around multiples of 16 and
+// 1 to 12 rows from unaligned slices with some NaNs and signed zeros, the
+// max of Go's builtin (NaN wherever any input is; a zero for zeros).
+func TestMaxRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	eachLevel(t, func(l Level) {
+		for n := range 70 {
+			for _, nrows := range []int{1, 2, 3, 9, 12} {
+				rows := make([][]float32, nrows)
+				for r := range rows {
+					rows[r] = randSlice(rng, n, rng.IntN(16))
+					for x := range rows[r] {
+						switch rng.IntN(40) {
+						case 0:
+							rows[r][x] = float32(math.NaN())
+						case 1:
+							rows[r][x] = float32(math.Copysign(0, -1))
+						case 2:
+							rows[r][x] = float32(math.Inf(-1))
+						}
+					}
+				}
+				d := make([]float32, n+1)
+				d[n] = -7
+				MaxRows(d[:n], rows)
+				for x := range n {
+					want := rows[0][x]
+					for _, row := range rows[1:] {
+						want = max(want, row[x])
+					}
+					got := d[x]
+					if !(got == want || got != got && want != want) {
+						t.Fatalf("%s n=%d rows=%d: d[%d] = %v, want %v", l, n, nrows, x, got, want)
+					}
+				}
+				if d[n] != -7 {
+					t.Fatalf("%s n=%d: wrote past n", l, n)
+				}
+			}
+		}
+	})
+}

@@ -35,6 +35,9 @@
 //   - deint2 (AVX-512): a row split into its even and odd samples, the
 //     stride-2 phases the direct method's strided path reads;
 //
+//   - maxRows (AVX-512): the elementwise max of several rows, NaN
+//     propagating, the inner loop of max pooling;
+//
 //   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
 //     plane in place (rows outside it read a row of zeros) with the
 //     padding columns masked off its first and last blocks' loads, so a
@@ -75,6 +78,7 @@ func main() {
 	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
 	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
 	deint2AVX512()
+	maxRows512()
 	Generate()
 }
 
@@ -797,6 +801,76 @@ func storeTile(acc []reg.VecVirtual, mr, nv, vb int, addLabel string) {
 			ADDQ(ldc, c)
 		}
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// maxRows512 emits the max-pool row kernel: d[x] = the max over r < nrows
+// of rows[r][x] for x < n, NaN wherever any of them is NaN (as Go's max
+// and PyTorch's max pooling give), sixteen samples a step, the last step
+// masked by tail. VMAXPS alone would return its second operand for a NaN,
+// so each step also ORs the lanes that are unordered into a mask and
+// blends NaN into them at the end.
+func maxRows512() {
+	TEXT("maxRowsAVX512", NOSPLIT, "func(d *float32, n int, rows **float32, nrows int, tail uint16)")
+	Pragma("noescape")
+	Doc("maxRowsAVX512 sets d[x], for x < n, to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN; tail holds the lane mask of the last, partial block of 16 (n%16 samples).")
+	consts := GLOBL("maxConsts", RODATA|NOPTR)
+	DATA(0, U32(0xff800000)) // -Inf
+	DATA(4, U32(0x7fc00000)) // a quiet NaN
+	d := Load(Param("d"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	rows := Load(Param("rows"), GP64())
+	nrows := Load(Param("nrows"), GP64())
+	t := Load(Param("tail"), GP32())
+	tail := K()
+	KMOVW(t, tail)
+	ninf, qnan := ZMM(), ZMM()
+	VBROADCASTSS(consts.Offset(0), ninf)
+	VBROADCASTSS(consts.Offset(4), qnan)
+	acc, v := ZMM(), ZMM()
+	nan, un := K(), K()
+	x, r, p, blk := GP64(), GP64(), GP64(), GP64()
+	XORQ(x, x)
+
+	emit := func(masked bool) {
+		VMOVAPS(ninf, acc)
+		KXORW(nan, nan, nan)
+		XORQ(r, r)
+		Label(map[bool]string{false: "mr_row", true: "mr_trow"}[masked])
+		MOVQ(Mem{Base: rows, Index: r, Scale: 8}, p)
+		if masked {
+			VMOVUPS_Z(Mem{Base: p, Index: x, Scale: 1}, tail, v)
+		} else {
+			VMOVUPS(Mem{Base: p, Index: x, Scale: 1}, v)
+		}
+		VCMPPS(Imm(3), v, v, un) // unordered: v is NaN
+		KORW(un, nan, nan)
+		VMAXPS(acc, v, acc)
+		INCQ(r)
+		CMPQ(r, nrows)
+		JL(LabelRef(map[bool]string{false: "mr_row", true: "mr_trow"}[masked]))
+		VBLENDMPS(qnan, acc, nan, acc)
+		if masked {
+			VMOVUPS(acc, tail, Mem{Base: d, Index: x, Scale: 1})
+		} else {
+			VMOVUPS(acc, Mem{Base: d, Index: x, Scale: 1})
+		}
+	}
+	Label("mr_block")
+	MOVQ(x, blk)
+	ADDQ(Imm(64), blk)
+	CMPQ(blk, end)
+	JG(LabelRef("mr_tail"))
+	emit(false)
+	ADDQ(Imm(64), x)
+	JMP(LabelRef("mr_block"))
+	Label("mr_tail")
+	CMPQ(x, end)
+	JGE(LabelRef("mr_done"))
+	emit(true)
+	Label("mr_done")
 	VZEROUPPER()
 	RET()
 }
