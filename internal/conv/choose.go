@@ -85,26 +85,38 @@ type costModel struct {
 	// → 400–470 ns; a 3×3 Gaussian on 1×1024² then ran direct in
 	// 1.3–1.7 cpu-ms, separable in 2.1). Zero means 1.
 	rows3x3 float64
+	// rowStep is the row kernel's cost of moving to the next input row, per
+	// block (ns); cacheSlow scales its multiply-adds when the input planes
+	// of one output spill out of L2; inPlaceSlow scales gemm's kernel
+	// reading a 1×1 layer's input in place, against packed panels. The
+	// assembly feels all three; the pure-Go loops, bound by their own
+	// arithmetic, hardly do.
+	rowStep, cacheSlow, inPlaceSlow float64
 }
 
+// The pure-Go figures were refitted after the strided direct path moved to
+// the row kernel, at the generic level on the same machine (go test -c,
+// then conv.test -level generic -test.bench Target, GOMAXPROCS=2, medians
+// of 2): direct 12.7 ms on 64→64 3×3 at 56², 11.3 on the 7×7/2 stem, 6.7 on
+// 256→64 1×1, 0.95 on the 3×3 depthwise layer, about 0.11 ns a lane
+// multiply-add; gemm 20, 19.2, 8.2 and 7.9 (0.17–0.18 ns a multiply-add, in
+// place or not). The old figures put auto on gemm for the first three, up
+// to 1.8× slower than direct.
 var costModels = map[simd.Level]costModel{
-	simd.AVX512:  {gemmMAC: 0.0085, rowMAC: 0.010, lanes: 64, mr: 8, nr: 32, rows3x3: 0.55},
-	simd.AVX2:    {gemmMAC: 0.0106, rowMAC: 0.0128, lanes: 32, mr: 6, nr: 16},
-	simd.Generic: {gemmMAC: 0.18, rowMAC: 0.073, lanes: 1, mr: 4, nr: 16},
+	simd.AVX512:  {gemmMAC: 0.0085, rowMAC: 0.010, lanes: 64, mr: 8, nr: 32, rows3x3: 0.55, rowStep: 0.5, cacheSlow: 3, inPlaceSlow: 2},
+	simd.AVX2:    {gemmMAC: 0.0106, rowMAC: 0.0128, lanes: 32, mr: 6, nr: 16, rowStep: 0.5, cacheSlow: 3, inPlaceSlow: 2},
+	simd.Generic: {gemmMAC: 0.18, rowMAC: 0.11, lanes: 1, mr: 4, nr: 16, rowStep: 0, cacheSlow: 1.2, inPlaceSlow: 1},
 }
 
 // Costs that do not depend on the SIMD level, in ns of wall time.
 const (
-	nsOut       = 0.25    // allocating and writing one output sample (every method)
-	nsPad       = 0.15    // copying one sample into a padded plane or band
-	nsPack      = 0.125   // packing one im2col element for gemm at unit stride
-	nsPackGap   = 0.3     // … at a larger stride (a gather)
-	inPlaceSlow = 2.0     // gemm's kernel reading a 1×1 layer's input in place, against packed panels
-	nsRowStep   = 0.5     // the row kernel moving to the next input row, per block
-	cacheSlow   = 3.0     // the row kernel when the input planes of one output spill out of L2
-	l2Floats    = 1 << 18 // 1 MiB of L2
-	nsGemmCall  = 1000.0  // per group: packing the weights, starting the tasks
-	nsSepCall   = 1000.0  // separable's per-call overhead
+	nsOut      = 0.25    // allocating and writing one output sample (every method)
+	nsPad      = 0.15    // copying one sample into a padded plane or band
+	nsPack     = 0.125   // packing one im2col element for gemm at unit stride
+	nsPackGap  = 0.3     // … at a larger stride (a gather)
+	l2Floats   = 1 << 18 // 1 MiB of L2
+	nsGemmCall = 1000.0  // per group: packing the weights, starting the tasks
+	nsSepCall  = 1000.0  // separable's per-call overhead
 )
 
 // Cost estimates the wall time of method m on wl in nanoseconds (+Inf when
@@ -123,13 +135,13 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		taps := float64(wl.InPerGroup * wl.Taps) // nonzero weights, one row-kernel step each
 		mac := cm.rowMAC
 		if wl.InPerGroup > 1 && wl.InPerGroup*wl.H*wl.W > l2Floats {
-			mac *= cacheSlow
+			mac *= cm.cacheSlow
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
 		if wl.StrideX != 1 {
 			padded *= 2 // padded, then split into stride phases
 		}
-		kern := rows * taps * (lanesRow*mac + blocks*nsRowStep)
+		kern := rows * taps * (lanesRow*mac + blocks*cm.rowStep)
 		if wl.InPerGroup == 1 && wl.KH == 3 && wl.KW == 3 && wl.Taps == 9 && wl.StrideY == 1 && cm.rows3x3 > 0 {
 			kern *= cm.rows3x3
 		}
@@ -140,11 +152,11 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		}
 		hrows := float64(wl.C) * float64(wl.H)
 		vrows := float64(wl.C) * float64(wl.HO)
-		rowPass := hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		rowPass := hrows * float64(wl.KW) * (lanesRow*cm.rowMAC + blocks*cm.rowStep)
 		if wl.StrideX != 1 {
 			rowPass += hrows * float64(wl.KW) * float64(wl.WO) * nsPad // each tap's phase gathered
 		}
-		colPass := vrows * float64(wl.KH) * (lanesRow*cm.rowMAC + blocks*nsRowStep)
+		colPass := vrows * float64(wl.KH) * (lanesRow*cm.rowMAC + blocks*cm.rowStep)
 		return rowPass + colPass + hrows*float64(wl.W)*nsPad + out*nsOut + nsSepCall
 	case GEMM:
 		groups := float64(wl.C / wl.InPerGroup)
@@ -155,7 +167,7 @@ func costAt(wl Workload, m Method, cm costModel) float64 {
 		nEff := math.Ceil(n/float64(cm.nr)) * float64(cm.nr)
 		if wl.KH == 1 && wl.KW == 1 && wl.StrideY == 1 && wl.StrideX == 1 && wl.H == wl.HO && wl.W == wl.WO {
 			// In place: no packing, a slower kernel.
-			return groups*(mEff*k*nEff*cm.gemmMAC*inPlaceSlow+nsGemmCall) + out*nsOut
+			return groups*(mEff*k*nEff*cm.gemmMAC*cm.inPlaceSlow+nsGemmCall) + out*nsOut
 		}
 		padded := float64(wl.C) * float64(wl.H) * float64(wl.W)
 		if wl.StrideX != 1 || wl.StrideY != 1 {
