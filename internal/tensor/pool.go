@@ -25,8 +25,8 @@ type Pool struct {
 }
 
 // poolMaxFloats bounds what a Pool holds (256 MiB): beyond it, Put drops
-// storage for the garbage collector.
-const poolMaxFloats = 1 << 26
+// storage for the garbage collector. A variable so the test can lower it.
+var poolMaxFloats = 1 << 26
 
 // Get returns a (c, h, w) tensor whose values are unspecified: the caller
 // must write every one before reading any. Use New for a zeroed tensor.

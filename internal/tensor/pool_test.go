@@ -44,6 +44,8 @@ func TestPool(t *testing.T) {
 	}
 
 	// Beyond the bound, Put lets storage go.
+	defer func(v int) { poolMaxFloats = v }(poolMaxFloats)
+	poolMaxFloats = 100
 	q := &Pool{}
 	q.PutFloats(make([]float32, poolMaxFloats))
 	q.PutFloats(make([]float32, 8))
