@@ -223,16 +223,18 @@ func (c *Correlator) tile(run runner, spec []complex64, dst, src []float32, ty, 
 	// The output columns this tile fills: one division per row, none per
 	// sample.
 	o0, on := (x0+q0)/c.sx, (cols-1-q0)/c.sx+1
-	c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, func(y int, row []float32) {
+	if c.sx == 1 {
+		c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, rowSink{q0: q0, to: func(y int) []float32 {
+			return dst[((y0+y)/c.sy-dstRow0)*c.ow+o0:][:on]
+		}})
+		return
+	}
+	c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, rowSink{emit: func(y int, row []float32) {
 		out := dst[((y0+y)/c.sy-dstRow0)*c.ow+o0:][:on]
-		if c.sx == 1 {
-			copy(out, row[q0:])
-			return
-		}
 		for i := range out {
 			out[i] = row[q0+i*c.sx]
 		}
-	})
+	}})
 }
 
 // Bands describes how Correlate cuts the plane into rows of tiles, for a

@@ -32,6 +32,7 @@ type worker struct {
 	cz, cs []complex64   // colLanes columns of the column transform
 	tmp    []complex64   // generic-radix scratch
 	row    []float32     // one inverse-transformed row
+	rows8  []float32     // rowLanes of them
 	rdst   [][]complex64 // the spectrum rows of a batch
 	rg     []complex64   // a batch's spectrum rows in the lane layout
 	spec   []complex64   // a whole tile's spectrum, for the Correlator
@@ -45,6 +46,11 @@ const (
 	rowLanes = 8
 	colLanes = 8
 )
+
+// rowPad is the padding between the scratch rows of an inverse row
+// batch (worker.rows8), in float32 values: one cache line, so that rows of
+// a power-of-two width do not fall on the same L1 set.
+const rowPad = 16
 
 // parallelMin is the plane size (H*W) below which a transform stays on one
 // goroutine: under it, starting goroutines costs more than it saves.
@@ -83,6 +89,7 @@ func (p *Plan) buffers(wk *worker) {
 	wk.cs = make([]complex64, colLanes*p.h)
 	wk.tmp = make([]complex64, max(p.rows.half.tmpLen, p.cols.tmpLen))
 	wk.row = make([]float32, p.w)
+	wk.rows8 = make([]float32, rowLanes*(p.w+rowPad))
 	wk.rdst = make([][]complex64, rowLanes)
 	wk.rg = make([]complex64, rowLanes*(p.rows.cn+1))
 }
@@ -166,8 +173,16 @@ func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, s
 				continue
 			}
 			z, zs := wk.rz[:lanes*cn], wk.rs[:lanes*cn]
-			for l := range lanes {
-				p.rows.load(z, lanes, l, src[(y0+l)*stride:][:sw])
+			if lanes == 8 && p.w%2 == 0 {
+				var rows [8][]float32
+				for l := range rows {
+					rows[l] = src[(y0+l)*stride:][:sw]
+				}
+				p.rows.load8(z, &rows)
+			} else {
+				for l := range lanes {
+					p.rows.load(z, lanes, l, src[(y0+l)*stride:][:sw])
+				}
 			}
 			res, spare := p.rows.half.run(z, zs, wk.tmp, lanes)
 			out := wk.rdst[:lanes]
@@ -192,8 +207,14 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 			x0 := b * colLanes
 			lanes := min(colLanes, nc-x0)
 			z, zs := wk.cz[:lanes*h], wk.cs[:lanes*h]
-			for y := range h {
-				copy(z[y*lanes:(y+1)*lanes], spec[y*nc+x0:y*nc+x0+lanes])
+			if lanes == 8 {
+				for y := range h {
+					*at(z, y) = lanes8(spec[y*nc+x0:])
+				}
+			} else {
+				for y := range h {
+					copy(z[y*lanes:(y+1)*lanes], spec[y*nc+x0:y*nc+x0+lanes])
+				}
 			}
 			if fwd {
 				z, zs = p.cols.run(z, zs, wk.tmp, lanes)
@@ -210,10 +231,28 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 			}
 			if inv {
 				z, _ = p.cols.run(z, zs, wk.tmp, lanes)
-				conj(z)
 			}
-			for y := range h {
-				copy(spec[y*nc+x0:y*nc+x0+lanes], z[y*lanes:(y+1)*lanes])
+			switch {
+			case lanes == 8 && inv:
+				// The inverse's last conjugation rides on the copy back.
+				for y := range h {
+					v := at(z, y)
+					o := (*lanes8)(spec[y*nc+x0:])
+					for l := range v {
+						o[l] = complex(real(v[l]), -imag(v[l]))
+					}
+				}
+			case lanes == 8:
+				for y := range h {
+					*(*lanes8)(spec[y*nc+x0:]) = *at(z, y)
+				}
+			default:
+				if inv {
+					conj(z)
+				}
+				for y := range h {
+					copy(spec[y*nc+x0:y*nc+x0+lanes], z[y*lanes:(y+1)*lanes])
+				}
 			}
 		}
 	})
@@ -246,16 +285,27 @@ func (p *Plan) Inverse(dst []float32, oh, ow, stride int, spec []complex64, scal
 	}
 	p.check(spec, dst, oh, ow, stride)
 	p.columns(p.parallel, spec, nil, false, true)
-	p.rowsInverse(p.parallel, spec, 0, 1, oh, scale, func(y int, row []float32) {
-		copy(dst[y*stride:y*stride+ow], row)
-	})
+	p.rowsInverse(p.parallel, spec, 0, 1, oh, scale, rowSink{to: func(y int) []float32 {
+		return dst[y*stride : y*stride+ow]
+	}})
 	return dst
 }
 
+// rowSink is where rowsInverse puts each finished row y: with to, values
+// q0 … q0+len(to(y))−1 of the row (the same length for every row) straight
+// into to(y); else the whole row (W values) into a scratch buffer handed to
+// emit. Either may be called from several goroutines at once for
+// different rows.
+type rowSink struct {
+	q0   int
+	to   func(y int) []float32
+	emit func(y int, row []float32)
+}
+
 // rowsInverse runs the inverse real transform on the count rows r0,
-// r0+step, … and hands each finished row (length W, times scale) to emit,
-// possibly from several goroutines at once for different rows.
-func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, scale float32, emit func(y int, row []float32)) {
+// r0+step, … (row y being the y-th of them) and puts each, times scale,
+// where sink says.
+func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, scale float32, sink rowSink) {
 	nc, cn := p.nc, p.rows.cn
 	run(ceilDiv(count, rowLanes), func(wk *worker, lo, hi int) {
 		p.buffers(wk)
@@ -270,9 +320,38 @@ func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, sc
 			}
 			p.rows.loadSpecLanes(z, in, wk.rg)
 			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
+			if lanes == 8 && p.w%2 == 0 {
+				// Through scratch rows rowPad apart, then a copy per row:
+				// eight output rows a multiple of 4 KiB apart written at
+				// once collide in the L1 cache.
+				var out [8][]float32
+				on := p.w - sink.q0
+				if sink.to != nil {
+					on = len(sink.to(r0 + i0*step))
+				}
+				for l := range out {
+					out[l] = wk.rows8[l*(p.w+rowPad):][:on]
+				}
+				p.rows.storeReal8(&out, res, sink.q0, scale)
+				for l, row := range out {
+					y := r0 + (i0+l)*step
+					if sink.to != nil {
+						copy(sink.to(y), row)
+					} else {
+						sink.emit(y, row)
+					}
+				}
+				continue
+			}
 			for l := range lanes {
+				y := r0 + (i0+l)*step
 				p.rows.storeReal(wk.row, res, lanes, l, scale)
-				emit(r0+(i0+l)*step, wk.row)
+				if sink.to != nil {
+					d := sink.to(y)
+					copy(d, wk.row[sink.q0:sink.q0+len(d)])
+				} else {
+					sink.emit(y, wk.row)
+				}
 			}
 		}
 	})

@@ -101,11 +101,17 @@ func (p *realPlan) storeLanes(dst [][]complex64, res, spare []complex64) {
 		}
 		return
 	}
+	if lanes == 8 {
+		storeLanes8(dst, spare, m)
+	}
 	for l, d := range dst {
 		d = d[:p.nc]
 		z0 := res[l]
 		d[0] = complex(real(z0)+imag(z0), 0)
 		d[m] = complex(real(z0)-imag(z0), 0)
+		if lanes == 8 {
+			continue
+		}
 		for k := 1; k < m; k++ {
 			d[k] = spare[k*lanes+l]
 		}
@@ -158,10 +164,15 @@ func (p *realPlan) loadSpecLanes(z []complex64, spec [][]complex64, g []complex6
 		return
 	}
 	g = g[:(m+1)*lanes]
+	if lanes == 8 {
+		gather8(g, spec)
+	}
 	for l, sp := range spec {
 		sp = sp[:m+1]
-		for k, v := range sp {
-			g[k*lanes+l] = v
+		if lanes != 8 {
+			for k, v := range sp {
+				g[k*lanes+l] = v
+			}
 		}
 		// k = 0 here, as loadSpec does it: only real parts count.
 		a, b := real(sp[0]), real(sp[m])

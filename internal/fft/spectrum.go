@@ -269,9 +269,9 @@ func (f Filter) ApplyProgress(t *tensor.Tensor, progress func(done, total int)) 
 		p.columns(p.parallel, spec, gain, true, true)
 		step(3*c + 2)
 		dst := out.Plane(c)
-		p.rowsInverse(p.parallel, spec, 0, 1, h, 1, func(y int, row []float32) {
-			copy(dst[y*w:(y+1)*w], row)
-		})
+		p.rowsInverse(p.parallel, spec, 0, 1, h, 1, rowSink{to: func(y int) []float32 {
+			return dst[y*w : (y+1)*w]
+		}})
 		step(3*c + 3)
 	}
 	return out
