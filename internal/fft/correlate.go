@@ -178,7 +178,7 @@ func (c *Correlator) each(n int, tile func(run runner, spec []complex64, t int))
 	if c.ny*c.nx == 1 {
 		wk := c.plan.workers[0]
 		if wk.spec == nil {
-			wk.spec = make([]complex64, c.plan.SpectrumLen())
+			wk.spec = make([]complex64, c.plan.workLen())
 		}
 		tile(c.plan.parallel, wk.spec, 0)
 		return
@@ -187,7 +187,7 @@ func (c *Correlator) each(n int, tile func(run runner, spec []complex64, t int))
 	var wg sync.WaitGroup
 	for _, wk := range c.plan.workers {
 		if wk.spec == nil {
-			wk.spec = make([]complex64, c.plan.SpectrumLen())
+			wk.spec = make([]complex64, c.plan.workLen())
 		}
 		wg.Add(1)
 		go func() {
@@ -210,8 +210,8 @@ func (c *Correlator) each(n int, tile func(run runner, spec []complex64, t int))
 func (c *Correlator) tile(run runner, spec []complex64, dst, src []float32, ty, tx, srcRow0, dstRow0 int) {
 	y0, x0 := ty*c.uh, tx*c.uw
 	sh, sw := min(c.th, c.h-y0), min(c.tw, c.w-x0)
-	c.plan.rowsForward(run, spec, src[(y0-srcRow0)*c.w+x0:], sh, sw, c.w)
-	c.plan.columns(run, spec, c.kspec, true, true)
+	c.plan.rowsForward(run, spec, c.plan.ncPad, src[(y0-srcRow0)*c.w+x0:], sh, sw, c.w)
+	c.plan.columns(run, spec, c.plan.ncPad, c.kspec, true, true)
 
 	rows, cols := min(c.uh, c.dh-y0), min(c.uw, c.dw-x0)
 	// First dense row and column of this tile that lie on the stride grid.
@@ -224,12 +224,12 @@ func (c *Correlator) tile(run runner, spec []complex64, dst, src []float32, ty, 
 	// sample.
 	o0, on := (x0+q0)/c.sx, (cols-1-q0)/c.sx+1
 	if c.sx == 1 {
-		c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, rowSink{q0: q0, to: func(y int) []float32 {
+		c.plan.rowsInverse(run, spec, c.plan.ncPad, r0, c.sy, count, 1, rowSink{q0: q0, to: func(y int) []float32 {
 			return dst[((y0+y)/c.sy-dstRow0)*c.ow+o0:][:on]
 		}})
 		return
 	}
-	c.plan.rowsInverse(run, spec, r0, c.sy, count, 1, rowSink{emit: func(y int, row []float32) {
+	c.plan.rowsInverse(run, spec, c.plan.ncPad, r0, c.sy, count, 1, rowSink{emit: func(y int, row []float32) {
 		out := dst[((y0+y)/c.sy-dstRow0)*c.ow+o0:][:on]
 		for i := range out {
 			out[i] = row[q0+i*c.sx]

@@ -72,6 +72,20 @@ func gather8(g []complex64, spec [][]complex64) {
 	}
 }
 
+// gather8Conj is gather8 storing the conjugates.
+func gather8Conj(g []complex64, spec [][]complex64) {
+	s0 := spec[0][:len(g)/8]
+	s1, s2, s3 := spec[1][:len(s0)], spec[2][:len(s0)], spec[3][:len(s0)]
+	s4, s5, s6, s7 := spec[4][:len(s0)], spec[5][:len(s0)], spec[6][:len(s0)], spec[7][:len(s0)]
+	for k := range s0 {
+		o := at(g, k)
+		o[0], o[1] = complex(real(s0[k]), -imag(s0[k])), complex(real(s1[k]), -imag(s1[k]))
+		o[2], o[3] = complex(real(s2[k]), -imag(s2[k])), complex(real(s3[k]), -imag(s3[k]))
+		o[4], o[5] = complex(real(s4[k]), -imag(s4[k])), complex(real(s5[k]), -imag(s5[k]))
+		o[6], o[7] = complex(real(s6[k]), -imag(s6[k])), complex(real(s7[k]), -imag(s7[k]))
+	}
+}
+
 // storeReal8 is storeReal for the 8 lanes of res (even n), writing only
 // values q0 … q0+len(dst[0])−1 of each row: value q0+i of lane l's row
 // goes to dst[l][i]. All dst[l] have the same length, at most n−q0.

@@ -21,6 +21,7 @@ import (
 // caller its own.
 type Plan struct {
 	h, w, nc int
+	ncPad    int // nc rounded up to colLanes: the row stride of a work spectrum
 	rows     *realPlan
 	cols     *radixPlan
 	workers  []*worker
@@ -71,6 +72,7 @@ func newPlan(h, w, nw int) *Plan {
 		panic(fmt.Sprintf("fft.NewPlan: bad size %dx%d", h, w))
 	}
 	p := &Plan{h: h, w: w, nc: w/2 + 1, rows: newRealPlan(w), cols: newRadixPlan(h)}
+	p.ncPad = ceilDiv(p.nc, colLanes) * colLanes
 	p.workers = make([]*worker, max(nw, 1))
 	for i := range p.workers {
 		p.workers[i] = &worker{}
@@ -102,6 +104,12 @@ func (p *Plan) HalfWidth() int { return p.nc }
 
 // SpectrumLen returns H*(W/2+1), the length of a spectrum slice.
 func (p *Plan) SpectrumLen() int { return p.h * p.nc }
+
+// workLen is the length of a work spectrum, whose rows are ncPad values
+// apart: every colLanes-wide group of a row then starts a cache line (the
+// columns' copies in and out touch one line, not two) and rows of a
+// power-of-two width are not a multiple of 4 KiB apart.
+func (p *Plan) workLen() int { return p.h * p.ncPad }
 
 // parallel runs f over [0, n) split into one contiguous range per worker.
 func (p *Plan) parallel(n int, f func(wk *worker, lo, hi int)) {
@@ -143,8 +151,8 @@ func (p *Plan) Forward(dst []complex64, src []float32, sh, sw, stride int) []com
 		dst = make([]complex64, p.SpectrumLen())
 	}
 	p.check(dst, src, sh, sw, stride)
-	p.rowsForward(p.parallel, dst, src, sh, sw, stride)
-	p.columns(p.parallel, dst, nil, true, false)
+	p.rowsForward(p.parallel, dst, p.nc, src, sh, sw, stride)
+	p.columns(p.parallel, dst, p.nc, nil, true, false)
 	return dst
 }
 
@@ -157,8 +165,9 @@ func (p *Plan) check(spec []complex64, plane []float32, ph, pw, stride int) {
 	}
 }
 
-// rowsForward is the real transform of every row (rows past sh are zero).
-func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, stride int) {
+// rowsForward is the real transform of every row (rows past sh are zero)
+// into dst, its rows ss values apart.
+func (p *Plan) rowsForward(run runner, dst []complex64, ss int, src []float32, sh, sw, stride int) {
 	nc, cn := p.nc, p.rows.cn
 	run(ceilDiv(p.h, rowLanes), func(wk *worker, lo, hi int) {
 		p.buffers(wk)
@@ -166,7 +175,7 @@ func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, s
 			y0 := b * rowLanes
 			y1 := min(y0+rowLanes, p.h)
 			for y := max(y0, sh); y < y1; y++ {
-				clear(dst[y*nc : (y+1)*nc]) // a zero row transforms to zeros
+				clear(dst[y*ss : y*ss+nc]) // a zero row transforms to zeros
 			}
 			lanes := min(y1, sh) - y0
 			if lanes <= 0 {
@@ -187,19 +196,21 @@ func (p *Plan) rowsForward(run runner, dst []complex64, src []float32, sh, sw, s
 			res, spare := p.rows.half.run(z, zs, wk.tmp, lanes)
 			out := wk.rdst[:lanes]
 			for l := range out {
-				out[l] = dst[(y0+l)*nc : (y0+l+1)*nc]
+				out[l] = dst[(y0+l)*ss:][:nc]
 			}
 			p.rows.storeLanes(out, res, spare)
 		}
 	})
 }
 
-// columns runs the complex transform down every column of spec: forward
-// if fwd, then multiplication by mul (if not nil; in the layout of
-// blocked), then inverse if inv. Fusing the three saves two strided passes over the
-// spectrum. The inverse is conj(DFT(conj ·)); the conjugations ride on the
-// product and the copy back.
-func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
+// columns runs the complex transform down every column of spec (rows ss
+// values apart): forward if fwd, then multiplication by mul (if not nil;
+// in the layout of blocked), then inverse if inv. Fusing the three saves
+// two strided passes over the spectrum. The inverse is conj(DFT(conj ·)):
+// the first conjugation rides on the product, and the last is left to
+// rowsInverse, which conjugates as it gathers the rows, so after an
+// inverse spec holds the conjugate of the result.
+func (p *Plan) columns(run runner, spec []complex64, ss int, mul []complex64, fwd, inv bool) {
 	h, nc := p.h, p.nc
 	run(ceilDiv(nc, colLanes), func(wk *worker, lo, hi int) {
 		p.buffers(wk)
@@ -209,11 +220,11 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 			z, zs := wk.cz[:lanes*h], wk.cs[:lanes*h]
 			if lanes == 8 {
 				for y := range h {
-					*at(z, y) = lanes8(spec[y*nc+x0:])
+					*at(z, y) = lanes8(spec[y*ss+x0:])
 				}
 			} else {
 				for y := range h {
-					copy(z[y*lanes:(y+1)*lanes], spec[y*nc+x0:y*nc+x0+lanes])
+					copy(z[y*lanes:(y+1)*lanes], spec[y*ss+x0:y*ss+x0+lanes])
 				}
 			}
 			if fwd {
@@ -232,27 +243,14 @@ func (p *Plan) columns(run runner, spec, mul []complex64, fwd, inv bool) {
 			if inv {
 				z, _ = p.cols.run(z, zs, wk.tmp, lanes)
 			}
-			switch {
-			case lanes == 8 && inv:
-				// The inverse's last conjugation rides on the copy back.
+			if lanes == 8 {
 				for y := range h {
-					v := at(z, y)
-					o := (*lanes8)(spec[y*nc+x0:])
-					for l := range v {
-						o[l] = complex(real(v[l]), -imag(v[l]))
-					}
+					*(*lanes8)(spec[y*ss+x0:]) = *at(z, y)
 				}
-			case lanes == 8:
-				for y := range h {
-					*(*lanes8)(spec[y*nc+x0:]) = *at(z, y)
-				}
-			default:
-				if inv {
-					conj(z)
-				}
-				for y := range h {
-					copy(spec[y*nc+x0:y*nc+x0+lanes], z[y*lanes:(y+1)*lanes])
-				}
+				continue
+			}
+			for y := range h {
+				copy(spec[y*ss+x0:y*ss+x0+lanes], z[y*lanes:(y+1)*lanes])
 			}
 		}
 	})
@@ -284,8 +282,8 @@ func (p *Plan) Inverse(dst []float32, oh, ow, stride int, spec []complex64, scal
 		dst = make([]float32, oh*ow)
 	}
 	p.check(spec, dst, oh, ow, stride)
-	p.columns(p.parallel, spec, nil, false, true)
-	p.rowsInverse(p.parallel, spec, 0, 1, oh, scale, rowSink{to: func(y int) []float32 {
+	p.columns(p.parallel, spec, p.nc, nil, false, true)
+	p.rowsInverse(p.parallel, spec, p.nc, 0, 1, oh, scale, rowSink{to: func(y int) []float32 {
 		return dst[y*stride : y*stride+ow]
 	}})
 	return dst
@@ -303,9 +301,10 @@ type rowSink struct {
 }
 
 // rowsInverse runs the inverse real transform on the count rows r0,
-// r0+step, … (row y being the y-th of them) and puts each, times scale,
+// r0+step, … of spec (rows ss values apart, conjugated as columns leaves
+// them after an inverse; row y being the y-th of them) and puts each, times scale,
 // where sink says.
-func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, scale float32, sink rowSink) {
+func (p *Plan) rowsInverse(run runner, spec []complex64, ss, r0, step, count int, scale float32, sink rowSink) {
 	nc, cn := p.nc, p.rows.cn
 	run(ceilDiv(count, rowLanes), func(wk *worker, lo, hi int) {
 		p.buffers(wk)
@@ -316,9 +315,9 @@ func (p *Plan) rowsInverse(run runner, spec []complex64, r0, step, count int, sc
 			in := wk.rdst[:lanes]
 			for l := range in {
 				y := r0 + (i0+l)*step
-				in[l] = spec[y*nc : (y+1)*nc]
+				in[l] = spec[y*ss:][:nc]
 			}
-			p.rows.loadSpecLanes(z, in, wk.rg)
+			p.rows.loadSpecLanes(z, in, wk.rg, true)
 			res, _ := p.rows.half.run(z, zs, wk.tmp, lanes)
 			if lanes == 8 && p.w%2 == 0 {
 				// Through scratch rows rowPad apart, then a copy per row:

@@ -258,7 +258,7 @@ func TestRealPreAsmMatchesGo(t *testing.T) {
 					}
 				}
 				got := make([]complex64, p.cn*lanes)
-				p.loadSpecLanes(got, spec, make([]complex64, (p.cn+1)*lanes))
+				p.loadSpecLanes(got, spec, make([]complex64, (p.cn+1)*lanes), false)
 				want := make([]complex64, p.cn*lanes)
 				for l, sp := range spec {
 					p.loadSpec(want, lanes, l, sp)

@@ -154,23 +154,34 @@ func (p *realPlan) loadSpec(z []complex64, lanes, l int, spec []complex64) {
 // loadSpecLanes is loadSpec for every lane, spec[l] being lane l's nc
 // coefficients, with the split step in assembly where there is one
 // (realPre, which needs g: (n/2+1)·lanes values to gather the spectra in
-// the lane layout).
-func (p *realPlan) loadSpecLanes(z []complex64, spec [][]complex64, g []complex64) {
+// the lane layout). If conjd, spec holds the conjugates of the
+// coefficients (as Plan.columns leaves them after an inverse), conjugated
+// back on the way in; spec may then be overwritten.
+func (p *realPlan) loadSpecLanes(z []complex64, spec [][]complex64, g []complex64, conjd bool) {
 	lanes, m := len(spec), p.cn
 	if p.n%2 != 0 || !hasRealPre(m, lanes) {
 		for l, sp := range spec {
+			if conjd {
+				conj(sp[:p.nc])
+			}
 			p.loadSpec(z, lanes, l, sp)
 		}
 		return
 	}
 	g = g[:(m+1)*lanes]
-	if lanes == 8 {
+	switch {
+	case lanes == 8 && conjd:
+		gather8Conj(g, spec)
+	case lanes == 8:
 		gather8(g, spec)
 	}
 	for l, sp := range spec {
 		sp = sp[:m+1]
 		if lanes != 8 {
 			for k, v := range sp {
+				if conjd {
+					v = complex(real(v), -imag(v))
+				}
 				g[k*lanes+l] = v
 			}
 		}

@@ -262,14 +262,14 @@ func (f Filter) ApplyProgress(t *tensor.Tensor, progress func(done, total int)) 
 		}
 	}
 	gain = p.blocked(gain)
-	spec := make([]complex64, p.SpectrumLen())
+	spec := make([]complex64, p.workLen())
 	for c := range t.C {
-		p.rowsForward(p.parallel, spec, t.Plane(c), h, w, w)
+		p.rowsForward(p.parallel, spec, p.ncPad, t.Plane(c), h, w, w)
 		step(3*c + 1)
-		p.columns(p.parallel, spec, gain, true, true)
+		p.columns(p.parallel, spec, p.ncPad, gain, true, true)
 		step(3*c + 2)
 		dst := out.Plane(c)
-		p.rowsInverse(p.parallel, spec, 0, 1, h, 1, rowSink{to: func(y int) []float32 {
+		p.rowsInverse(p.parallel, spec, p.ncPad, 0, 1, h, 1, rowSink{to: func(y int) []float32 {
 			return dst[y*w : (y+1)*w]
 		}})
 		step(3*c + 3)
