@@ -122,3 +122,23 @@ func (p *realPlan) storeReal8(dst *[8][]float32, res []complex64, q0 int, scale 
 		}
 	}
 }
+
+// columnIn8 copies 8 columns of spec (rows ss values apart, from its
+// start) into the 8-lane z, len(z)/8 rows. Here and in columnOut8 (out
+// of Plan.columns, whose loop keeps nothing in registers) the copy goes
+// through a value: one from pointer to pointer calls memmove, as the two
+// might overlap.
+func columnIn8(z, spec []complex64, ss int) {
+	for y := range len(z) / 8 {
+		v := lanes8(spec[y*ss:])
+		*(*lanes8)(z[8*y:]) = v
+	}
+}
+
+// columnOut8 copies the 8-lane z back into 8 columns of spec.
+func columnOut8(spec, z []complex64, ss int) {
+	for y := range len(z) / 8 {
+		v := lanes8(z[8*y:])
+		*(*lanes8)(spec[y*ss:]) = v
+	}
+}

@@ -219,9 +219,7 @@ func (p *Plan) columns(run runner, spec []complex64, ss int, mul []complex64, fw
 			lanes := min(colLanes, nc-x0)
 			z, zs := wk.cz[:lanes*h], wk.cs[:lanes*h]
 			if lanes == 8 {
-				for y := range h {
-					*at(z, y) = lanes8(spec[y*ss+x0:])
-				}
+				columnIn8(z, spec[x0:], ss)
 			} else {
 				for y := range h {
 					copy(z[y*lanes:(y+1)*lanes], spec[y*ss+x0:y*ss+x0+lanes])
@@ -244,9 +242,7 @@ func (p *Plan) columns(run runner, spec []complex64, ss int, mul []complex64, fw
 				z, _ = p.cols.run(z, zs, wk.tmp, lanes)
 			}
 			if lanes == 8 {
-				for y := range h {
-					*(*lanes8)(spec[y*ss+x0:]) = *at(z, y)
-				}
+				columnOut8(spec[x0:], z, ss)
 				continue
 			}
 			for y := range h {
