@@ -23,8 +23,8 @@ func (p *realPlan) load8(z []complex64, rows *[8][]float32) {
 	r0 := rows[0][:len(rows[0])&^1]
 	r1, r2, r3 := rows[1][:len(r0)], rows[2][:len(r0)], rows[3][:len(r0)]
 	r4, r5, r6, r7 := rows[4][:len(r0)], rows[5][:len(r0)], rows[6][:len(r0)], rows[7][:len(r0)]
-	k := 0
-	for i := 0; i+1 < len(r0); i += 2 {
+	k := lanesIn8F(z, rows, len(r0)/2)
+	for i := 2 * k; i+1 < len(r0); i += 2 {
 		o := at(z, k)
 		o[0] = complex(r0[i], r0[i+1])
 		o[1] = complex(r1[i], r1[i+1])
@@ -65,7 +65,7 @@ func gather8(g []complex64, spec [][]complex64) {
 	s0 := spec[0][:len(g)/8]
 	s1, s2, s3 := spec[1][:len(s0)], spec[2][:len(s0)], spec[3][:len(s0)]
 	s4, s5, s6, s7 := spec[4][:len(s0)], spec[5][:len(s0)], spec[6][:len(s0)], spec[7][:len(s0)]
-	for k := range s0 {
+	for k := lanesIn8(g, spec, len(s0), false); k < len(s0); k++ {
 		o := at(g, k)
 		o[0], o[1], o[2], o[3] = s0[k], s1[k], s2[k], s3[k]
 		o[4], o[5], o[6], o[7] = s4[k], s5[k], s6[k], s7[k]
@@ -77,7 +77,7 @@ func gather8Conj(g []complex64, spec [][]complex64) {
 	s0 := spec[0][:len(g)/8]
 	s1, s2, s3 := spec[1][:len(s0)], spec[2][:len(s0)], spec[3][:len(s0)]
 	s4, s5, s6, s7 := spec[4][:len(s0)], spec[5][:len(s0)], spec[6][:len(s0)], spec[7][:len(s0)]
-	for k := range s0 {
+	for k := lanesIn8(g, spec, len(s0), true); k < len(s0); k++ {
 		o := at(g, k)
 		o[0], o[1] = complex(real(s0[k]), -imag(s0[k])), complex(real(s1[k]), -imag(s1[k]))
 		o[2], o[3] = complex(real(s2[k]), -imag(s2[k])), complex(real(s3[k]), -imag(s3[k]))

@@ -20,17 +20,23 @@ func garbage(z []complex64) {
 }
 
 // TestLoad8MatchesLoad compares load8 with the lane-by-lane load on rows
-// of every parity and length up to n (the zero extension included): the
-// same values must land in the same places, bit for bit (it only moves
-// them).
+// of every parity and length up to n (the zero extension included), at
+// every level (AVX2's lanesIn8F does the multiples of 4 pairs): the same
+// values must land in the same places, bit for bit (it only moves them).
 func TestLoad8MatchesLoad(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
+	eachLevel(t, func(t *testing.T) { testLoad8(t, rng) })
+}
+
+func testLoad8(t *testing.T, rng *rand.Rand) {
 	for _, n := range moverLengths {
 		p := newRealPlan(n)
-		for _, sw := range []int{0, 1, 2, 3, n / 2, n/2 + 1, n - 1, n} {
-			if sw > n || sw < 0 {
+		seen := map[int]bool{}
+		for _, sw := range []int{0, 1, 2, 3, 9, n / 2, n/2 + 1, n - 1, n} {
+			if sw > n || seen[sw] {
 				continue
 			}
+			seen[sw] = true
 			t.Run(fmt.Sprintf("n%d_sw%d", n, sw), func(t *testing.T) {
 				var rows [8][]float32
 				for l := range rows {
@@ -127,6 +133,72 @@ func TestLoadSpecLanesConjugated(t *testing.T) {
 				for i := range want {
 					if d := math.Hypot(float64(real(got[i]-want[i])), float64(imag(got[i]-want[i]))); !(d <= 4e-6) {
 						t.Fatalf("n=%d lanes=%d: z[%d] = %v, loadSpec gives %v", n, lanes, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestLanesIn8MatchesGo compares the gathers into the lane layout
+// (lanesIn8, lanesIn8F: AVX2 where the level has it) with the plain Go
+// loop at every level, for counts that are and are not multiples of the
+// assembly's 4, rows a stride apart that is odd (unaligned) or not. They
+// only move values (and flip signs), so bit for bit.
+func TestLanesIn8MatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	same := func(a, b complex64) bool {
+		return math.Float32bits(real(a)) == math.Float32bits(real(b)) && math.Float32bits(imag(a)) == math.Float32bits(imag(b))
+	}
+	eachLevel(t, func(t *testing.T) {
+		for _, n := range []int{1, 3, 4, 5, 8, 12, 13, 64, 1025} {
+			for _, stride := range []int{n, n + 1, 2*n + 7} {
+				for _, conjd := range []bool{false, true} {
+					src := make([]complex64, 7*stride+n)
+					for i := range src {
+						src[i] = complex(rng.Float32()*2-1, rng.Float32()*2-1)
+					}
+					rows := make([][]complex64, 8)
+					for l := range rows {
+						rows[l] = src[l*stride:][:n]
+					}
+					got := make([]complex64, 8*n)
+					garbage(got)
+					k0 := lanesIn8(got, rows, n, conjd)
+					if k0 > n || k0%4 != 0 || (current == levelGo && k0 != 0) {
+						t.Fatalf("n=%d: lanesIn8 did %d values", n, k0)
+					}
+					for k := range n {
+						for l, r := range rows {
+							want := r[k]
+							if conjd {
+								want = complex(real(want), -imag(want))
+							}
+							if k >= k0 {
+								continue // the caller's Go loop
+							}
+							if !same(got[8*k+l], want) {
+								t.Fatalf("n=%d stride=%d conj=%v: value %d of row %d = %v, want %v", n, stride, conjd, k, l, got[8*k+l], want)
+							}
+						}
+					}
+				}
+				fsrc := make([]float32, 7*(2*stride+1)+2*n)
+				for i := range fsrc {
+					fsrc[i] = rng.Float32()*2 - 1
+				}
+				var frows [8][]float32
+				for l := range frows {
+					frows[l] = fsrc[l*(2*stride+1):][:2*n]
+				}
+				got := make([]complex64, 8*n)
+				garbage(got)
+				k0 := lanesIn8F(got, &frows, n)
+				for k := range k0 {
+					for l, r := range frows {
+						if want := complex(r[2*k], r[2*k+1]); !same(got[8*k+l], want) {
+							t.Fatalf("n=%d stride=%d: float pair %d of row %d = %v, want %v", n, 2*stride+1, k, l, got[8*k+l], want)
+						}
 					}
 				}
 			}

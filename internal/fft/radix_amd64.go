@@ -133,3 +133,43 @@ func realPre(z, g, w []complex64, m, lanes int) {
 	}
 	realPreAVX2(z, g, w, m, lanes)
 }
+
+// lanesIn8 gathers values 0..n−1 of the 8 rows into dst[8k+l] (their
+// conjugates if conjd), four at a time in AVX2 where the level allows, and
+// returns how many it gathered (n rounded down to a multiple of 4, or 0),
+// leaving the rest to the caller's Go loop. Every row must hold n values.
+func lanesIn8(dst []complex64, rows [][]complex64, n int, conjd bool) int {
+	n &^= 3
+	if current < levelAVX2 || n <= 0 {
+		return 0
+	}
+	var p [8]*complex64
+	for l, r := range rows[:8] {
+		_ = r[n-1]
+		p[l] = &r[0]
+	}
+	_ = dst[8*n-1]
+	if conjd {
+		lanesIn8CConjAVX2(dst, &p, n)
+	} else {
+		lanesIn8CAVX2(dst, &p, n)
+	}
+	return n
+}
+
+// lanesIn8F is lanesIn8 for real rows read in pairs: value k of row l is
+// complex(rows[l][2k], rows[l][2k+1]).
+func lanesIn8F(dst []complex64, rows *[8][]float32, n int) int {
+	n &^= 3
+	if current < levelAVX2 || n <= 0 {
+		return 0
+	}
+	var p [8]*float32
+	for l, r := range rows {
+		_ = r[2*n-1]
+		p[l] = &r[0]
+	}
+	_ = dst[8*n-1]
+	lanesIn8FAVX2(dst, &p, n)
+	return n
+}

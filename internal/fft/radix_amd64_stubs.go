@@ -68,3 +68,18 @@ func realPostAVX512(out []complex64, res []complex64, w []complex64, m int, lane
 //
 //go:noescape
 func realPreAVX512(z []complex64, g []complex64, w []complex64, m int, lanes int)
+
+// lanesIn8FAVX2 gathers float32 pairs 0..n-1 of the 8 rows at rows[l] into dst[8k+l], n a positive multiple of 4, with AVX2.
+//
+//go:noescape
+func lanesIn8FAVX2(dst []complex64, rows *[8]*float32, n int)
+
+// lanesIn8CAVX2 gathers values 0..n-1 of the 8 rows at rows[l] into dst[8k+l], n a positive multiple of 4, with AVX2.
+//
+//go:noescape
+func lanesIn8CAVX2(dst []complex64, rows *[8]*complex64, n int)
+
+// lanesIn8CConjAVX2 gathers the conjugates of the values 0..n-1 of the 8 rows at rows[l] into dst[8k+l], n a positive multiple of 4, with AVX2.
+//
+//go:noescape
+func lanesIn8CConjAVX2(dst []complex64, rows *[8]*complex64, n int)

@@ -19,3 +19,7 @@ func realPost(out, res, w []complex64, m, lanes int) bool { return false }
 func hasRealPre(m, lanes int) bool { return false }
 
 func realPre(z, g, w []complex64, m, lanes int) {}
+
+func lanesIn8(dst []complex64, rows [][]complex64, n int, conjd bool) int { return 0 }
+
+func lanesIn8F(dst []complex64, rows *[8][]float32, n int) int { return 0 }

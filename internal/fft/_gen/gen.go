@@ -85,6 +85,9 @@ func main() {
 		realPost(a)
 		realPre(a)
 	}
+	lanesIn("lanesIn8F", "func(dst []complex64, rows *[8]*float32, n int)", 4, false)
+	lanesIn("lanesIn8C", "func(dst []complex64, rows *[8]*complex64, n int)", 8, false)
+	lanesIn("lanesIn8CConj", "func(dst []complex64, rows *[8]*complex64, n int)", 8, true)
 	Generate()
 }
 
@@ -485,6 +488,76 @@ func realPre(a isa) {
 	DECQ(k)
 	JNZ(LabelRef(name + "_k"))
 	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// lanesIn gathers 8 rows into the 8-lane layout the butterflies run on:
+// dst[8k+l] = value k of row l (rows[l] points at its first), for k < n,
+// n a positive multiple of 4; a value is a complex64, or a pair of float32
+// (elt 4: a real row read in pairs, as realPlan.load pairs it). With conj
+// it stores the conjugates. AVX2 only: it is a transposition, four values
+// of 8 rows at a time, as two 4×4 transposes of 64-bit elements
+// (VUNPCKLPD/VUNPCKHPD within the 128-bit halves, then VPERM2F128 across
+// them).
+func lanesIn(name, sig string, elt int, conj bool) {
+	TEXT(name+"AVX2", NOSPLIT, sig)
+	Pragma("noescape")
+	what := "values"
+	if elt == 4 {
+		what = "float32 pairs"
+	}
+	if conj {
+		what = "the conjugates of the values"
+	}
+	Doc(fmt.Sprintf("%sAVX2 gathers %s 0..n-1 of the 8 rows at rows[l] into dst[8k+l], n a positive multiple of 4, with AVX2.", name, what))
+	dst := Load(Param("dst").Base(), GP64())
+	rp := Load(Param("rows"), GP64())
+	n := Load(Param("n"), GP64())
+	row := make([]GPVirtual, 8)
+	for l := range row {
+		row[l] = GP64()
+		MOVQ(Mem{Base: rp, Disp: 8 * l}, row[l])
+	}
+	off := GP64()
+	XORQ(off, off)
+	var mask VecVirtual
+	if conj {
+		mask = YMM()
+		VMOVUPS(negOdd, mask)
+	}
+	Label(name + "_loop")
+	for half := 0; half < 2; half++ {
+		v := make([]VecVirtual, 4)
+		for i := range v {
+			v[i] = YMM()
+			VMOVUPS(Mem{Base: row[4*half+i], Index: off, Scale: 1}, v[i])
+		}
+		// Rows a, b, c, d of 4 values each: t0 = a0 b0 a2 b2,
+		// t1 = a1 b1 a3 b3, t2 = c0 d0 c2 d2, t3 = c1 d1 c3 d3.
+		t := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VUNPCKLPD(v[1], v[0], t[0])
+		VUNPCKHPD(v[1], v[0], t[1])
+		VUNPCKLPD(v[3], v[2], t[2])
+		VUNPCKHPD(v[3], v[2], t[3])
+		// Value j of the four rows: the low halves of t0/t2 and t1/t3
+		// for j = 0 and 1, the high halves for j = 2 and 3.
+		o := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VPERM2F128(U8(0x20), t[2], t[0], o[0])
+		VPERM2F128(U8(0x20), t[3], t[1], o[1])
+		VPERM2F128(U8(0x31), t[2], t[0], o[2])
+		VPERM2F128(U8(0x31), t[3], t[1], o[3])
+		for j, oj := range o {
+			if conj {
+				VXORPS(mask, oj, oj)
+			}
+			VMOVUPS(oj, Mem{Base: dst, Disp: 64*j + 32*half})
+		}
+	}
+	ADDQ(U8(32), off) // four values of 8 bytes, whatever elt
+	ADDQ(U32(256), dst)
+	SUBQ(U8(4), n)
+	JNZ(LabelRef(name + "_loop"))
 	VZEROUPPER()
 	RET()
 }
