@@ -53,7 +53,12 @@ func storeLanes8(dst [][]complex64, spare []complex64, m int) {
 	d1, d2, d3 := dst[1][:len(d0)], dst[2][:len(d0)], dst[3][:len(d0)]
 	d4, d5, d6, d7 := dst[4][:len(d0)], dst[5][:len(d0)], dst[6][:len(d0)], dst[7][:len(d0)]
 	spare = spare[:8*m]
-	for k := 1; k < len(d0); k++ {
+	k := 1
+	if m > 1 {
+		rows := [][]complex64{d0[1:], d1[1:], d2[1:], d3[1:], d4[1:], d5[1:], d6[1:], d7[1:]}
+		k += lanesOut8(rows, spare[8:], m-1)
+	}
+	for ; k < len(d0); k++ {
 		s := at(spare, k)
 		d0[k], d1[k], d2[k], d3[k] = s[0], s[1], s[2], s[3]
 		d4[k], d5[k], d6[k], d7[k] = s[4], s[5], s[6], s[7]
@@ -102,6 +107,11 @@ func (p *realPlan) storeReal8(dst *[8][]float32, res []complex64, q0 int, scale 
 			d[0] = -imag(v[l]) * scale
 		}
 		k, i = k+1, 1
+	}
+	if i < len(d0) {
+		rows := [8][]float32{d0[i:], d1[i:], d2[i:], d3[i:], d4[i:], d5[i:], d6[i:], d7[i:]}
+		done := lanesOut8F(&rows, res[8*k:], (len(d0)-i)/2, scale)
+		k, i = k+done, i+2*done
 	}
 	for ; i+1 < len(d0); i += 2 {
 		v := at(res, k)

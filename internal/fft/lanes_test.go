@@ -64,10 +64,15 @@ func testLoad8(t *testing.T, rng *rand.Rand) {
 
 // TestStoreReal8MatchesStoreReal compares storeReal8 with the lane-by-lane
 // storeReal on every kind of window: from an even or odd start, of even or
-// odd length, up to the row's end. It only moves and scales, so the values
+// odd length, up to the row's end, at every level (AVX2's lanesOut8F
+// does the multiples of 4 pairs). It only moves and scales, so the values
 // must agree bit for bit, and nothing past the window may be written.
 func TestStoreReal8MatchesStoreReal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
+	eachLevel(t, func(t *testing.T) { testStoreReal8(t, rng) })
+}
+
+func testStoreReal8(t *testing.T, rng *rand.Rand) {
 	const scale = 0.375
 	for _, n := range moverLengths {
 		p := newRealPlan(n)
@@ -76,7 +81,7 @@ func TestStoreReal8MatchesStoreReal(t *testing.T) {
 			res[i] = complex(rng.Float32()*2-1, rng.Float32()*2-1)
 		}
 		for _, q0 := range []int{0, 1, 2, 3, n - 2, n - 1} {
-			for _, on := range []int{1, 2, 3, n - q0 - 1, n - q0} {
+			for _, on := range []int{1, 2, 3, 9, 10, n - q0 - 1, n - q0} {
 				if q0 < 0 || on < 1 || q0+on > n {
 					continue
 				}
@@ -199,6 +204,52 @@ func TestLanesIn8MatchesGo(t *testing.T) {
 						if want := complex(r[2*k], r[2*k+1]); !same(got[8*k+l], want) {
 							t.Fatalf("n=%d stride=%d: float pair %d of row %d = %v, want %v", n, 2*stride+1, k, l, got[8*k+l], want)
 						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestLanesOut8MatchesGo compares the scatters out of the lane layout
+// (lanesOut8, lanesOut8F: AVX2 where the level has it) with the plain Go
+// loop at every level. The complex one only moves values, so bit for bit;
+// the real one multiplies by ±scale, one rounding, the same in both.
+func TestLanesOut8MatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	eachLevel(t, func(t *testing.T) {
+		for _, n := range []int{1, 3, 4, 5, 8, 13, 64, 1025} {
+			src := make([]complex64, 8*n)
+			for i := range src {
+				src[i] = complex(rng.Float32()*2-1, rng.Float32()*2-1)
+			}
+			rows := make([][]complex64, 8)
+			for l := range rows {
+				rows[l] = make([]complex64, n)
+				garbage(rows[l])
+			}
+			k0 := lanesOut8(rows, src, n)
+			if k0 > n || k0%4 != 0 || (current == levelGo && k0 != 0) {
+				t.Fatalf("n=%d: lanesOut8 did %d values", n, k0)
+			}
+			for k := range k0 {
+				for l, r := range rows {
+					if math.Float64bits(float64(real(r[k]))) != math.Float64bits(float64(real(src[8*k+l]))) || math.Float64bits(float64(imag(r[k]))) != math.Float64bits(float64(imag(src[8*k+l]))) {
+						t.Fatalf("n=%d: value %d of row %d = %v, want %v", n, k, l, r[k], src[8*k+l])
+					}
+				}
+			}
+			const scale = 0.3
+			var frows [8][]float32
+			for l := range frows {
+				frows[l] = make([]float32, 2*n)
+			}
+			k0 = lanesOut8F(&frows, src, n, scale)
+			for k := range k0 {
+				for l, r := range frows {
+					v := src[8*k+l]
+					if r[2*k] != real(v)*scale || r[2*k+1] != -imag(v)*scale {
+						t.Fatalf("n=%d: pair %d of row %d = %v %v, want %v %v", n, k, l, r[2*k], r[2*k+1], real(v)*scale, -imag(v)*scale)
 					}
 				}
 			}

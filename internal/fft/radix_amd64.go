@@ -173,3 +173,39 @@ func lanesIn8F(dst []complex64, rows *[8][]float32, n int) int {
 	lanesIn8FAVX2(dst, &p, n)
 	return n
 }
+
+// lanesOut8 is lanesIn8 the other way: value k of rows[l] = src[8k+l],
+// for the first n values rounded down to a multiple of 4, in AVX2 where
+// the level allows; it returns how many it did.
+func lanesOut8(rows [][]complex64, src []complex64, n int) int {
+	n &^= 3
+	if current < levelAVX2 || n <= 0 {
+		return 0
+	}
+	var p [8]*complex64
+	for l, r := range rows[:8] {
+		_ = r[n-1]
+		p[l] = &r[0]
+	}
+	_ = src[8*n-1]
+	lanesOut8CAVX2(&p, src, n)
+	return n
+}
+
+// lanesOut8F is lanesOut8 into real rows, as realPlan.storeReal writes
+// them: value k of src's lane l becomes rows[l][2k] = real·scale and
+// rows[l][2k+1] = −imag·scale.
+func lanesOut8F(rows *[8][]float32, src []complex64, n int, scale float32) int {
+	n &^= 3
+	if current < levelAVX2 || n <= 0 {
+		return 0
+	}
+	var p [8]*float32
+	for l, r := range rows {
+		_ = r[2*n-1]
+		p[l] = &r[0]
+	}
+	_ = src[8*n-1]
+	lanesOut8FAVX2(&p, src, n, scale)
+	return n
+}

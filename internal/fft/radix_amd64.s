@@ -975,3 +975,125 @@ lanesIn8CConj_loop:
 	JNZ        lanesIn8CConj_loop
 	VZEROUPPER
 	RET
+
+// func lanesOut8CAVX2(rows *[8]*complex64, src []complex64, n int)
+// Requires: AVX
+TEXT ·lanesOut8CAVX2(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), AX
+	MOVQ src_base+8(FP), CX
+	MOVQ n+32(FP), DX
+	MOVQ (AX), BX
+	MOVQ 8(AX), SI
+	MOVQ 16(AX), DI
+	MOVQ 24(AX), R8
+	MOVQ 32(AX), R9
+	MOVQ 40(AX), R10
+	MOVQ 48(AX), R11
+	MOVQ 56(AX), AX
+	XORQ R12, R12
+
+lanesOut8C_loop:
+	VMOVUPS    (CX), Y0
+	VMOVUPS    64(CX), Y1
+	VMOVUPS    128(CX), Y2
+	VMOVUPS    192(CX), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x20, Y2, Y0, Y5
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	VMOVUPS    Y3, (BX)(R12*1)
+	VMOVUPS    Y5, (SI)(R12*1)
+	VMOVUPS    Y1, (DI)(R12*1)
+	VMOVUPS    Y0, (R8)(R12*1)
+	VMOVUPS    32(CX), Y0
+	VMOVUPS    96(CX), Y1
+	VMOVUPS    160(CX), Y2
+	VMOVUPS    224(CX), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x20, Y2, Y0, Y5
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	VMOVUPS    Y3, (R9)(R12*1)
+	VMOVUPS    Y5, (R10)(R12*1)
+	VMOVUPS    Y1, (R11)(R12*1)
+	VMOVUPS    Y0, (AX)(R12*1)
+	ADDQ       $0x20, R12
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x04, DX
+	JNZ        lanesOut8C_loop
+	VZEROUPPER
+	RET
+
+// func lanesOut8FAVX2(rows *[8]*float32, src []complex64, n int, scale float32)
+// Requires: AVX
+TEXT ·lanesOut8FAVX2(SB), NOSPLIT, $0-44
+	MOVQ         rows+0(FP), AX
+	MOVQ         src_base+8(FP), CX
+	MOVQ         n+32(FP), DX
+	MOVQ         (AX), BX
+	MOVQ         8(AX), SI
+	MOVQ         16(AX), DI
+	MOVQ         24(AX), R8
+	MOVQ         32(AX), R9
+	MOVQ         40(AX), R10
+	MOVQ         48(AX), R11
+	MOVQ         56(AX), AX
+	XORQ         R12, R12
+	VBROADCASTSS scale+40(FP), Y0
+	VXORPS       negodd<>+0(SB), Y0, Y0
+
+lanesOut8F_loop:
+	VMOVUPS    (CX), Y1
+	VMOVUPS    64(CX), Y2
+	VMOVUPS    128(CX), Y3
+	VMOVUPS    192(CX), Y4
+	VUNPCKLPD  Y2, Y1, Y5
+	VUNPCKHPD  Y2, Y1, Y1
+	VUNPCKLPD  Y4, Y3, Y2
+	VUNPCKHPD  Y4, Y3, Y3
+	VPERM2F128 $0x20, Y2, Y5, Y4
+	VPERM2F128 $0x20, Y3, Y1, Y6
+	VPERM2F128 $0x31, Y2, Y5, Y2
+	VPERM2F128 $0x31, Y3, Y1, Y1
+	VMULPS     Y0, Y4, Y4
+	VMOVUPS    Y4, (BX)(R12*1)
+	VMULPS     Y0, Y6, Y6
+	VMOVUPS    Y6, (SI)(R12*1)
+	VMULPS     Y0, Y2, Y2
+	VMOVUPS    Y2, (DI)(R12*1)
+	VMULPS     Y0, Y1, Y1
+	VMOVUPS    Y1, (R8)(R12*1)
+	VMOVUPS    32(CX), Y1
+	VMOVUPS    96(CX), Y2
+	VMOVUPS    160(CX), Y3
+	VMOVUPS    224(CX), Y4
+	VUNPCKLPD  Y2, Y1, Y5
+	VUNPCKHPD  Y2, Y1, Y1
+	VUNPCKLPD  Y4, Y3, Y2
+	VUNPCKHPD  Y4, Y3, Y3
+	VPERM2F128 $0x20, Y2, Y5, Y4
+	VPERM2F128 $0x20, Y3, Y1, Y6
+	VPERM2F128 $0x31, Y2, Y5, Y2
+	VPERM2F128 $0x31, Y3, Y1, Y1
+	VMULPS     Y0, Y4, Y4
+	VMOVUPS    Y4, (R9)(R12*1)
+	VMULPS     Y0, Y6, Y6
+	VMOVUPS    Y6, (R10)(R12*1)
+	VMULPS     Y0, Y2, Y2
+	VMOVUPS    Y2, (R11)(R12*1)
+	VMULPS     Y0, Y1, Y1
+	VMOVUPS    Y1, (AX)(R12*1)
+	ADDQ       $0x20, R12
+	ADDQ       $0x00000100, CX
+	SUBQ       $0x04, DX
+	JNZ        lanesOut8F_loop
+	VZEROUPPER
+	RET

@@ -83,3 +83,13 @@ func lanesIn8CAVX2(dst []complex64, rows *[8]*complex64, n int)
 //
 //go:noescape
 func lanesIn8CConjAVX2(dst []complex64, rows *[8]*complex64, n int)
+
+// lanesOut8CAVX2 scatters values 0..n-1 of the 8 lanes of src into the rows at rows[l], n a positive multiple of 4, with AVX2.
+//
+//go:noescape
+func lanesOut8CAVX2(rows *[8]*complex64, src []complex64, n int)
+
+// lanesOut8FAVX2 scatters the conjugates, times scale, of values 0..n-1 of the 8 lanes of src into the rows at rows[l], n a positive multiple of 4, with AVX2.
+//
+//go:noescape
+func lanesOut8FAVX2(rows *[8]*float32, src []complex64, n int, scale float32)

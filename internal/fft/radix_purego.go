@@ -23,3 +23,7 @@ func realPre(z, g, w []complex64, m, lanes int) {}
 func lanesIn8(dst []complex64, rows [][]complex64, n int, conjd bool) int { return 0 }
 
 func lanesIn8F(dst []complex64, rows *[8][]float32, n int) int { return 0 }
+
+func lanesOut8(rows [][]complex64, src []complex64, n int) int { return 0 }
+
+func lanesOut8F(rows *[8][]float32, src []complex64, n int, scale float32) int { return 0 }

@@ -88,6 +88,8 @@ func main() {
 	lanesIn("lanesIn8F", "func(dst []complex64, rows *[8]*float32, n int)", 4, false)
 	lanesIn("lanesIn8C", "func(dst []complex64, rows *[8]*complex64, n int)", 8, false)
 	lanesIn("lanesIn8CConj", "func(dst []complex64, rows *[8]*complex64, n int)", 8, true)
+	lanesOut("lanesOut8C", "func(rows *[8]*complex64, src []complex64, n int)", false)
+	lanesOut("lanesOut8F", "func(rows *[8]*float32, src []complex64, n int, scale float32)", true)
 	Generate()
 }
 
@@ -556,6 +558,72 @@ func lanesIn(name, sig string, elt int, conj bool) {
 	}
 	ADDQ(U8(32), off) // four values of 8 bytes, whatever elt
 	ADDQ(U32(256), dst)
+	SUBQ(U8(4), n)
+	JNZ(LabelRef(name + "_loop"))
+	VZEROUPPER()
+	RET()
+}
+
+// lanesOut is lanesIn the other way, from the 8-lane layout to 8 rows:
+// value k of row l (rows[l] points at its first) = src[8k+l], for k < n,
+// n a positive multiple of 4. With scale the rows are float32 and get the
+// real part times scale and the imaginary part times −scale (the
+// conjugate, scaled, as realPlan.storeReal writes an inverse's rows).
+func lanesOut(name, sig string, scale bool) {
+	TEXT(name+"AVX2", NOSPLIT, sig)
+	Pragma("noescape")
+	what := "values"
+	if scale {
+		what = "the conjugates, times scale, of values"
+	}
+	Doc(fmt.Sprintf("%sAVX2 scatters %s 0..n-1 of the 8 lanes of src into the rows at rows[l], n a positive multiple of 4, with AVX2.", name, what))
+	rp := Load(Param("rows"), GP64())
+	src := Load(Param("src").Base(), GP64())
+	n := Load(Param("n"), GP64())
+	row := make([]GPVirtual, 8)
+	for l := range row {
+		row[l] = GP64()
+		MOVQ(Mem{Base: rp, Disp: 8 * l}, row[l])
+	}
+	off := GP64()
+	XORQ(off, off)
+	var sc VecVirtual
+	if scale {
+		sc = YMM()
+		b, err := Param("scale").Resolve()
+		if err != nil {
+			panic(err)
+		}
+		VBROADCASTSS(b.Addr, sc)
+		VXORPS(negOdd, sc, sc) // scale, −scale, …
+	}
+	Label(name + "_loop")
+	for half := 0; half < 2; half++ {
+		// Lanes 4·half … 4·half+3 of values k … k+3.
+		v := make([]VecVirtual, 4)
+		for i := range v {
+			v[i] = YMM()
+			VMOVUPS(Mem{Base: src, Disp: 64*i + 32*half}, v[i])
+		}
+		t := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VUNPCKLPD(v[1], v[0], t[0])
+		VUNPCKHPD(v[1], v[0], t[1])
+		VUNPCKLPD(v[3], v[2], t[2])
+		VUNPCKHPD(v[3], v[2], t[3])
+		o := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VPERM2F128(U8(0x20), t[2], t[0], o[0])
+		VPERM2F128(U8(0x20), t[3], t[1], o[1])
+		VPERM2F128(U8(0x31), t[2], t[0], o[2])
+		VPERM2F128(U8(0x31), t[3], t[1], o[3])
+		for j, oj := range o {
+			if scale {
+				VMULPS(sc, oj, oj)
+			}
+			VMOVUPS(oj, Mem{Base: row[4*half+j], Index: off, Scale: 1})
+		}
+	}
+	ADDQ(U8(32), off)
+	ADDQ(U32(256), src)
 	SUBQ(U8(4), n)
 	JNZ(LabelRef(name + "_loop"))
 	VZEROUPPER()
