@@ -34,6 +34,20 @@
 // tests cover every level the CPU has (setLevel), and compare the assembly
 // with Go directly (FuzzPasses).
 //
+// Moving data between rows and the 8-lane layout was most of the time once
+// the butterflies were assembly. It goes 8 lanes at a time (lanes.go):
+// gathering 8 rows into the layout and scattering it back out are 8×4
+// transposes of 64-bit values (a complex64, or a pair of real samples) in
+// AVX2 (lanesIn8*, lanesOut8*, generated with the butterflies), with Go
+// loops over whole 64-byte groups for the rest and below the AVX2 level;
+// the inverse's last conjugation rides on the row gather and its scale on
+// the scatter; a Correlator's work spectrum has its rows padded to a cache
+// line. On the project's AMD EPYC (CPU time per operation, medians of 7
+// runs alternating the old and new test binaries at the AVX-512 level)
+// this took a 1054² plane ⋆ 31×31 from 4.52 to 2.51 ms, three 4126²
+// planes ⋆ 31×31 from 332 to 209 ms and a 2048² forward transform from
+// 9.6 to 7.3 ms.
+//
 // Correlation pads to fast sizes (GoodSize: products of 2, 3 and 5); it is
 // never circular: the caller pads the plane by its edge rule (a circular
 // edge is padding by wrap-around) and gets the VALID correlation, which
