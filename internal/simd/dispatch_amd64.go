@@ -174,20 +174,28 @@ var deint2Idx = func() (idx [32]uint32) {
 }()
 
 // deint2At deinterleaves the first multiple of 16 pairs at the AVX-512
-// level and returns how many it did.
+// level, of 8 at the AVX2 level, and returns how many it did.
 func deint2At(l Level, even, odd, src []float32, n int) int {
-	if l != AVX512 || n < 16 {
-		return 0
+	switch {
+	case l == AVX512 && n >= 16:
+		m := n &^ 15
+		deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
+		return m
+	case l == AVX2 && n >= 8:
+		m := n &^ 7
+		deint2AVX2(&even[0], &odd[0], &src[0], m)
+		return m
 	}
-	m := n &^ 15
-	deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
-	return m
+	return 0
 }
 
-// maxRowsAt runs MaxRows on maxRowsAVX512 at the AVX-512 level.
-func maxRowsAt(l Level, d []float32, rows [][]float32) bool {
-	if l != AVX512 {
-		return false
+// maxRowsAt runs MaxRows on maxRowsAVX512 at the AVX-512 level (all of
+// d) and on maxRowsAVX2 at the AVX2 level (the first multiple of 8
+// samples), and returns how many samples of d it set.
+func maxRowsAt(l Level, d []float32, rows [][]float32) int {
+	n := len(d)
+	if l == Generic || l == AVX2 && n < 8 {
+		return 0
 	}
 	var buf [maxStackRows]*float32
 	ptrs := buf[:0]
@@ -197,7 +205,11 @@ func maxRowsAt(l Level, d []float32, rows [][]float32) bool {
 	for _, r := range rows {
 		ptrs = append(ptrs, &r[0])
 	}
-	n := len(d)
+	if l == AVX2 {
+		m := n &^ 7
+		maxRowsAVX2(&d[0], m, &ptrs[0], len(ptrs))
+		return m
+	}
 	maxRowsAVX512(&d[0], n, &ptrs[0], len(ptrs), uint16(1<<(n%16)-1))
-	return true
+	return n
 }

@@ -278,8 +278,8 @@ func Deinterleave2(even, odd, src []float32, n int) {
 // every row (at least one, each holding len(d) samples), NaN wherever any
 // of them is NaN, as Go's max and PyTorch's max pooling give: the inner
 // loop of max pooling, one row per tap of the window. Equal zeros of
-// either sign may come out as either (the first one seen, at the AVX-512
-// level). It panics if a row is too short or there is none.
+// either sign may come out as either (the first one seen, in the
+// assembly). It panics if a row is too short or there is none.
 func MaxRows(d []float32, rows [][]float32) {
 	if len(d) == 0 {
 		return
@@ -292,12 +292,14 @@ func MaxRows(d []float32, rows [][]float32) {
 			panic(fmt.Sprintf("simd: MaxRows row %d holds %d samples, needs %d", r, len(row), len(d)))
 		}
 	}
-	if maxRowsAt(current, d, rows) {
+	m := maxRowsAt(current, d, rows)
+	if m == len(d) {
 		return
 	}
-	copy(d, rows[0][:len(d)])
+	d = d[m:]
+	copy(d, rows[0][m:m+len(d)])
 	for _, row := range rows[1:] {
-		row = row[:len(d)]
+		row = row[m : m+len(d)]
 		for x, v := range row {
 			d[x] = max(d[x], v)
 		}

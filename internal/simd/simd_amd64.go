@@ -49,7 +49,17 @@ func sgemmOffs6x16AVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc
 //go:noescape
 func deint2AVX512(even *float32, odd *float32, src *float32, n int, idx *uint32)
 
+// deint2AVX2 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 8.
+//
+//go:noescape
+func deint2AVX2(even *float32, odd *float32, src *float32, n int)
+
 // maxRowsAVX512 sets d[x], for x < n, to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN; tail holds the lane mask of the last, partial block of 16 (n%16 samples).
 //
 //go:noescape
 func maxRowsAVX512(d *float32, n int, rows **float32, nrows int, tail uint16)
+
+// maxRowsAVX2 sets d[x], for x < n (a multiple of 8), to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN.
+//
+//go:noescape
+func maxRowsAVX2(d *float32, n int, rows **float32, nrows int)

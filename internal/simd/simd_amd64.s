@@ -2869,6 +2869,39 @@ deint_done:
 	VZEROUPPER
 	RET
 
+// func deint2AVX2(even *float32, odd *float32, src *float32, n int)
+// Requires: AVX, AVX2
+TEXT ·deint2AVX2(SB), NOSPLIT, $0-32
+	MOVQ  even+0(FP), AX
+	MOVQ  odd+8(FP), CX
+	MOVQ  src+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JLE   deint2_done
+
+deint2_loop:
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xdd, Y1, Y0, Y0
+	VPERMPD $0xd8, Y2, Y2
+	VPERMPD $0xd8, Y0, Y0
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y0, (CX)
+	ADDQ    $0x40, DX
+	ADDQ    $0x20, AX
+	ADDQ    $0x20, CX
+	SUBQ    $0x08, BX
+	JNZ     deint2_loop
+
+deint2_done:
+	VZEROUPPER
+	RET
+
+DATA maxConsts<>+0(SB)/4, $0xff800000
+DATA maxConsts<>+4(SB)/4, $0x7fc00000
+GLOBL maxConsts<>(SB), RODATA|NOPTR, $8
+
 // func maxRowsAVX512(d *float32, n int, rows **float32, nrows int, tail uint16)
 // Requires: AVX, AVX512F
 TEXT ·maxRowsAVX512(SB), NOSPLIT, $0-34
@@ -2929,6 +2962,86 @@ mr_done:
 	VZEROUPPER
 	RET
 
-DATA maxConsts<>+0(SB)/4, $0xff800000
-DATA maxConsts<>+4(SB)/4, $0x7fc00000
-GLOBL maxConsts<>(SB), RODATA|NOPTR, $8
+// func maxRowsAVX2(d *float32, n int, rows **float32, nrows int)
+// Requires: AVX
+TEXT ·maxRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ         d+0(FP), AX
+	MOVQ         n+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+16(FP), DX
+	MOVQ         nrows+24(FP), BX
+	VBROADCASTSS maxConsts<>+0(SB), Y0
+	VBROADCASTSS maxConsts<>+4(SB), Y1
+	XORQ         SI, SI
+
+mr2_block:
+	MOVQ    SI, DI
+	ADDQ    $0x80, DI
+	CMPQ    DI, CX
+	JG      mr2_eight
+	VMOVAPS Y0, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVAPS Y0, Y5
+	VXORPS  Y6, Y6, Y6
+	VMOVAPS Y0, Y7
+	VXORPS  Y8, Y8, Y8
+	VMOVAPS Y0, Y9
+	VXORPS  Y10, Y10, Y10
+	XORQ    DI, DI
+
+mr2_row:
+	MOVQ      (DX)(DI*8), R8
+	VMOVUPS   (R8)(SI*1), Y4
+	VCMPPS    $0x03, Y4, Y4, Y11
+	VORPS     Y11, Y3, Y3
+	VMAXPS    Y2, Y4, Y2
+	VMOVUPS   32(R8)(SI*1), Y4
+	VCMPPS    $0x03, Y4, Y4, Y11
+	VORPS     Y11, Y6, Y6
+	VMAXPS    Y5, Y4, Y5
+	VMOVUPS   64(R8)(SI*1), Y4
+	VCMPPS    $0x03, Y4, Y4, Y11
+	VORPS     Y11, Y8, Y8
+	VMAXPS    Y7, Y4, Y7
+	VMOVUPS   96(R8)(SI*1), Y4
+	VCMPPS    $0x03, Y4, Y4, Y11
+	VORPS     Y11, Y10, Y10
+	VMAXPS    Y9, Y4, Y9
+	INCQ      DI
+	CMPQ      DI, BX
+	JL        mr2_row
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (AX)(SI*1)
+	VBLENDVPS Y6, Y1, Y5, Y5
+	VMOVUPS   Y5, 32(AX)(SI*1)
+	VBLENDVPS Y8, Y1, Y7, Y7
+	VMOVUPS   Y7, 64(AX)(SI*1)
+	VBLENDVPS Y10, Y1, Y9, Y9
+	VMOVUPS   Y9, 96(AX)(SI*1)
+	ADDQ      $0x80, SI
+	JMP       mr2_block
+
+mr2_eight:
+	CMPQ    SI, CX
+	JGE     mr2_done
+	VMOVAPS Y0, Y2
+	VXORPS  Y3, Y3, Y3
+	XORQ    DI, DI
+
+mr2_row8:
+	MOVQ      (DX)(DI*8), R8
+	VMOVUPS   (R8)(SI*1), Y4
+	VCMPPS    $0x03, Y4, Y4, Y5
+	VORPS     Y5, Y3, Y3
+	VMAXPS    Y2, Y4, Y2
+	INCQ      DI
+	CMPQ      DI, BX
+	JL        mr2_row8
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (AX)(SI*1)
+	ADDQ      $0x20, SI
+	JMP       mr2_eight
+
+mr2_done:
+	VZEROUPPER
+	RET

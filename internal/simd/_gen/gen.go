@@ -56,6 +56,10 @@ import (
 
 var maskTable Mem
 
+// maxConsts holds -Inf and a quiet NaN, the maxRows kernels' start and
+// NaN values.
+var maxConsts Mem
+
 func main() {
 
 	ConstraintExpr("amd64,!purego")
@@ -78,7 +82,12 @@ func main() {
 	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
 	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
 	deint2AVX512()
+	deint2AVX2()
+	maxConsts = GLOBL("maxConsts", RODATA|NOPTR)
+	DATA(0, U32(0xff800000)) // -Inf
+	DATA(4, U32(0x7fc00000)) // a quiet NaN
 	maxRows512()
+	maxRowsAVX2()
 	Generate()
 }
 
@@ -815,9 +824,7 @@ func maxRows512() {
 	TEXT("maxRowsAVX512", NOSPLIT, "func(d *float32, n int, rows **float32, nrows int, tail uint16)")
 	Pragma("noescape")
 	Doc("maxRowsAVX512 sets d[x], for x < n, to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN; tail holds the lane mask of the last, partial block of 16 (n%16 samples).")
-	consts := GLOBL("maxConsts", RODATA|NOPTR)
-	DATA(0, U32(0xff800000)) // -Inf
-	DATA(4, U32(0x7fc00000)) // a quiet NaN
+	consts := maxConsts
 	d := Load(Param("d"), GP64())
 	end := Load(Param("n"), GP64())
 	SHLQ(Imm(2), end)
@@ -871,6 +878,105 @@ func maxRows512() {
 	JGE(LabelRef("mr_done"))
 	emit(true)
 	Label("mr_done")
+	VZEROUPPER()
+	RET()
+}
+
+// deint2AVX2 emits the stride-2 deinterleave with ymm: for i < n (a
+// multiple of 8), even[i] = src[2i] and odd[i] = src[2i+1]. Each step
+// loads eight pairs as a and b; VSHUFPS picks the even (odd) samples of
+// each 128-bit lane of both, a0 a2 b0 b2 | a4 a6 b4 b6, and VPERMPD puts
+// the 64-bit pairs back in order (0, 2, 1, 3).
+func deint2AVX2() {
+	TEXT("deint2AVX2", NOSPLIT, "func(even, odd, src *float32, n int)")
+	Pragma("noescape")
+	Doc("deint2AVX2 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 8.")
+	ev := Load(Param("even"), GP64())
+	od := Load(Param("odd"), GP64())
+	src := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	a, b, e, o := YMM(), YMM(), YMM(), YMM()
+	TESTQ(n, n)
+	JLE(LabelRef("deint2_done"))
+	Label("deint2_loop")
+	VMOVUPS(Mem{Base: src}, a)
+	VMOVUPS(Mem{Base: src, Disp: 32}, b)
+	VSHUFPS(Imm(0x88), b, a, e)
+	VSHUFPS(Imm(0xdd), b, a, o)
+	VPERMPD(Imm(0xd8), e, e)
+	VPERMPD(Imm(0xd8), o, o)
+	VMOVUPS(e, Mem{Base: ev})
+	VMOVUPS(o, Mem{Base: od})
+	ADDQ(Imm(64), src)
+	ADDQ(Imm(32), ev)
+	ADDQ(Imm(32), od)
+	SUBQ(Imm(8), n)
+	JNZ(LabelRef("deint2_loop"))
+	Label("deint2_done")
+	VZEROUPPER()
+	RET()
+}
+
+// maxRowsAVX2 emits maxRows512 for ymm: d[x] = the max over r < nrows of
+// rows[r][x] for x < n (a multiple of 8; the caller does the rest), NaN
+// wherever any is NaN. Blocks of 32 samples (four independent chains of
+// VMAXPS), then of 8; each load's unordered lanes (VCMPPS) are ORed into a
+// ymm mask, and VBLENDVPS puts NaN in them at the end.
+func maxRowsAVX2() {
+	TEXT("maxRowsAVX2", NOSPLIT, "func(d *float32, n int, rows **float32, nrows int)")
+	Pragma("noescape")
+	Doc("maxRowsAVX2 sets d[x], for x < n (a multiple of 8), to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN.")
+	d := Load(Param("d"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	rows := Load(Param("rows"), GP64())
+	nrows := Load(Param("nrows"), GP64())
+	ninf, qnan := YMM(), YMM()
+	VBROADCASTSS(maxConsts.Offset(0), ninf)
+	VBROADCASTSS(maxConsts.Offset(4), qnan)
+	x, r, p, blk := GP64(), GP64(), GP64(), GP64()
+	XORQ(x, x)
+
+	emit := func(name string, nv int) {
+		acc, nan, v := make([]reg.VecVirtual, nv), make([]reg.VecVirtual, nv), make([]reg.VecVirtual, nv)
+		for i := range nv {
+			acc[i], nan[i], v[i] = YMM(), YMM(), YMM()
+			VMOVAPS(ninf, acc[i])
+			VXORPS(nan[i], nan[i], nan[i])
+		}
+		un := YMM()
+		XORQ(r, r)
+		Label(name)
+		MOVQ(Mem{Base: rows, Index: r, Scale: 8}, p)
+		for i := range nv {
+			VMOVUPS(Mem{Base: p, Index: x, Scale: 1, Disp: 32 * i}, v[i])
+			VCMPPS(Imm(3), v[i], v[i], un) // unordered: v is NaN
+			VORPS(un, nan[i], nan[i])
+			VMAXPS(acc[i], v[i], acc[i])
+		}
+		INCQ(r)
+		CMPQ(r, nrows)
+		JL(LabelRef(name))
+		for i := range nv {
+			VBLENDVPS(nan[i], qnan, acc[i], acc[i])
+			VMOVUPS(acc[i], Mem{Base: d, Index: x, Scale: 1, Disp: 32 * i})
+		}
+	}
+	Label("mr2_block")
+	MOVQ(x, blk)
+	ADDQ(Imm(128), blk)
+	CMPQ(blk, end)
+	JG(LabelRef("mr2_eight"))
+	emit("mr2_row", 4)
+	ADDQ(Imm(128), x)
+	JMP(LabelRef("mr2_block"))
+	Label("mr2_eight")
+	CMPQ(x, end)
+	JGE(LabelRef("mr2_done"))
+	emit("mr2_row8", 1)
+	ADDQ(Imm(32), x)
+	JMP(LabelRef("mr2_eight"))
+	Label("mr2_done")
 	VZEROUPPER()
 	RET()
 }
