@@ -34,6 +34,11 @@ func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int,
 //go:noescape
 func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, src *float32, pitch int, y0 int, h int, zero *float32, off int, k *float32, masks *uint16)
 
+// dw3x3PadAVX2 is dw3x3PadAVX512 in blocks of 8 samples; masks holds, for the first and then the last block of 8, three load masks (kx = 0, 1, 2) and a store mask of 8 int32 each.
+//
+//go:noescape
+func dw3x3PadAVX2(out *float32, ldo int, nout int, n int, src *float32, pitch int, y0 int, h int, zero *float32, off int, k *float32, masks *int32)
+
 // sgemmOffs8x32AVX512 sets (add: adds to) the 8×32 tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds 8 floats per step, and B's row p starts offs[p] bytes past b.
 //
 //go:noescape

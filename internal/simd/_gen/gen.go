@@ -8,7 +8,7 @@
 //
 //	cd internal/simd/_gen && go run -tags generate gen.go -out ../simd_amd64.s -stubs ../simd_amd64.go -pkg simd
 //
-// Two kinds of kernel, each for AVX-512 and for AVX2+FMA:
+// The kernels, each for AVX-512 and for AVX2+FMA unless marked:
 //
 //   - sgemm: a register-blocked micro-kernel C[MR×NR] (=|+=) A·B over k
 //     steps, A packed MR values per step, B NR values per step at a
@@ -32,16 +32,20 @@
 //     one plane, and a convolution needs no im2col packing (gemm's
 //     implicit path);
 //
-//   - deint2 (AVX-512): a row split into its even and odd samples, the
-//     stride-2 phases the direct method's strided path reads;
+//   - deint2: a row split into its even and odd samples, the stride-2
+//     phases the direct method's strided path reads (VPERMI2PS on zmm;
+//     VSHUFPS and VPERMPD on ymm);
 //
-//   - maxRows (AVX-512): the elementwise max of several rows, NaN
-//     propagating, the inner loop of max pooling;
+//   - maxRows: the elementwise max of several rows, NaN propagating, the
+//     inner loop of max pooling (unordered lanes collected in a k mask or,
+//     on ymm, a vector mask, NaN blended in at the end);
 //
-//   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
-//     plane in place (rows outside it read a row of zeros) with the
-//     padding columns masked off its first and last blocks' loads, so a
-//     depthwise layer needs no padded copy.
+//   - dw3x3Pad: the same 3×3 kernel reading the unpadded input plane in
+//     place (rows outside it read a row of zeros) with the padding
+//     columns masked off its first and last blocks' loads, so a depthwise
+//     layer needs no padded copy (AVX-512: k-masked zmm loads; AVX2: four
+//     rows by 8 samples, VMASKMOVPS, which does not fault on masked-off
+//     lanes).
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
 package main
@@ -79,6 +83,7 @@ func main() {
 	convRowsAVX2()
 	dw3x3AVX512()
 	dw3x3PadAVX512()
+	dw3x3PadAVX2()
 	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
 	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
 	deint2AVX512()
@@ -977,6 +982,157 @@ func maxRowsAVX2() {
 	ADDQ(Imm(32), x)
 	JMP(LabelRef("mr2_eight"))
 	Label("mr2_done")
+	VZEROUPPER()
+	RET()
+}
+
+// dw3x3PadAVX2 emits dw3x3PadAVX512 for AVX2+FMA: four output rows a pass
+// in blocks of 8 samples (one ymm accumulator a row), the nine weights in
+// registers (14 of the 16 ymm), the six input rows' bases computed once a
+// pass (the zero row outside [0, h)) and kept in general registers. Each
+// input vector is loaded once and fed to every output row it reaches, ky
+// then kx for each output: convRowsAVX2's FMA order on the padded rows, so
+// its bits. The first and the last block load through VMASKMOVPS, which
+// reads zeros for masked-off lanes without touching their memory (the
+// padding columns), with masks from masks: for the first and then the last
+// block, three load masks (kx = 0, 1, 2) and a store mask, 8 int32 each.
+func dw3x3PadAVX2() {
+	const R, vb = 4, 32
+	TEXT("dw3x3PadAVX2", NOSPLIT, "func(out *float32, ldo, nout, n int, src *float32, pitch, y0, h int, zero *float32, off int, k *float32, masks *int32)")
+	Pragma("noescape")
+	Doc("dw3x3PadAVX2 is dw3x3PadAVX512 in blocks of 8 samples; masks holds, for the first and then the last block of 8, three load masks (kx = 0, 1, 2) and a store mask of 8 int32 each.")
+	kp := Load(Param("k"), GP64())
+	w := make([]reg.VecVirtual, 9)
+	for i := range w {
+		w[i] = YMM()
+		VBROADCASTSS(Mem{Base: kp, Disp: 4 * i}, w[i])
+	}
+	// The pass's state lives in locals: the loop over blocks needs the
+	// general registers for the six row bases.
+	outL, yL, noutL := AllocLocal(8), AllocLocal(8), AllocLocal(8)
+	t := GP64()
+	Load(Param("out"), t)
+	MOVQ(t, outL)
+	Load(Param("y0"), t)
+	MOVQ(t, yL)
+	Load(Param("nout"), t)
+	MOVQ(t, noutL)
+	acc := make([]reg.VecVirtual, R)
+	for i := range acc {
+		acc[i] = YMM()
+	}
+	tmp, mv := YMM(), YMM()
+
+	Label("dwa_pass")
+	CMPQ(noutL, Imm(0))
+	JLE(LabelRef("dwa_done"))
+	// The six input rows' bases, less the left padding: a row's sample
+	// c−off is at base + 4c.
+	off := Load(Param("off"), GP64())
+	SHLQ(Imm(2), off)
+	src := Load(Param("src"), GP64())
+	SUBQ(off, src)
+	zero := Load(Param("zero"), GP64())
+	SUBQ(off, zero)
+	pitch := Load(Param("pitch"), GP64())
+	SHLQ(Imm(2), pitch)
+	h := Load(Param("h"), GP64())
+	row := make([]reg.GPVirtual, R+2)
+	for i := range row {
+		row[i] = GP64()
+		MOVQ(yL, t)
+		if i > 0 {
+			ADDQ(Imm(uint64(i)), t)
+		}
+		MOVQ(t, row[i])
+		IMULQ(pitch, row[i])
+		ADDQ(src, row[i])
+		CMPQ(t, h) // unsigned: a negative row is huge
+		CMOVQCC(zero, row[i])
+	}
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(2), ldo)
+	o := GP64()
+	MOVQ(outL, o)
+	x := GP64()
+	XORQ(x, x)
+
+	// emitPass emits one block at byte offset x: masked with mask set
+	// set (0 first block, 1 last) or, for set < 0, unmasked.
+	emitPass := func(set int) {
+		var mp reg.Register
+		if set >= 0 {
+			mp = Load(Param("masks"), GP64())
+		}
+		for _, a := range acc {
+			VXORPS(a, a, a)
+		}
+		for i := range R + 2 {
+			for kx := range 3 {
+				src := Mem{Base: row[i], Index: x, Scale: 1, Disp: 4 * kx}
+				if set >= 0 {
+					VMOVDQU(Mem{Base: mp, Disp: set*128 + kx*32}, mv)
+					VMASKMOVPS(src, mv, tmp)
+				} else {
+					VMOVUPS(src, tmp)
+				}
+				for r := range R {
+					if ky := i - r; ky >= 0 && ky <= 2 {
+						VFMADD231PS(tmp, w[ky*3+kx], acc[r])
+					}
+				}
+			}
+		}
+		if set >= 0 {
+			VMOVDQU(Mem{Base: mp, Disp: set*128 + 96}, mv)
+		}
+		MOVQ(o, t)
+		ADDQ(x, t)
+		for r := range R {
+			var dst Mem
+			switch r {
+			case 0:
+				dst = Mem{Base: t}
+			case 1:
+				dst = Mem{Base: t, Index: ldo, Scale: 1}
+			case 2:
+				dst = Mem{Base: t, Index: ldo, Scale: 2}
+			case 3:
+				LEAQ(Mem{Base: t, Index: ldo, Scale: 2}, t)
+				dst = Mem{Base: t, Index: ldo, Scale: 1}
+			}
+			if set >= 0 {
+				VMASKMOVPS(acc[r], mv, dst)
+			} else {
+				VMOVUPS(acc[r], dst)
+			}
+		}
+	}
+
+	emitPass(0)
+	MOVQ(U32(vb), x)
+	Label("dwa_block")
+	MOVQ(x, t)
+	ADDQ(U32(vb), t)
+	CMPQ(t, end)
+	JGE(LabelRef("dwa_last"))
+	emitPass(-1)
+	ADDQ(U32(vb), x)
+	JMP(LabelRef("dwa_block"))
+	Label("dwa_last")
+	CMPQ(x, end)
+	JGE(LabelRef("dwa_next"))
+	emitPass(1)
+	Label("dwa_next")
+	for range R {
+		ADDQ(ldo, outL)
+	}
+	ADDQ(Imm(R), yL)
+	SUBQ(Imm(R), noutL)
+	JMP(LabelRef("dwa_pass"))
+	Label("dwa_done")
 	VZEROUPPER()
 	RET()
 }
