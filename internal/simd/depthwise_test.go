@@ -103,9 +103,16 @@ func FuzzDepthwisePlane3x3(f *testing.F) {
 	})
 }
 
-// BenchmarkDepthwisePlane3x3_56 times one 56² plane of a 3×3 depthwise
-// layer read in place (the padded path's twin is BenchmarkPlane3x3_56).
-func BenchmarkDepthwisePlane3x3_56(b *testing.B) {
+// benchDepthwise times one 56² plane of a 3×3 depthwise layer through
+// DepthwisePlane3x3 at level l: read in place where the level has the
+// kernel, padded into scratch for ConvRows otherwise (the padded path's
+// row kernel alone is BenchmarkPlane3x3_56).
+func benchDepthwise(b *testing.B, l Level) {
+	prev, err := SetLevel(l)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer SetLevel(prev)
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n = 56
 	src, k, out := randSlice(rng, n*n, 0), randSlice(rng, 9, 0), make([]float32, n*n)
@@ -114,3 +121,7 @@ func BenchmarkDepthwisePlane3x3_56(b *testing.B) {
 	}
 	b.ReportMetric(2*float64(n*n*9)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+func BenchmarkDepthwisePlane3x3_56_AVX512(b *testing.B)  { benchDepthwise(b, AVX512) }
+func BenchmarkDepthwisePlane3x3_56_AVX2(b *testing.B)    { benchDepthwise(b, AVX2) }
+func BenchmarkDepthwisePlane3x3_56_Generic(b *testing.B) { benchDepthwise(b, Generic) }

@@ -113,32 +113,40 @@ func zeros(n int) *float32 {
 	return &z[0]
 }
 
-// lastMasks keeps the lane masks of the last row shape asked for: a
-// layer asks for the same ones plane after plane.
+// lastMasks keeps the lane masks of the last row shape and level asked
+// for: a layer asks for the same ones plane after plane.
 var lastMasks atomic.Pointer[maskEntry]
 
 type maskEntry struct {
+	l              Level
 	n, width, left int
-	m              [32]uint16
+	m              [32]uint16 // dw3x3PadAVX512's
+	m2             [64]int32  // dw3x3PadAVX2's
 }
 
-func cachedMasks(n, width, left int) *[32]uint16 {
-	if e := lastMasks.Load(); e != nil && e.n == n && e.width == width && e.left == left {
-		return &e.m
+func cachedMasks(l Level, n, width, left int) *maskEntry {
+	if e := lastMasks.Load(); e != nil && e.l == l && e.n == n && e.width == width && e.left == left {
+		return e
 	}
-	e := &maskEntry{n: n, width: width, left: left, m: depthwiseMasks(n, width, left)}
+	e := &maskEntry{l: l, n: n, width: width, left: left}
+	if l == AVX512 {
+		e.m = depthwiseMasks(n, width, left)
+	} else {
+		e.m2 = depthwiseMasks2(n, width, left)
+	}
 	lastMasks.Store(e)
-	return &e.m
+	return e
 }
 
 // depthwiseAt runs DepthwisePlane3x3 on dw3x3PadAVX512 at the AVX-512
-// level (the kernel finds each row, or the zero row, itself); the last one
-// to three rows as a pass of four into scratch.
+// level and on dw3x3PadAVX2 at the AVX2 level (the kernel finds each row,
+// or the zero row, itself); the last one to three rows as a pass of four
+// into scratch.
 func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, width, y0, left int, k []float32) bool {
-	if l != AVX512 {
+	if l == Generic {
 		return false
 	}
-	masks := cachedMasks(n, width, left)
+	masks := cachedMasks(l, n, width, left)
 	z := zeros(width)
 	var base *float32
 	if len(src) > 0 {
@@ -146,9 +154,16 @@ func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, wid
 	} else {
 		base, h = z, 0
 	}
+	run := func(out []float32, ldo, nout, y0 int) {
+		if l == AVX512 {
+			dw3x3PadAVX512(&out[0], ldo, nout, n, base, width, y0, h, z, left, &k[0], &masks.m[0])
+			return
+		}
+		dw3x3PadAVX2(&out[0], ldo, nout, n, base, width, y0, h, z, left, &k[0], &masks.m2[0])
+	}
 	m := nout &^ 3
 	if m > 0 {
-		dw3x3PadAVX512(&out[0], ldo, m, n, base, width, y0, h, z, left, &k[0], &masks[0])
+		run(out, ldo, m, y0)
 	}
 	if rem := nout - m; rem > 0 {
 		var tmp [4 * 64]float32
@@ -156,7 +171,7 @@ func depthwiseAt(l Level, out []float32, ldo, nout, n int, src []float32, h, wid
 		if 4*n > len(tmp) {
 			t = make([]float32, 4*n)
 		}
-		dw3x3PadAVX512(&t[0], n, 4, n, base, width, y0+m, h, z, left, &k[0], &masks[0])
+		run(t, n, 4, y0+m)
 		for j := range rem {
 			copy(out[(m+j)*ldo:(m+j)*ldo+n], t[j*n:(j+1)*n])
 		}
@@ -174,20 +189,28 @@ var deint2Idx = func() (idx [32]uint32) {
 }()
 
 // deint2At deinterleaves the first multiple of 16 pairs at the AVX-512
-// level and returns how many it did.
+// level, of 8 at the AVX2 level, and returns how many it did.
 func deint2At(l Level, even, odd, src []float32, n int) int {
-	if l != AVX512 || n < 16 {
-		return 0
+	switch {
+	case l == AVX512 && n >= 16:
+		m := n &^ 15
+		deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
+		return m
+	case l == AVX2 && n >= 8:
+		m := n &^ 7
+		deint2AVX2(&even[0], &odd[0], &src[0], m)
+		return m
 	}
-	m := n &^ 15
-	deint2AVX512(&even[0], &odd[0], &src[0], m, &deint2Idx[0])
-	return m
+	return 0
 }
 
-// maxRowsAt runs MaxRows on maxRowsAVX512 at the AVX-512 level.
-func maxRowsAt(l Level, d []float32, rows [][]float32) bool {
-	if l != AVX512 {
-		return false
+// maxRowsAt runs MaxRows on maxRowsAVX512 at the AVX-512 level (all of
+// d) and on maxRowsAVX2 at the AVX2 level (the first multiple of 8
+// samples), and returns how many samples of d it set.
+func maxRowsAt(l Level, d []float32, rows [][]float32) int {
+	n := len(d)
+	if l == Generic || l == AVX2 && n < 8 {
+		return 0
 	}
 	var buf [maxStackRows]*float32
 	ptrs := buf[:0]
@@ -197,7 +220,11 @@ func maxRowsAt(l Level, d []float32, rows [][]float32) bool {
 	for _, r := range rows {
 		ptrs = append(ptrs, &r[0])
 	}
-	n := len(d)
+	if l == AVX2 {
+		m := n &^ 7
+		maxRowsAVX2(&d[0], m, &ptrs[0], len(ptrs))
+		return m
+	}
 	maxRowsAVX512(&d[0], n, &ptrs[0], len(ptrs), uint16(1<<(n%16)-1))
-	return true
+	return n
 }

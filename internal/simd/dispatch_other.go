@@ -26,4 +26,4 @@ func gemmOffsAt(_ Level, mr, nr int, a, b []float32, offs []int, c []float32, ld
 
 func deint2At(Level, []float32, []float32, []float32, int) int { return 0 }
 
-func maxRowsAt(Level, []float32, [][]float32) bool { return false }
+func maxRowsAt(Level, []float32, [][]float32) int { return 0 }

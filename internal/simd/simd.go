@@ -150,8 +150,9 @@ func gemmTile(l Level) (mr, nr int) {
 // copy. The padding is at most one column a side: 0 ≤ left ≤ 1 and
 // 0 ≤ n+2−left−width ≤ 1; rows may be padded by any amount. The sums are
 // ConvRows' on the padded rows, in its order, so the bits are too. At the
-// AVX-512 level (see DepthwiseInPlace) the kernel reads the plane where it
-// is; elsewhere this pads the rows into scratch and calls ConvRows. It
+// AVX-512 and AVX2 levels (see DepthwiseInPlace) the kernel reads the
+// plane where it is; elsewhere this pads the rows into scratch and calls
+// ConvRows. It
 // panics if a slice is too short or the padding is wider.
 func DepthwisePlane3x3(out []float32, ldo, nout, n int, src []float32, h, width, y0, left int, k []float32) {
 	if nout <= 0 || n <= 0 {
@@ -181,7 +182,7 @@ func DepthwisePlane3x3(out []float32, ldo, nout, n int, src []float32, h, width,
 // place at the current level; where it does not, a caller that pads rows
 // into its own reused scratch and calls ConvRows does the same work with
 // fewer allocations.
-func DepthwiseInPlace() bool { return current == AVX512 }
+func DepthwiseInPlace() bool { return current >= AVX2 }
 
 // depthwiseMasks returns dw3x3PadAVX512's lane masks for rows of n output
 // samples over width input samples, left of them padded: for the first and
@@ -204,6 +205,31 @@ func depthwiseMasks(n, width, left int) [32]uint16 {
 				m[s*16+kx*4+v] = span(x+kx-left, 0, width)
 			}
 			m[s*16+12+v] = span(x, 0, n)
+		}
+	}
+	return m
+}
+
+// depthwiseMasks2 returns dw3x3PadAVX2's lane masks (-1 on, 0 off) for
+// rows of n output samples over width input samples, left of them padded:
+// for the first and then the last block of 8, three load masks (kx = 0,
+// 1, 2) keeping each load inside [0, width), then a store mask keeping the
+// store inside [0, n).
+func depthwiseMasks2(n, width, left int) [64]int32 {
+	var m [64]int32
+	on := func(c, lo, hi int) int32 {
+		if c >= lo && c < hi {
+			return -1
+		}
+		return 0
+	}
+	for s, b := range [2]int{0, (n - 1) / 8} {
+		for l := range 8 {
+			x := 8*b + l
+			for kx := range 3 {
+				m[s*32+kx*8+l] = on(x+kx-left, 0, width)
+			}
+			m[s*32+24+l] = on(x, 0, n)
 		}
 	}
 	return m
@@ -278,8 +304,8 @@ func Deinterleave2(even, odd, src []float32, n int) {
 // every row (at least one, each holding len(d) samples), NaN wherever any
 // of them is NaN, as Go's max and PyTorch's max pooling give: the inner
 // loop of max pooling, one row per tap of the window. Equal zeros of
-// either sign may come out as either (the first one seen, at the AVX-512
-// level). It panics if a row is too short or there is none.
+// either sign may come out as either (the first one seen, in the
+// assembly). It panics if a row is too short or there is none.
 func MaxRows(d []float32, rows [][]float32) {
 	if len(d) == 0 {
 		return
@@ -292,12 +318,14 @@ func MaxRows(d []float32, rows [][]float32) {
 			panic(fmt.Sprintf("simd: MaxRows row %d holds %d samples, needs %d", r, len(row), len(d)))
 		}
 	}
-	if maxRowsAt(current, d, rows) {
+	m := maxRowsAt(current, d, rows)
+	if m == len(d) {
 		return
 	}
-	copy(d, rows[0][:len(d)])
+	d = d[m:]
+	copy(d, rows[0][m:m+len(d)])
 	for _, row := range rows[1:] {
-		row = row[:len(d)]
+		row = row[m : m+len(d)]
 		for x, v := range row {
 			d[x] = max(d[x], v)
 		}

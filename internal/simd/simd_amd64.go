@@ -34,6 +34,11 @@ func dw3x3AVX512(out *float32, ldo int, nout int, n int, in *float32, pitch int,
 //go:noescape
 func dw3x3PadAVX512(out *float32, ldo int, nout int, n int, src *float32, pitch int, y0 int, h int, zero *float32, off int, k *float32, masks *uint16)
 
+// dw3x3PadAVX2 is dw3x3PadAVX512 in blocks of 8 samples; masks holds, for the first and then the last block of 8, three load masks (kx = 0, 1, 2) and a store mask of 8 int32 each.
+//
+//go:noescape
+func dw3x3PadAVX2(out *float32, ldo int, nout int, n int, src *float32, pitch int, y0 int, h int, zero *float32, off int, k *float32, masks *int32)
+
 // sgemmOffs8x32AVX512 sets (add: adds to) the 8×32 tile of C at c (row stride ldc) to A·B over k ≥ 1 steps; A holds 8 floats per step, and B's row p starts offs[p] bytes past b.
 //
 //go:noescape
@@ -49,7 +54,17 @@ func sgemmOffs6x16AVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc
 //go:noescape
 func deint2AVX512(even *float32, odd *float32, src *float32, n int, idx *uint32)
 
+// deint2AVX2 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 8.
+//
+//go:noescape
+func deint2AVX2(even *float32, odd *float32, src *float32, n int)
+
 // maxRowsAVX512 sets d[x], for x < n, to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN; tail holds the lane mask of the last, partial block of 16 (n%16 samples).
 //
 //go:noescape
 func maxRowsAVX512(d *float32, n int, rows **float32, nrows int, tail uint16)
+
+// maxRowsAVX2 sets d[x], for x < n (a multiple of 8), to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN.
+//
+//go:noescape
+func maxRowsAVX2(d *float32, n int, rows **float32, nrows int)

@@ -145,3 +145,48 @@ func TestMaxRows(t *testing.T) {
 		}
 	})
 }
+
+// benchMaxRows times MaxRows at level l on nine rows of n samples: one
+// output row of a 3×3 max pool at stride 2 over a 2n-wide plane.
+func benchMaxRows(b *testing.B, l Level, n int) {
+	prev, err := SetLevel(l)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer SetLevel(prev)
+	rng := rand.New(rand.NewPCG(1, 1))
+	rows := make([][]float32, 9)
+	for r := range rows {
+		rows[r] = randSlice(rng, n, 0)
+	}
+	d := make([]float32, n)
+	for b.Loop() {
+		MaxRows(d, rows)
+	}
+}
+
+// MaxRows on the output row of BenchmarkMax3x3s2_1024 in internal/pool
+// (511 samples: a partial block at every level).
+func BenchmarkMaxRows511AVX512(b *testing.B)  { benchMaxRows(b, AVX512, 511) }
+func BenchmarkMaxRows511AVX2(b *testing.B)    { benchMaxRows(b, AVX2, 511) }
+func BenchmarkMaxRows511Generic(b *testing.B) { benchMaxRows(b, Generic, 511) }
+
+// benchDeint2 times Deinterleave2 at level l on a row of 2n samples.
+func benchDeint2(b *testing.B, l Level, n int) {
+	prev, err := SetLevel(l)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer SetLevel(prev)
+	rng := rand.New(rand.NewPCG(1, 1))
+	src, even, odd := randSlice(rng, 2*n, 0), make([]float32, n), make([]float32, n)
+	for b.Loop() {
+		Deinterleave2(even, odd, src, n)
+	}
+	b.SetBytes(int64(8 * n))
+}
+
+// Deinterleave2 on a 1024-sample row (max pooling's phase split at 1024²).
+func BenchmarkDeint2_512AVX512(b *testing.B)  { benchDeint2(b, AVX512, 512) }
+func BenchmarkDeint2_512AVX2(b *testing.B)    { benchDeint2(b, AVX2, 512) }
+func BenchmarkDeint2_512Generic(b *testing.B) { benchDeint2(b, Generic, 512) }

@@ -8,7 +8,7 @@
 //
 //	cd internal/simd/_gen && go run -tags generate gen.go -out ../simd_amd64.s -stubs ../simd_amd64.go -pkg simd
 //
-// Two kinds of kernel, each for AVX-512 and for AVX2+FMA:
+// The kernels, each for AVX-512 and for AVX2+FMA unless marked:
 //
 //   - sgemm: a register-blocked micro-kernel C[MR×NR] (=|+=) A·B over k
 //     steps, A packed MR values per step, B NR values per step at a
@@ -32,16 +32,20 @@
 //     one plane, and a convolution needs no im2col packing (gemm's
 //     implicit path);
 //
-//   - deint2 (AVX-512): a row split into its even and odd samples, the
-//     stride-2 phases the direct method's strided path reads;
+//   - deint2: a row split into its even and odd samples, the stride-2
+//     phases the direct method's strided path reads (VPERMI2PS on zmm;
+//     VSHUFPS and VPERMPD on ymm);
 //
-//   - maxRows (AVX-512): the elementwise max of several rows, NaN
-//     propagating, the inner loop of max pooling;
+//   - maxRows: the elementwise max of several rows, NaN propagating, the
+//     inner loop of max pooling (unordered lanes collected in a k mask or,
+//     on ymm, a vector mask, NaN blended in at the end);
 //
-//   - dw3x3Pad (AVX-512): the same 3×3 kernel reading the unpadded input
-//     plane in place (rows outside it read a row of zeros) with the
-//     padding columns masked off its first and last blocks' loads, so a
-//     depthwise layer needs no padded copy.
+//   - dw3x3Pad: the same 3×3 kernel reading the unpadded input plane in
+//     place (rows outside it read a row of zeros) with the padding
+//     columns masked off its first and last blocks' loads, so a depthwise
+//     layer needs no padded copy (AVX-512: k-masked zmm loads; AVX2: four
+//     rows by 8 samples, VMASKMOVPS, which does not fault on masked-off
+//     lanes).
 //
 // Everything else (blocking, packing, edges, threading) stays in Go.
 package main
@@ -55,6 +59,10 @@ import (
 )
 
 var maskTable Mem
+
+// maxConsts holds -Inf and a quiet NaN, the maxRows kernels' start and
+// NaN values.
+var maxConsts Mem
 
 func main() {
 
@@ -75,10 +83,16 @@ func main() {
 	convRowsAVX2()
 	dw3x3AVX512()
 	dw3x3PadAVX512()
+	dw3x3PadAVX2()
 	sgemmOffs("sgemmOffs8x32AVX512", 8, 2, 64, true)
 	sgemmOffs("sgemmOffs6x16AVX2", 6, 2, 32, false)
 	deint2AVX512()
+	deint2AVX2()
+	maxConsts = GLOBL("maxConsts", RODATA|NOPTR)
+	DATA(0, U32(0xff800000)) // -Inf
+	DATA(4, U32(0x7fc00000)) // a quiet NaN
 	maxRows512()
+	maxRowsAVX2()
 	Generate()
 }
 
@@ -815,9 +829,7 @@ func maxRows512() {
 	TEXT("maxRowsAVX512", NOSPLIT, "func(d *float32, n int, rows **float32, nrows int, tail uint16)")
 	Pragma("noescape")
 	Doc("maxRowsAVX512 sets d[x], for x < n, to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN; tail holds the lane mask of the last, partial block of 16 (n%16 samples).")
-	consts := GLOBL("maxConsts", RODATA|NOPTR)
-	DATA(0, U32(0xff800000)) // -Inf
-	DATA(4, U32(0x7fc00000)) // a quiet NaN
+	consts := maxConsts
 	d := Load(Param("d"), GP64())
 	end := Load(Param("n"), GP64())
 	SHLQ(Imm(2), end)
@@ -871,6 +883,256 @@ func maxRows512() {
 	JGE(LabelRef("mr_done"))
 	emit(true)
 	Label("mr_done")
+	VZEROUPPER()
+	RET()
+}
+
+// deint2AVX2 emits the stride-2 deinterleave with ymm: for i < n (a
+// multiple of 8), even[i] = src[2i] and odd[i] = src[2i+1]. Each step
+// loads eight pairs as a and b; VSHUFPS picks the even (odd) samples of
+// each 128-bit lane of both, a0 a2 b0 b2 | a4 a6 b4 b6, and VPERMPD puts
+// the 64-bit pairs back in order (0, 2, 1, 3).
+func deint2AVX2() {
+	TEXT("deint2AVX2", NOSPLIT, "func(even, odd, src *float32, n int)")
+	Pragma("noescape")
+	Doc("deint2AVX2 sets even[i] = src[2i] and odd[i] = src[2i+1] for i < n, a multiple of 8.")
+	ev := Load(Param("even"), GP64())
+	od := Load(Param("odd"), GP64())
+	src := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	a, b, e, o := YMM(), YMM(), YMM(), YMM()
+	TESTQ(n, n)
+	JLE(LabelRef("deint2_done"))
+	Label("deint2_loop")
+	VMOVUPS(Mem{Base: src}, a)
+	VMOVUPS(Mem{Base: src, Disp: 32}, b)
+	VSHUFPS(Imm(0x88), b, a, e)
+	VSHUFPS(Imm(0xdd), b, a, o)
+	VPERMPD(Imm(0xd8), e, e)
+	VPERMPD(Imm(0xd8), o, o)
+	VMOVUPS(e, Mem{Base: ev})
+	VMOVUPS(o, Mem{Base: od})
+	ADDQ(Imm(64), src)
+	ADDQ(Imm(32), ev)
+	ADDQ(Imm(32), od)
+	SUBQ(Imm(8), n)
+	JNZ(LabelRef("deint2_loop"))
+	Label("deint2_done")
+	VZEROUPPER()
+	RET()
+}
+
+// maxRowsAVX2 emits maxRows512 for ymm: d[x] = the max over r < nrows of
+// rows[r][x] for x < n (a multiple of 8; the caller does the rest), NaN
+// wherever any is NaN. Blocks of 32 samples (four independent chains of
+// VMAXPS), then of 8; each load's unordered lanes (VCMPPS) are ORed into a
+// ymm mask, and VBLENDVPS puts NaN in them at the end.
+func maxRowsAVX2() {
+	TEXT("maxRowsAVX2", NOSPLIT, "func(d *float32, n int, rows **float32, nrows int)")
+	Pragma("noescape")
+	Doc("maxRowsAVX2 sets d[x], for x < n (a multiple of 8), to the max over r < nrows (≥ 1) of rows[r][x], NaN where any is NaN.")
+	d := Load(Param("d"), GP64())
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	rows := Load(Param("rows"), GP64())
+	nrows := Load(Param("nrows"), GP64())
+	ninf, qnan := YMM(), YMM()
+	VBROADCASTSS(maxConsts.Offset(0), ninf)
+	VBROADCASTSS(maxConsts.Offset(4), qnan)
+	x, r, p, blk := GP64(), GP64(), GP64(), GP64()
+	XORQ(x, x)
+
+	emit := func(name string, nv int) {
+		acc, nan, v := make([]reg.VecVirtual, nv), make([]reg.VecVirtual, nv), make([]reg.VecVirtual, nv)
+		for i := range nv {
+			acc[i], nan[i], v[i] = YMM(), YMM(), YMM()
+			VMOVAPS(ninf, acc[i])
+			VXORPS(nan[i], nan[i], nan[i])
+		}
+		un := YMM()
+		XORQ(r, r)
+		Label(name)
+		MOVQ(Mem{Base: rows, Index: r, Scale: 8}, p)
+		for i := range nv {
+			VMOVUPS(Mem{Base: p, Index: x, Scale: 1, Disp: 32 * i}, v[i])
+			VCMPPS(Imm(3), v[i], v[i], un) // unordered: v is NaN
+			VORPS(un, nan[i], nan[i])
+			VMAXPS(acc[i], v[i], acc[i])
+		}
+		INCQ(r)
+		CMPQ(r, nrows)
+		JL(LabelRef(name))
+		for i := range nv {
+			VBLENDVPS(nan[i], qnan, acc[i], acc[i])
+			VMOVUPS(acc[i], Mem{Base: d, Index: x, Scale: 1, Disp: 32 * i})
+		}
+	}
+	Label("mr2_block")
+	MOVQ(x, blk)
+	ADDQ(Imm(128), blk)
+	CMPQ(blk, end)
+	JG(LabelRef("mr2_eight"))
+	emit("mr2_row", 4)
+	ADDQ(Imm(128), x)
+	JMP(LabelRef("mr2_block"))
+	Label("mr2_eight")
+	CMPQ(x, end)
+	JGE(LabelRef("mr2_done"))
+	emit("mr2_row8", 1)
+	ADDQ(Imm(32), x)
+	JMP(LabelRef("mr2_eight"))
+	Label("mr2_done")
+	VZEROUPPER()
+	RET()
+}
+
+// dw3x3PadAVX2 emits dw3x3PadAVX512 for AVX2+FMA: four output rows a pass
+// in blocks of 8 samples (one ymm accumulator a row), the nine weights in
+// registers (14 of the 16 ymm), the six input rows' bases computed once a
+// pass (the zero row outside [0, h)) and kept in general registers. Each
+// input vector is loaded once and fed to every output row it reaches, ky
+// then kx for each output: convRowsAVX2's FMA order on the padded rows, so
+// its bits. The first and the last block load through VMASKMOVPS, which
+// reads zeros for masked-off lanes without touching their memory (the
+// padding columns), with masks from masks: for the first and then the last
+// block, three load masks (kx = 0, 1, 2) and a store mask, 8 int32 each.
+func dw3x3PadAVX2() {
+	const R, vb = 4, 32
+	TEXT("dw3x3PadAVX2", NOSPLIT, "func(out *float32, ldo, nout, n int, src *float32, pitch, y0, h int, zero *float32, off int, k *float32, masks *int32)")
+	Pragma("noescape")
+	Doc("dw3x3PadAVX2 is dw3x3PadAVX512 in blocks of 8 samples; masks holds, for the first and then the last block of 8, three load masks (kx = 0, 1, 2) and a store mask of 8 int32 each.")
+	kp := Load(Param("k"), GP64())
+	w := make([]reg.VecVirtual, 9)
+	for i := range w {
+		w[i] = YMM()
+		VBROADCASTSS(Mem{Base: kp, Disp: 4 * i}, w[i])
+	}
+	// The pass's state lives in locals: the loop over blocks needs the
+	// general registers for the six row bases.
+	outL, yL, noutL := AllocLocal(8), AllocLocal(8), AllocLocal(8)
+	t := GP64()
+	Load(Param("out"), t)
+	MOVQ(t, outL)
+	Load(Param("y0"), t)
+	MOVQ(t, yL)
+	Load(Param("nout"), t)
+	MOVQ(t, noutL)
+	acc := make([]reg.VecVirtual, R)
+	for i := range acc {
+		acc[i] = YMM()
+	}
+	tmp, mv := YMM(), YMM()
+
+	Label("dwa_pass")
+	CMPQ(noutL, Imm(0))
+	JLE(LabelRef("dwa_done"))
+	// The six input rows' bases, less the left padding: a row's sample
+	// c−off is at base + 4c.
+	off := Load(Param("off"), GP64())
+	SHLQ(Imm(2), off)
+	src := Load(Param("src"), GP64())
+	SUBQ(off, src)
+	zero := Load(Param("zero"), GP64())
+	SUBQ(off, zero)
+	pitch := Load(Param("pitch"), GP64())
+	SHLQ(Imm(2), pitch)
+	h := Load(Param("h"), GP64())
+	row := make([]reg.GPVirtual, R+2)
+	for i := range row {
+		row[i] = GP64()
+		MOVQ(yL, t)
+		if i > 0 {
+			ADDQ(Imm(uint64(i)), t)
+		}
+		MOVQ(t, row[i])
+		IMULQ(pitch, row[i])
+		ADDQ(src, row[i])
+		CMPQ(t, h) // unsigned: a negative row is huge
+		CMOVQCC(zero, row[i])
+	}
+	end := Load(Param("n"), GP64())
+	SHLQ(Imm(2), end)
+	ldo := Load(Param("ldo"), GP64())
+	SHLQ(Imm(2), ldo)
+	o := GP64()
+	MOVQ(outL, o)
+	x := GP64()
+	XORQ(x, x)
+
+	// emitPass emits one block at byte offset x: masked with mask set
+	// set (0 first block, 1 last) or, for set < 0, unmasked.
+	emitPass := func(set int) {
+		var mp reg.Register
+		if set >= 0 {
+			mp = Load(Param("masks"), GP64())
+		}
+		for _, a := range acc {
+			VXORPS(a, a, a)
+		}
+		for i := range R + 2 {
+			for kx := range 3 {
+				src := Mem{Base: row[i], Index: x, Scale: 1, Disp: 4 * kx}
+				if set >= 0 {
+					VMOVDQU(Mem{Base: mp, Disp: set*128 + kx*32}, mv)
+					VMASKMOVPS(src, mv, tmp)
+				} else {
+					VMOVUPS(src, tmp)
+				}
+				for r := range R {
+					if ky := i - r; ky >= 0 && ky <= 2 {
+						VFMADD231PS(tmp, w[ky*3+kx], acc[r])
+					}
+				}
+			}
+		}
+		if set >= 0 {
+			VMOVDQU(Mem{Base: mp, Disp: set*128 + 96}, mv)
+		}
+		MOVQ(o, t)
+		ADDQ(x, t)
+		for r := range R {
+			var dst Mem
+			switch r {
+			case 0:
+				dst = Mem{Base: t}
+			case 1:
+				dst = Mem{Base: t, Index: ldo, Scale: 1}
+			case 2:
+				dst = Mem{Base: t, Index: ldo, Scale: 2}
+			case 3:
+				LEAQ(Mem{Base: t, Index: ldo, Scale: 2}, t)
+				dst = Mem{Base: t, Index: ldo, Scale: 1}
+			}
+			if set >= 0 {
+				VMASKMOVPS(acc[r], mv, dst)
+			} else {
+				VMOVUPS(acc[r], dst)
+			}
+		}
+	}
+
+	emitPass(0)
+	MOVQ(U32(vb), x)
+	Label("dwa_block")
+	MOVQ(x, t)
+	ADDQ(U32(vb), t)
+	CMPQ(t, end)
+	JGE(LabelRef("dwa_last"))
+	emitPass(-1)
+	ADDQ(U32(vb), x)
+	JMP(LabelRef("dwa_block"))
+	Label("dwa_last")
+	CMPQ(x, end)
+	JGE(LabelRef("dwa_next"))
+	emitPass(1)
+	Label("dwa_next")
+	for range R {
+		ADDQ(ldo, outL)
+	}
+	ADDQ(Imm(R), yL)
+	SUBQ(Imm(R), noutL)
+	JMP(LabelRef("dwa_pass"))
+	Label("dwa_done")
 	VZEROUPPER()
 	RET()
 }
