@@ -38,48 +38,32 @@ func pass2(x, y []complex64, s, m int, tw []complex64) {
 }
 
 func pass3(x, y []complex64, s, m int, tw []complex64) {
-	if m > 0 && s > 0 {
-		_, _, _ = x[3*m*s-1], y[3*m*s-1], tw[2*m-1]
-		switch {
-		case current >= levelAVX512 && s%8 == 0:
-			pass3AVX512(x, y, s, m, tw)
-			return
-		case current >= levelAVX2 && s%4 == 0:
-			pass3AVX2(x, y, s, m, tw)
-			return
-		}
-	}
-	pass3Go(x, y, s, m, tw)
+	passAt(3, x, y, s, m, tw, pass3AVX512, pass3AVX2, pass3Go)
 }
 
 func pass4(x, y []complex64, s, m int, tw []complex64) {
-	if m > 0 && s > 0 {
-		_, _, _ = x[4*m*s-1], y[4*m*s-1], tw[3*m-1]
-		switch {
-		case current >= levelAVX512 && s%8 == 0:
-			pass4AVX512(x, y, s, m, tw)
-			return
-		case current >= levelAVX2 && s%4 == 0:
-			pass4AVX2(x, y, s, m, tw)
-			return
-		}
-	}
-	pass4Go(x, y, s, m, tw)
+	passAt(4, x, y, s, m, tw, pass4AVX512, pass4AVX2, pass4Go)
 }
 
 func pass5(x, y []complex64, s, m int, tw []complex64) {
+	passAt(5, x, y, s, m, tw, pass5AVX512, pass5AVX2, pass5Go)
+}
+
+// passAt runs one radix-r pass on the best version whose register width
+// divides the run s: AVX-512 for multiples of 8, AVX2 for 4, else Go.
+func passAt(r int, x, y []complex64, s, m int, tw []complex64, avx512, avx2, goPass func(x, y []complex64, s, m int, tw []complex64)) {
 	if m > 0 && s > 0 {
-		_, _, _ = x[5*m*s-1], y[5*m*s-1], tw[4*m-1]
+		_, _, _ = x[r*m*s-1], y[r*m*s-1], tw[(r-1)*m-1]
 		switch {
 		case current >= levelAVX512 && s%8 == 0:
-			pass5AVX512(x, y, s, m, tw)
+			avx512(x, y, s, m, tw)
 			return
 		case current >= levelAVX2 && s%4 == 0:
-			pass5AVX2(x, y, s, m, tw)
+			avx2(x, y, s, m, tw)
 			return
 		}
 	}
-	pass5Go(x, y, s, m, tw)
+	goPass(x, y, s, m, tw)
 }
 
 // mulConj sets z[i] = conj(z[i]·w[i]) for every i < len(z): whole
